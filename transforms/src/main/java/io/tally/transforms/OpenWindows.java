@@ -1,0 +1,73 @@
+package io.tally.transforms;
+
+import io.tally.aggregate.Accumulator;
+import io.tally.metric.MetricSpec;
+import java.util.TreeMap;
+
+/**
+ * The aggregation state of one {@link MetricKey}: its windows that are still open, by start.
+ * A window is open from its first event until the watermark passes its end plus the allowed
+ * lateness; then its final update is sent and it is forgotten.
+ */
+final class OpenWindows {
+  final MetricSpec spec;
+  final TreeMap<Long, Window> byStart;
+  /** Whether an early-firing timer is pending, so that one is set once per firing delay. */
+  boolean earlyFiringScheduled;
+
+  OpenWindows(MetricSpec spec) {
+    this(spec, new TreeMap<>(), false);
+  }
+
+  OpenWindows(MetricSpec spec, TreeMap<Long, Window> byStart, boolean earlyFiringScheduled) {
+    this.spec = spec;
+    this.byStart = byStart;
+    this.earlyFiringScheduled = earlyFiringScheduled;
+  }
+
+  long endOf(long start) {
+    return start + spec.sizeMillis();
+  }
+
+  /** Beam's convention: a window's last instant is one millisecond before its end. */
+  long maxTimestampOf(long start) {
+    return endOf(start) - 1;
+  }
+
+  /** The instant after which the window takes no more events: max timestamp plus lateness. */
+  long closeAtOf(long start) {
+    return maxTimestampOf(start) + spec.allowedLatenessMillis();
+  }
+
+  /** When this window next needs the watermark's attention: its end, then its closing. */
+  long deadlineOf(long start, Window window) {
+    return window.onTimeFired ? closeAtOf(start) : maxTimestampOf(start);
+  }
+
+  long earliestDeadline() {
+    long earliest = Long.MAX_VALUE;
+    for (var entry : byStart.entrySet()) {
+      earliest = Math.min(earliest, deadlineOf(entry.getKey(), entry.getValue()));
+    }
+    return earliest;
+  }
+
+  /** One open window: its accumulator and what has been sent of it. */
+  static final class Window {
+    final Accumulator accumulator;
+    long emittedEvents;
+    long panes;
+    boolean onTimeFired;
+
+    Window(Accumulator accumulator, long emittedEvents, long panes, boolean onTimeFired) {
+      this.accumulator = accumulator;
+      this.emittedEvents = emittedEvents;
+      this.panes = panes;
+      this.onTimeFired = onTimeFired;
+    }
+
+    boolean hasUnsentEvents() {
+      return accumulator.events() > emittedEvents;
+    }
+  }
+}

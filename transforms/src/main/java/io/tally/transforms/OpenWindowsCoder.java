@@ -1,0 +1,58 @@
+package io.tally.transforms;
+
+import io.tally.aggregate.AccumulatorCoder;
+import io.tally.metric.MetricSpecCoder;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.beam.sdk.coders.AtomicCoder;
+
+/** Checkpoint form of {@link OpenWindows}. */
+final class OpenWindowsCoder extends AtomicCoder<OpenWindows> {
+  private static final OpenWindowsCoder INSTANCE = new OpenWindowsCoder();
+
+  static OpenWindowsCoder of() {
+    return INSTANCE;
+  }
+
+  private OpenWindowsCoder() {}
+
+  @Override
+  public void encode(OpenWindows state, OutputStream outStream) throws IOException {
+    DataOutputStream out = new DataOutputStream(outStream);
+    MetricSpecCoder.write(state.spec, out);
+    out.writeBoolean(state.earlyFiringScheduled);
+    out.writeInt(state.byStart.size());
+    for (Map.Entry<Long, OpenWindows.Window> entry : state.byStart.entrySet()) {
+      OpenWindows.Window window = entry.getValue();
+      out.writeLong(entry.getKey());
+      out.writeLong(window.emittedEvents);
+      out.writeLong(window.panes);
+      out.writeBoolean(window.onTimeFired);
+      AccumulatorCoder.write(window.accumulator, out);
+    }
+  }
+
+  @Override
+  public OpenWindows decode(InputStream inStream) throws IOException {
+    DataInputStream in = new DataInputStream(inStream);
+    var spec = MetricSpecCoder.read(in);
+    boolean earlyFiringScheduled = in.readBoolean();
+    int n = in.readInt();
+    TreeMap<Long, OpenWindows.Window> byStart = new TreeMap<>();
+    for (int i = 0; i < n; i++) {
+      long start = in.readLong();
+      long emitted = in.readLong();
+      long panes = in.readLong();
+      boolean onTimeFired = in.readBoolean();
+      byStart.put(
+          start,
+          new OpenWindows.Window(AccumulatorCoder.read(in), emitted, panes, onTimeFired));
+    }
+    return new OpenWindows(spec, byStart, earlyFiringScheduled);
+  }
+}

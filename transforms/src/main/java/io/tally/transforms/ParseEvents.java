@@ -1,0 +1,62 @@
+package io.tally.transforms;
+
+import io.tally.deadletter.DeadLetter;
+import io.tally.deadletter.DeadLetterCoder;
+import io.tally.event.Event;
+import io.tally.event.EventCoder;
+import io.tally.event.EventParser;
+import io.tally.event.InvalidEventException;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.WithFailures;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
+import org.joda.time.Instant;
+
+/**
+ * Parses raw records into events. A record that breaks the contract goes to the dead-letter
+ * output with the reason; it never fails the pipeline and never disappears.
+ */
+public final class ParseEvents
+    extends PTransform<PCollection<String>, WithFailures.Result<PCollection<Event>, DeadLetter>> {
+  static final TupleTag<Event> EVENTS = new TupleTag<>() {};
+  static final TupleTag<DeadLetter> INVALID = new TupleTag<>() {};
+
+  public static ParseEvents create() {
+    return new ParseEvents();
+  }
+
+  private ParseEvents() {}
+
+  @Override
+  public WithFailures.Result<PCollection<Event>, DeadLetter> expand(PCollection<String> records) {
+    PCollectionTuple parsed =
+        records.apply(
+            "Parse", ParDo.of(new ParseFn()).withOutputTags(EVENTS, TupleTagList.of(INVALID)));
+    return WithFailures.Result.of(
+        parsed.get(EVENTS).setCoder(EventCoder.of()),
+        parsed.get(INVALID).setCoder(DeadLetterCoder.of()));
+  }
+
+  static final class ParseFn extends DoFn<String, Event> {
+    private final Counter invalid = Metrics.counter(ParseEvents.class, "invalid_events");
+
+    @ProcessElement
+    public void process(@Element String record, @Timestamp Instant timestamp, MultiOutputReceiver out) {
+      try {
+        out.get(EVENTS).output(EventParser.parse(record));
+      } catch (InvalidEventException e) {
+        invalid.inc();
+        out.get(INVALID)
+            .output(
+                new DeadLetter(
+                    DeadLetter.Reason.INVALID, e.getMessage(), record, timestamp.getMillis()));
+      }
+    }
+  }
+}

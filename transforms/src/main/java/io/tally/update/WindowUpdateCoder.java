@@ -1,0 +1,100 @@
+package io.tally.update;
+
+import io.tally.aggregate.AccumulatorCoder;
+import io.tally.aggregate.MetricValue;
+import io.tally.coding.Binary;
+import io.tally.metric.AggregateFunction;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.beam.sdk.coders.AtomicCoder;
+import org.apache.beam.sdk.coders.CoderException;
+
+public final class WindowUpdateCoder extends AtomicCoder<WindowUpdate> {
+  private static final WindowUpdateCoder INSTANCE = new WindowUpdateCoder();
+  private static final AggregateFunction[] FUNCTIONS = AggregateFunction.values();
+  private static final Timing[] TIMINGS = Timing.values();
+  private static final byte SCALAR = 0;
+  private static final byte RANKING = 1;
+
+  public static WindowUpdateCoder of() {
+    return INSTANCE;
+  }
+
+  private WindowUpdateCoder() {}
+
+  @Override
+  public void encode(WindowUpdate u, OutputStream outStream) throws IOException {
+    DataOutputStream out = new DataOutputStream(outStream);
+    Binary.writeString(out, u.metric());
+    out.writeLong(u.version());
+    out.writeByte(u.fn().ordinal());
+    Binary.writeStrings(out, u.groupBy());
+    Binary.writeStrings(out, u.group());
+    out.writeLong(u.startMillis());
+    out.writeLong(u.endMillis());
+    writeValue(u.value(), out);
+    out.writeLong(u.events());
+    out.writeByte(u.timing().ordinal());
+    out.writeBoolean(u.isFinal());
+    out.writeLong(u.paneIndex());
+    out.writeBoolean(u.accumulator() != null);
+    if (u.accumulator() != null) {
+      AccumulatorCoder.write(u.accumulator(), out);
+    }
+  }
+
+  @Override
+  public WindowUpdate decode(InputStream inStream) throws IOException {
+    DataInputStream in = new DataInputStream(inStream);
+    return new WindowUpdate(
+        Binary.readString(in),
+        in.readLong(),
+        FUNCTIONS[in.readByte()],
+        Binary.readStrings(in),
+        Binary.readStrings(in),
+        in.readLong(),
+        in.readLong(),
+        readValue(in),
+        in.readLong(),
+        TIMINGS[in.readByte()],
+        in.readBoolean(),
+        in.readLong(),
+        in.readBoolean() ? AccumulatorCoder.read(in) : null);
+  }
+
+  private static void writeValue(MetricValue value, DataOutputStream out) throws IOException {
+    if (value instanceof MetricValue.Scalar scalar) {
+      out.writeByte(SCALAR);
+      out.writeDouble(scalar.value());
+    } else {
+      List<MetricValue.RankedItem> items = ((MetricValue.Ranking) value).items();
+      out.writeByte(RANKING);
+      out.writeInt(items.size());
+      for (MetricValue.RankedItem item : items) {
+        Binary.writeString(out, item.key());
+        out.writeLong(item.count());
+      }
+    }
+  }
+
+  private static MetricValue readValue(DataInputStream in) throws IOException {
+    byte kind = in.readByte();
+    if (kind == SCALAR) {
+      return new MetricValue.Scalar(in.readDouble());
+    }
+    if (kind != RANKING) {
+      throw new CoderException("unknown metric value kind " + kind);
+    }
+    int n = in.readInt();
+    List<MetricValue.RankedItem> items = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      items.add(new MetricValue.RankedItem(Binary.readString(in), in.readLong()));
+    }
+    return new MetricValue.Ranking(items);
+  }
+}
