@@ -1,0 +1,63 @@
+package io.tally.pipelines;
+
+import io.tally.deadletter.DeadLetter;
+import io.tally.metric.Durations;
+import io.tally.metric.InvalidDefinitionException;
+import io.tally.metric.MetricCatalog;
+import io.tally.metric.MetricCatalogSource;
+import io.tally.transforms.StreamingAggregation;
+import io.tally.update.WindowUpdate;
+import java.nio.file.Path;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.WithFailures;
+import org.apache.beam.sdk.values.PBegin;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.POutput;
+import org.joda.time.Duration;
+
+/**
+ * The streaming pipeline: a source of raw event records, the streaming core, and sinks for its
+ * updates and dead letters. Sources and sinks are handed in, so the same wiring serves the
+ * embedded mode, tests, benchmarks and a cluster.
+ */
+public final class AggregationPipeline {
+  private AggregationPipeline() {}
+
+  /**
+   * Adds the pipeline to {@code pipeline}.
+   *
+   * @param source raw records, timestamped with their event time, with a watermark that bounds
+   *     how late they may still arrive
+   */
+  public static WithFailures.Result<PCollection<WindowUpdate>, DeadLetter> build(
+      Pipeline pipeline,
+      PTransform<PBegin, PCollection<String>> source,
+      MetricCatalogSource catalog,
+      PTransform<PCollection<WindowUpdate>, ? extends POutput> updateSink,
+      PTransform<PCollection<DeadLetter>, ? extends POutput> deadLetterSink) {
+    TallyPipelineOptions options = pipeline.getOptions().as(TallyPipelineOptions.class);
+    WithFailures.Result<PCollection<WindowUpdate>, DeadLetter> result =
+        pipeline
+            .apply("ReadEvents", source)
+            .apply("Aggregate", streamingCore(options, catalog));
+    result.output().apply("WriteUpdates", updateSink);
+    result.failures().apply("WriteDeadLetters", deadLetterSink);
+    return result;
+  }
+
+  /** The streaming core, tuned by the options. */
+  public static StreamingAggregation streamingCore(
+      TallyPipelineOptions options, MetricCatalogSource catalog) {
+    return StreamingAggregation.of(catalog)
+        .withEarlyFiringDelay(Duration.millis(Durations.parseMillis(options.getEarlyFiringDelay())))
+        .withDedupHorizon(Duration.millis(Durations.parseMillis(options.getDedupHorizon())));
+  }
+
+  /** The definitions named by {@code --metricsFile}, or the built-in examples. */
+  public static MetricCatalog catalog(TallyPipelineOptions options)
+      throws InvalidDefinitionException {
+    String file = options.getMetricsFile();
+    return file == null ? MetricCatalog.defaults() : MetricCatalog.read(Path.of(file));
+  }
+}

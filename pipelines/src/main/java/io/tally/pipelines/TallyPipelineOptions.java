@@ -1,0 +1,32 @@
+package io.tally.pipelines;
+
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.StreamingOptions;
+
+/** What every Tally pipeline can be told on the command line, whatever the runner. */
+public interface TallyPipelineOptions extends PipelineOptions, StreamingOptions {
+
+  @Description(
+      "YAML or JSON file with the metric definitions ('metrics: [...]'); the built-in examples"
+          + " when absent")
+  String getMetricsFile();
+
+  void setMetricsFile(String value);
+
+  @Description(
+      "Processing-time delay between speculative (early) and late panes of a window, e.g. 100ms")
+  @Default.String("100ms")
+  String getEarlyFiringDelay();
+
+  void setEarlyFiringDelay(String value);
+
+  @Description(
+      "How long (in event time) an event's identity is remembered for de-duplication, e.g. 10m."
+          + " Make it at least the longest window plus its allowed lateness for exact results.")
+  @Default.String("10m")
+  String getDedupHorizon();
+
+  void setDedupHorizon(String value);
+}
