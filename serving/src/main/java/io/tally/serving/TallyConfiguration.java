@@ -1,0 +1,84 @@
+package io.tally.serving;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dropwizard.core.Configuration;
+import io.dropwizard.util.Duration;
+import io.dropwizard.validation.MinDuration;
+import io.tally.metric.InvalidDefinitionException;
+import io.tally.metric.MetricCatalog;
+import io.tally.serving.core.HotStoreFactory;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/** The service's YAML configuration; see {@code tally-serving.yml} for an annotated example. */
+public class TallyConfiguration extends Configuration {
+  /** A YAML or JSON file of metric definitions; none means the built-in example metrics. */
+  private String metricsFile;
+
+  @Valid @NotNull private HotStoreFactory hotStore = new HotStoreFactory();
+
+  /** The longest {@code [from, to)} a window query may ask for. */
+  @NotNull
+  @MinDuration(value = 1, unit = TimeUnit.SECONDS)
+  private Duration maxQueryRange = Duration.days(31);
+
+  /** How long after its end a window stays in the hot store. */
+  @NotNull
+  @MinDuration(value = 0, unit = TimeUnit.SECONDS)
+  private Duration hotRetention = Duration.hours(2);
+
+  @JsonProperty
+  public String getMetricsFile() {
+    return metricsFile;
+  }
+
+  @JsonProperty
+  public void setMetricsFile(String metricsFile) {
+    this.metricsFile = metricsFile;
+  }
+
+  @JsonProperty
+  public HotStoreFactory getHotStore() {
+    return hotStore;
+  }
+
+  @JsonProperty
+  public void setHotStore(HotStoreFactory hotStore) {
+    this.hotStore = hotStore;
+  }
+
+  @JsonProperty
+  public Duration getMaxQueryRange() {
+    return maxQueryRange;
+  }
+
+  @JsonProperty
+  public void setMaxQueryRange(Duration maxQueryRange) {
+    this.maxQueryRange = maxQueryRange;
+  }
+
+  @JsonProperty
+  public Duration getHotRetention() {
+    return hotRetention;
+  }
+
+  @JsonProperty
+  public void setHotRetention(Duration hotRetention) {
+    this.hotRetention = hotRetention;
+  }
+
+  /** Reads {@link #getMetricsFile()}, or the built-in definitions when it is not set. */
+  public MetricCatalog loadMetricCatalog() {
+    if (metricsFile == null || metricsFile.isBlank()) {
+      return MetricCatalog.defaults();
+    }
+    try {
+      return MetricCatalog.read(Path.of(metricsFile));
+    } catch (InvalidDefinitionException e) {
+      throw new IllegalStateException(
+          "invalid metric definitions in " + metricsFile + ": " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,17 @@
+package io.tally.serving.api;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+
+/**
+ * An error, as RFC 9457 problem details ({@code application/problem+json}). {@code type} is
+ * {@code about:blank} for plain HTTP errors, whose {@code title} is then the status phrase, and a
+ * {@code urn:tally:problem:*} URI for Tally's own kinds.
+ */
+@JsonPropertyOrder({"type", "title", "status", "detail"})
+public record Problem(String type, String title, int status, String detail) {
+  public static final String MEDIA_TYPE = "application/problem+json";
+  public static final String ABOUT_BLANK = "about:blank";
+  public static final String INVALID_QUERY = "urn:tally:problem:invalid-query";
+  public static final String UNKNOWN_METRIC = "urn:tally:problem:unknown-metric";
+  public static final String INVALID_BODY = "urn:tally:problem:invalid-body";
+}

@@ -1,0 +1,30 @@
+package io.tally.serving.core;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.tally.tiering.hot.HotStore;
+import io.tally.tiering.hot.SharedHotStores;
+import jakarta.validation.constraints.NotBlank;
+
+/**
+ * The {@code hotStore} section of the configuration. For now the hot tier is an in-memory store
+ * shared by name within the JVM ({@link SharedHotStores}): in the embedded mode the pipeline
+ * writes to the store of that name and this service reads it. Other kinds (Aerospike, a serving
+ * view fed by the change feed) will be chosen here.
+ */
+public class HotStoreFactory {
+  @NotBlank private String name = "embedded";
+
+  @JsonProperty
+  public String getName() {
+    return name;
+  }
+
+  @JsonProperty
+  public void setName(String name) {
+    this.name = name;
+  }
+
+  public HotStore build() {
+    return SharedHotStores.named(name);
+  }
+}

@@ -1,0 +1,139 @@
+package io.tally.serving.core;
+
+import io.tally.metric.Dimension;
+import io.tally.metric.MetricCatalogSource;
+import io.tally.metric.MetricDefinition;
+import io.tally.metric.Durations;
+import io.tally.tiering.hot.HotStore;
+import io.tally.tiering.hot.WindowQuery;
+import io.tally.update.WindowUpdate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Answers metric and window queries: checks the parameters, then asks the storage tiers.
+ *
+ * <p>Today the only tier is the hot store. This class is the seam where a history tier
+ * (ClickHouse) joins: split {@code [from, to)} at the tier boundary, ask each tier for its part,
+ * and merge with {@link WindowUpdate#supersedes} so that no window is missing, counted twice, or
+ * shows fewer events than an earlier answer did. Resources talk only to this service.
+ */
+public final class WindowQueryService {
+  public static final String FROM = "from";
+  public static final String TO = "to";
+
+  private static final Comparator<List<String>> GROUP_ORDER =
+      (a, b) -> {
+        for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+          int c = a.get(i).compareTo(b.get(i));
+          if (c != 0) {
+            return c;
+          }
+        }
+        return Integer.compare(a.size(), b.size());
+      };
+
+  /** By start, then group values, then version: a stable order for clients and tests. */
+  public static final Comparator<WindowUpdate> WINDOW_ORDER =
+      Comparator.comparingLong(WindowUpdate::startMillis)
+          .thenComparing(WindowUpdate::group, GROUP_ORDER)
+          .thenComparingLong(WindowUpdate::version)
+          .thenComparingLong(WindowUpdate::endMillis);
+
+  private final MetricCatalogSource catalog;
+  private final HotStore hotStore;
+  private final long maxRangeMillis;
+
+  public WindowQueryService(MetricCatalogSource catalog, HotStore hotStore, long maxRangeMillis) {
+    if (maxRangeMillis <= 0) {
+      throw new IllegalArgumentException("the maximum query range must be positive");
+    }
+    this.catalog = Objects.requireNonNull(catalog, "catalog");
+    this.hotStore = Objects.requireNonNull(hotStore, "hotStore");
+    this.maxRangeMillis = maxRangeMillis;
+  }
+
+  public Collection<MetricDefinition> definitions() {
+    return catalog.current().definitions();
+  }
+
+  public MetricDefinition definition(String name) {
+    return catalog.current().get(name).orElseThrow(() -> new UnknownMetricException(name));
+  }
+
+  /**
+   * The windows of metric {@code name} that start in {@code [from, to)}.
+   *
+   * @param parameters the query parameters, decoded: {@code from} and {@code to} (RFC 3339 or
+   *     epoch milliseconds), every other one a dimension of the metric and the value its groups
+   *     must have
+   */
+  public MetricWindows windows(String name, Map<String, List<String>> parameters) {
+    MetricDefinition definition = definition(name);
+    long from = time(parameters, FROM);
+    long to = time(parameters, TO);
+    if (to < from) {
+      throw new InvalidQueryException(TO, "must not be before 'from'");
+    }
+    if (to - from > maxRangeMillis) {
+      throw new InvalidQueryException(
+          TO, "is too far after 'from': a query may span at most " + Durations.format(maxRangeMillis));
+    }
+    Map<String, String> where = where(definition, parameters);
+    List<WindowUpdate> windows =
+        new ArrayList<>(hotStore.windows(new WindowQuery(name, from, to, where)));
+    windows.sort(WINDOW_ORDER);
+    return new MetricWindows(definition, windows);
+  }
+
+  private static long time(Map<String, List<String>> parameters, String name) {
+    String value = single(parameters, name);
+    if (value == null) {
+      throw new InvalidQueryException(
+          name, "is required: RFC 3339 with an offset (e.g. 2026-11-27T21:00:00Z) or epoch milliseconds");
+    }
+    try {
+      return Timestamps.parseMillis(value);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidQueryException(name, e.getMessage());
+    }
+  }
+
+  private static Map<String, String> where(
+      MetricDefinition definition, Map<String, List<String>> parameters) {
+    List<String> dimensions = definition.groupBy().stream().map(Dimension::name).toList();
+    Map<String, String> where = new LinkedHashMap<>();
+    for (String parameter : parameters.keySet()) {
+      if (parameter.equals(FROM) || parameter.equals(TO)) {
+        continue;
+      }
+      if (!dimensions.contains(parameter)) {
+        throw new InvalidQueryException(
+            parameter,
+            dimensions.isEmpty()
+                ? "is not a dimension of metric '" + definition.name() + "', which has no groups"
+                : "is not a dimension of metric '" + definition.name() + "'; it groups by "
+                    + String.join(", ", dimensions));
+      }
+      where.put(parameter, single(parameters, parameter));
+    }
+    return where;
+  }
+
+  /** The one value of a parameter, null when absent; a repeated parameter is an error. */
+  private static String single(Map<String, List<String>> parameters, String name) {
+    List<String> values = parameters.get(name);
+    if (values == null || values.isEmpty()) {
+      return null;
+    }
+    if (values.size() > 1) {
+      throw new InvalidQueryException(name, "must be given once, not " + values.size() + " times");
+    }
+    return values.get(0) == null ? "" : values.get(0);
+  }
+}
