@@ -94,7 +94,7 @@ public class TallyApplication extends Application<TallyConfiguration> {
     environment.healthChecks().register("hot-store", new HotStoreHealthCheck(hotStore));
     environment.healthChecks().register("metric-catalog", new MetricCatalogHealthCheck(catalog));
 
-    registerReadAccess(config, environment);
+    // Reads are open; write endpoints, when added, require credentials.
     environment.jersey().register(new MetricsResource(queries));
 
     environment.jersey().register(new QueryExceptionMapper());
@@ -115,17 +115,5 @@ public class TallyApplication extends Application<TallyConfiguration> {
                 }
               }
             });
-  }
-
-  /**
-   * The seam for read credentials: reads are open for now. When the contract's "reads may be
-   * configured to need credentials" is wanted, add an {@code auth} section to the configuration
-   * and register here Dropwizard's {@code AuthDynamicFeature} (with an authenticator),
-   * {@code RolesAllowedDynamicFeature} and {@code AuthValueFactoryProvider.Binder}; the resources
-   * then only gain annotations. Writes will need credentials regardless.
-   */
-  @SuppressWarnings("unused")
-  private void registerReadAccess(TallyConfiguration config, Environment environment) {
-    // No authentication yet.
   }
 }

@@ -5,6 +5,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /** The few primitives every coder of this project writes with: nullable strings and lists. */
@@ -48,6 +49,6 @@ public final class Binary {
     for (int i = 0; i < n; i++) {
       values.add(readString(in));
     }
-    return List.copyOf(values);
+    return Collections.unmodifiableList(values);
   }
 }

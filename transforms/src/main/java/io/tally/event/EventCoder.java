@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.beam.sdk.coders.AtomicCoder;
 
 /** Binary form of an {@link Event} between pipeline stages. */
@@ -33,7 +34,9 @@ public final class EventCoder extends AtomicCoder<Event> {
     Binary.writeString(out, e.user());
     out.writeDouble(e.value());
     out.writeInt(e.attrs().size());
-    for (Map.Entry<String, String> attr : e.attrs().entrySet()) {
+    // Sorted, so that equal events always encode alike.
+    Map<String, String> attrs = e.attrs().size() > 1 ? new TreeMap<>(e.attrs()) : e.attrs();
+    for (Map.Entry<String, String> attr : attrs.entrySet()) {
       Binary.writeString(out, attr.getKey());
       Binary.writeString(out, attr.getValue());
     }

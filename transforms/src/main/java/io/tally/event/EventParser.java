@@ -6,9 +6,15 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.ResolverStyle;
+import java.time.temporal.ChronoField;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.Map;
@@ -32,6 +38,18 @@ public final class EventParser {
   private static final Pattern NAME = Pattern.compile("[a-z0-9._-]{1,64}");
   private static final Pattern GEO = Pattern.compile("[A-Z]{2}(-[A-Z0-9]{1,3})?");
 
+  /** RFC 3339: seconds required, an optional fraction, and an offset of hours and minutes. */
+  private static final DateTimeFormatter RFC_3339 =
+      new DateTimeFormatterBuilder()
+          .parseCaseInsensitive()
+          .appendPattern("uuuu-MM-dd'T'HH:mm:ss")
+          .optionalStart()
+          .appendFraction(ChronoField.NANO_OF_SECOND, 1, 9, true)
+          .optionalEnd()
+          .appendOffset("+HH:MM", "Z")
+          .toFormatter()
+          .withResolverStyle(ResolverStyle.STRICT);
+
   private static final JsonFactory JSON =
       JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
@@ -53,6 +71,10 @@ public final class EventParser {
     }
   }
 
+  /**
+   * Parses raw bytes, which must be well-formed UTF-8: decoding is strict, because a lenient
+   * decoder would silently turn bad bytes into other characters (or other identities).
+   */
   public static Event parse(byte[] utf8) throws InvalidEventException {
     if (utf8 == null || utf8.length == 0) {
       throw new InvalidEventException("empty record");
@@ -60,11 +82,19 @@ public final class EventParser {
     if (utf8.length > MAX_EVENT_BYTES) {
       throw tooLarge();
     }
-    try (JsonParser parser = JSON.createParser(utf8)) {
-      return read(parser);
-    } catch (IOException e) {
-      throw malformed(e);
+    String json;
+    try {
+      json =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(utf8))
+              .toString();
+    } catch (CharacterCodingException e) {
+      throw new InvalidEventException("not valid UTF-8");
     }
+    return parse(json);
   }
 
   private static InvalidEventException tooLarge() {
@@ -157,12 +187,24 @@ public final class EventParser {
     if (text.isEmpty() || text.length() > maxLength) {
       throw new InvalidEventException(field + ": must be 1.." + maxLength + " characters");
     }
+    checkCharacters(text, field);
+    return text;
+  }
+
+  private static void checkCharacters(String text, String field) throws InvalidEventException {
     for (int i = 0; i < text.length(); i++) {
-      if (Character.isISOControl(text.charAt(i))) {
+      char c = text.charAt(i);
+      if (Character.isISOControl(c)) {
         throw new InvalidEventException(field + ": must not contain control characters");
       }
+      if (Character.isHighSurrogate(c)
+          && i + 1 < text.length()
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        throw new InvalidEventException(field + ": must not contain unpaired surrogates");
+      }
     }
-    return text;
   }
 
   private static String name(JsonParser parser, JsonToken token, String field)
@@ -204,7 +246,7 @@ public final class EventParser {
     } else if (token == JsonToken.VALUE_STRING) {
       try {
         millis =
-            OffsetDateTime.parse(parser.getText(), DateTimeFormatter.ISO_OFFSET_DATE_TIME)
+            OffsetDateTime.parse(parser.getText(), RFC_3339)
                 .toInstant()
                 .toEpochMilli();
       } catch (DateTimeParseException | ArithmeticException e) {
@@ -249,13 +291,23 @@ public final class EventParser {
     Map<String, String> attrs = new HashMap<>();
     while (parser.nextToken() == JsonToken.FIELD_NAME) {
       String key = parser.currentName();
+      String field = "attrs." + key;
       if (parser.nextToken() != JsonToken.VALUE_STRING) {
-        throw new InvalidEventException("attrs." + key + ": must be a string");
+        throw new InvalidEventException(field + ": must be a string");
       }
       if (attrs.size() == MAX_ATTRS) {
         throw new InvalidEventException("attrs: at most " + MAX_ATTRS + " entries");
       }
-      attrs.put(key, parser.getText());
+      if (key.isEmpty() || key.length() > 256) {
+        throw new InvalidEventException("attrs: keys must be 1..256 characters");
+      }
+      checkCharacters(key, "attrs");
+      String value = parser.getText();
+      if (value.length() > 256) {
+        throw new InvalidEventException(field + ": must be at most 256 characters");
+      }
+      checkCharacters(value, field);
+      attrs.put(key, value);
     }
     return Map.copyOf(attrs);
   }

@@ -25,7 +25,11 @@ public final class Durations {
           case "h" -> 3_600_000L;
           default -> 86_400_000L;
         };
-    return Math.multiplyExact(amount, unit);
+    try {
+      return Math.multiplyExact(amount, unit);
+    } catch (ArithmeticException e) {
+      throw new IllegalArgumentException("duration '" + text + "' is too long");
+    }
   }
 
   /** The shortest exact spelling, so that a definition reads back as it was written. */

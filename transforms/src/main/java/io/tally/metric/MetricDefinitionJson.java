@@ -211,7 +211,7 @@ public final class MetricDefinitionJson {
       } else {
         field = f.asText();
       }
-    } else if (f != null && !f.isNull()) {
+    } else if (fn != null && f != null && !f.isNull()) {
       problems.add(new Problem("aggregate.field", "only distinct and topk take a field"));
     }
     int k = 0;
@@ -219,7 +219,10 @@ public final class MetricDefinitionJson {
     if (fn == AggregateFunction.TOPK) {
       k = AggregateSpec.DEFAULT_K;
       if (kNode != null) {
-        if (!kNode.isIntegralNumber() || kNode.asInt() < 1 || kNode.asInt() > AggregateSpec.MAX_K) {
+        if (!kNode.isIntegralNumber()
+            || !kNode.canConvertToInt()
+            || kNode.asInt() < 1
+            || kNode.asInt() > AggregateSpec.MAX_K) {
           problems.add(new Problem("aggregate.k", "must be an integer from 1 to " + AggregateSpec.MAX_K));
         } else {
           k = kNode.asInt();

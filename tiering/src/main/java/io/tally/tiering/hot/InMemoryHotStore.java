@@ -3,7 +3,6 @@ package io.tally.tiering.hot;
 import io.tally.update.WindowKey;
 import io.tally.update.WindowUpdate;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -24,20 +23,26 @@ public final class InMemoryHotStore implements HotStore {
 
   @Override
   public boolean apply(WindowUpdate update) {
-    Map<WindowKey, WindowUpdate> windows =
-        metrics
-            .computeIfAbsent(update.metric(), m -> new ConcurrentSkipListMap<>())
-            .computeIfAbsent(update.startMillis(), s -> new ConcurrentHashMap<>());
     boolean[] stored = {false};
-    windows.compute(
-        update.key(),
-        (key, current) -> {
-          if (current == null || update.supersedes(current)) {
-            stored[0] = true;
-            return update;
-          }
-          return current;
-        });
+    // All within compute on the start time, so that eviction cannot drop the map in between.
+    metrics
+        .computeIfAbsent(update.metric(), m -> new ConcurrentSkipListMap<>())
+        .compute(
+            update.startMillis(),
+            (start, windows) -> {
+              Map<WindowKey, WindowUpdate> atStart =
+                  windows != null ? windows : new ConcurrentHashMap<>();
+              atStart.compute(
+                  update.key(),
+                  (key, current) -> {
+                    if (current == null || update.supersedes(current)) {
+                      stored[0] = true;
+                      return update;
+                    }
+                    return current;
+                  });
+              return atStart;
+            });
     return stored[0];
   }
 
@@ -74,13 +79,18 @@ public final class InMemoryHotStore implements HotStore {
     int evicted = 0;
     for (NavigableMap<Long, Map<WindowKey, WindowUpdate>> byStart : metrics.values()) {
       // Windows that start at or after the cutoff cannot have ended before it.
-      for (Map<WindowKey, WindowUpdate> windows : byStart.headMap(cutoffMillis, false).values()) {
-        Collection<WindowUpdate> values = windows.values();
-        int before = values.size();
-        values.removeIf(w -> w.endMillis() < cutoffMillis);
-        evicted += before - values.size();
+      for (Long start : byStart.headMap(cutoffMillis, false).keySet()) {
+        int[] removed = {0};
+        byStart.computeIfPresent(
+            start,
+            (s, windows) -> {
+              int before = windows.size();
+              windows.values().removeIf(w -> w.endMillis() < cutoffMillis);
+              removed[0] = before - windows.size();
+              return windows.isEmpty() ? null : windows;
+            });
+        evicted += removed[0];
       }
-      byStart.headMap(cutoffMillis, false).values().removeIf(Map::isEmpty);
     }
     return evicted;
   }

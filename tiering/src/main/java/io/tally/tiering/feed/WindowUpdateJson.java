@@ -1,0 +1,141 @@
+package io.tally.tiering.feed;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tally.aggregate.MetricValue;
+import io.tally.metric.AggregateFunction;
+import io.tally.update.Timing;
+import io.tally.update.WindowUpdate;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The JSON form of a window update: the contract's window object (§3) plus {@code metric} — which
+ * is what a live subscription sends (§4) — and the fields a reader needs to apply updates
+ * monotonically and to rebuild them: {@code version}, {@code fn}, {@code timing}, {@code pane}.
+ * The change feed carries it, so any consumer can read the feed without this code.
+ */
+public final class WindowUpdateJson {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+  private WindowUpdateJson() {}
+
+  public static ObjectNode toJson(WindowUpdate u) {
+    ObjectNode json = JSON.objectNode();
+    json.put("metric", u.metric());
+    json.put("version", u.version());
+    json.put("fn", u.fn().wireName());
+    json.put("start", Instant.ofEpochMilli(u.startMillis()).toString());
+    json.put("end", Instant.ofEpochMilli(u.endMillis()).toString());
+    ObjectNode group = json.putObject("group");
+    for (Map.Entry<String, String> dimension : u.groupMap().entrySet()) {
+      group.put(dimension.getKey(), dimension.getValue());
+    }
+    json.set("value", value(u.fn(), u.value()));
+    json.put("events", u.events());
+    json.put("final", u.isFinal());
+    json.put("timing", u.timing().name().toLowerCase(Locale.ROOT));
+    json.put("pane", u.paneIndex());
+    return json;
+  }
+
+  public static byte[] toBytes(WindowUpdate update) {
+    try {
+      return MAPPER.writeValueAsBytes(toJson(update));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Reads what {@link #toJson} wrote; the accumulator, never on the feed, is null. */
+  public static WindowUpdate fromBytes(byte[] bytes) {
+    JsonNode json;
+    try {
+      json = MAPPER.readTree(bytes);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("not a window update: " + e.getMessage(), e);
+    }
+    AggregateFunction fn = AggregateFunction.fromWireName(json.path("fn").asText());
+    List<String> groupBy = new ArrayList<>();
+    List<String> group = new ArrayList<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = json.path("group").fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> dimension = it.next();
+      groupBy.add(dimension.getKey());
+      group.add(dimension.getValue().asText());
+    }
+    return new WindowUpdate(
+        json.path("metric").asText(),
+        json.path("version").asLong(),
+        fn,
+        groupBy,
+        group,
+        Instant.parse(json.path("start").asText()).toEpochMilli(),
+        Instant.parse(json.path("end").asText()).toEpochMilli(),
+        readValue(json.path("value")),
+        json.path("events").asLong(),
+        Timing.valueOf(json.path("timing").asText().toUpperCase(Locale.ROOT)),
+        json.path("final").asBoolean(),
+        json.path("pane").asLong(),
+        null);
+  }
+
+  /**
+   * A window's value as the contract shows it: a JSON integer for count and distinct, a number
+   * for sum and rate, a list of {@code {key, count}} for topk.
+   */
+  public static JsonNode value(AggregateFunction fn, MetricValue value) {
+    if (value instanceof MetricValue.Ranking ranking) {
+      ArrayNode items = JSON.arrayNode(ranking.items().size());
+      for (MetricValue.RankedItem item : ranking.items()) {
+        items.addObject().put("key", item.key()).put("count", item.count());
+      }
+      return items;
+    }
+    double number = ((MetricValue.Scalar) value).value();
+    if (!Double.isFinite(number)) {
+      return JSON.nullNode();
+    }
+    if (fn == AggregateFunction.COUNT || fn == AggregateFunction.DISTINCT) {
+      return JSON.numberNode(Math.round(number));
+    }
+    return JSON.numberNode(number);
+  }
+
+  private static MetricValue readValue(JsonNode value) {
+    if (value.isArray()) {
+      List<MetricValue.RankedItem> items = new ArrayList<>(value.size());
+      for (JsonNode item : value) {
+        items.add(new MetricValue.RankedItem(item.path("key").asText(), item.path("count").asLong()));
+      }
+      return new MetricValue.Ranking(items);
+    }
+    return new MetricValue.Scalar(value.isNumber() ? value.asDouble() : Double.NaN);
+  }
+
+  /**
+   * The change feed's record key: one per window of a group of a metric version, so that a
+   * compacted topic keeps each window's latest update.
+   */
+  public static byte[] key(WindowUpdate u) {
+    ArrayNode key = JSON.arrayNode();
+    key.add(u.metric()).add(u.version());
+    ArrayNode group = key.addArray();
+    u.group().forEach(group::add);
+    key.add(u.startMillis());
+    try {
+      return MAPPER.writeValueAsBytes(key);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
