@@ -18,6 +18,7 @@ import java.time.temporal.ChronoField;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.regex.Pattern;
 
 /**
@@ -95,6 +96,34 @@ public final class EventParser {
       throw new InvalidEventException("not valid UTF-8");
     }
     return parse(json);
+  }
+
+  /**
+   * The event time of a raw record, read without validating the rest: what a source needs to
+   * timestamp records and advance its watermark before the pipeline parses them. Empty when the
+   * record has no valid {@code ts}; such a record is invalid and will be dead-lettered anyway.
+   */
+  public static OptionalLong eventTime(byte[] utf8) {
+    if (utf8 == null || utf8.length > MAX_EVENT_BYTES) {
+      return OptionalLong.empty();
+    }
+    try (JsonParser parser = JSON.createParser(utf8)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        return OptionalLong.empty();
+      }
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        boolean isTs = "ts".equals(parser.currentName());
+        JsonToken value = parser.nextToken();
+        if (isTs) {
+          Long ts = timestamp(parser, value);
+          return ts == null ? OptionalLong.empty() : OptionalLong.of(ts);
+        }
+        parser.skipChildren();
+      }
+    } catch (IOException | InvalidEventException e) {
+      // Unreadable: no event time.
+    }
+    return OptionalLong.empty();
   }
 
   private static InvalidEventException tooLarge() {
