@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.PriorityQueue;
 import org.apache.datasketches.frequencies.ErrorType;
 import org.apache.datasketches.frequencies.ItemsSketch;
 
@@ -98,17 +99,39 @@ public final class TopKAccumulator implements Accumulator {
     return new MetricValue.Ranking(top(spec.k()));
   }
 
+  /**
+   * The {@code k} largest counts, largest first, ties by key. Early panes ask for this several
+   * times a second per window, so it keeps a heap of {@code k} rather than sorting every value.
+   */
   public List<MetricValue.RankedItem> top(int k) {
-    List<MetricValue.RankedItem> all = new ArrayList<>();
+    PriorityQueue<MetricValue.RankedItem> smallestFirst = new PriorityQueue<>(RANK.reversed());
     if (sketch == null) {
-      exact.forEach((key, counter) -> all.add(new MetricValue.RankedItem(key, counter[0])));
+      exact.forEach((key, counter) -> offer(smallestFirst, k, key, counter[0]));
     } else {
       for (ItemsSketch.Row<String> row : sketch.getFrequentItems(ErrorType.NO_FALSE_NEGATIVES)) {
-        all.add(new MetricValue.RankedItem(row.getItem(), row.getEstimate()));
+        offer(smallestFirst, k, row.getItem(), row.getEstimate());
       }
     }
-    all.sort(RANK);
-    return all.size() <= k ? all : List.copyOf(all.subList(0, k));
+    List<MetricValue.RankedItem> top = new ArrayList<>(smallestFirst);
+    top.sort(RANK);
+    return top;
+  }
+
+  private static void offer(
+      PriorityQueue<MetricValue.RankedItem> smallestFirst, int k, String key, long count) {
+    if (k <= 0) {
+      return;
+    }
+    if (smallestFirst.size() < k) {
+      smallestFirst.add(new MetricValue.RankedItem(key, count));
+      return;
+    }
+    MetricValue.RankedItem smallest = smallestFirst.peek();
+    // Ranks before the current k-th: a larger count, or the same count and a smaller key.
+    if (count > smallest.count() || (count == smallest.count() && key.compareTo(smallest.key()) < 0)) {
+      smallestFirst.poll();
+      smallestFirst.add(new MetricValue.RankedItem(key, count));
+    }
   }
 
   Map<String, long[]> exactCounts() {
