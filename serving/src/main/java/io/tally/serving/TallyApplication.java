@@ -8,19 +8,34 @@ import io.dropwizard.core.server.AbstractServerFactory;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
 import io.tally.metric.MetricCatalogSource;
+import com.codahale.metrics.Gauge;
+import io.dropwizard.lifecycle.AutoCloseableManager;
+import io.tally.serving.core.ChangeFeedView;
+import io.tally.serving.core.EventLog;
 import io.tally.serving.core.HotStoreEvictor;
+import io.tally.serving.core.IngestService;
+import io.tally.serving.core.KafkaEventLog;
+import io.tally.serving.core.KafkaFactory;
 import io.tally.serving.core.WindowQueryService;
 import io.tally.serving.errors.CatchAllExceptionMapper;
 import io.tally.serving.errors.ConstraintViolationExceptionMapper;
+import io.tally.serving.errors.IngestExceptionMapper;
 import io.tally.serving.errors.JsonProcessingExceptionMapper;
 import io.tally.serving.errors.ProblemErrorHandler;
 import io.tally.serving.errors.QueryExceptionMapper;
 import io.tally.serving.errors.WebApplicationExceptionMapper;
+import io.tally.serving.health.ChangeFeedHealthCheck;
 import io.tally.serving.health.HotStoreHealthCheck;
+import io.tally.serving.health.KafkaHealthCheck;
 import io.tally.serving.health.MetricCatalogHealthCheck;
+import io.tally.serving.resources.EventsResource;
 import io.tally.serving.resources.MetricsResource;
+import io.tally.tiering.feed.KafkaChangeFeedReader;
 import io.tally.tiering.hot.HotStore;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.component.LifeCycle;
 
@@ -94,10 +109,18 @@ public class TallyApplication extends Application<TallyConfiguration> {
     environment.healthChecks().register("hot-store", new HotStoreHealthCheck(hotStore));
     environment.healthChecks().register("metric-catalog", new MetricCatalogHealthCheck(catalog));
 
-    // Reads are open; write endpoints, when added, require credentials.
+    EventLog eventLog = EventLog.none();
+    if (config.getKafka() != null) {
+      eventLog = kafka(config.getKafka(), hotStore, environment);
+    }
+
+    // Reads are open. Ingest is open for now too, but kept in its own resource: writes will
+    // need credentials, and the auth filter will guard that resource only.
     environment.jersey().register(new MetricsResource(queries));
+    environment.jersey().register(new EventsResource(new IngestService(eventLog)));
 
     environment.jersey().register(new QueryExceptionMapper());
+    environment.jersey().register(new IngestExceptionMapper());
     environment.jersey().register(new WebApplicationExceptionMapper());
     environment.jersey().register(new JsonProcessingExceptionMapper());
     environment.jersey().register(new ConstraintViolationExceptionMapper());
@@ -115,5 +138,40 @@ public class TallyApplication extends Application<TallyConfiguration> {
                 }
               }
             });
+  }
+
+  /**
+   * Kafka as the durable log: the producer behind ingest, and the reader that rebuilds the hot
+   * store from the change feed (on every start, from the beginning of the compacted topic).
+   */
+  private static EventLog kafka(KafkaFactory kafka, HotStore hotStore, Environment environment) {
+    KafkaEventLog eventLog =
+        new KafkaEventLog(
+            kafka.clientConfig(kafka.getProducer()),
+            kafka.getEventsTopic(),
+            kafka.getAckTimeout().toJavaDuration(),
+            kafka.getRetryAfter().toJavaDuration());
+    environment.lifecycle().manage(eventLog);
+
+    KafkaChangeFeedReader reader =
+        new KafkaChangeFeedReader(
+            kafka.clientConfig(kafka.getConsumer()), kafka.getChangeFeedTopic(), hotStore);
+    environment
+        .lifecycle()
+        .manage(new ChangeFeedView(reader, kafka.getCatchUpTimeout().toJavaDuration()));
+
+    Admin admin = Admin.create(kafka.clientConfig(Map.of("client.id", "tally-health")));
+    environment.lifecycle().manage(new AutoCloseableManager(admin));
+    environment.healthChecks().register("kafka", new KafkaHealthCheck(admin, Duration.ofSeconds(2)));
+    environment.healthChecks().register("change-feed", new ChangeFeedHealthCheck(reader));
+
+    environment.metrics().register("io.tally.changefeed.lag", (Gauge<Long>) () -> reader.status().lag());
+    environment
+        .metrics()
+        .register("io.tally.changefeed.applied", (Gauge<Long>) () -> reader.status().applied());
+    environment
+        .metrics()
+        .register("io.tally.changefeed.skipped", (Gauge<Long>) () -> reader.status().skipped());
+    return eventLog;
   }
 }

@@ -7,6 +7,7 @@ import io.dropwizard.validation.MinDuration;
 import io.tally.metric.InvalidDefinitionException;
 import io.tally.metric.MetricCatalog;
 import io.tally.serving.core.HotStoreFactory;
+import io.tally.serving.core.KafkaFactory;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import java.nio.file.Path;
@@ -28,6 +29,22 @@ public class TallyConfiguration extends Configuration {
   @NotNull
   @MinDuration(value = 0, unit = TimeUnit.SECONDS)
   private Duration hotRetention = Duration.hours(2);
+
+  /**
+   * The Kafka log (ingest) and change feed (the serving view); null, the embedded mode, runs
+   * without Kafka.
+   */
+  @Valid private KafkaFactory kafka;
+
+  @JsonProperty
+  public KafkaFactory getKafka() {
+    return kafka;
+  }
+
+  @JsonProperty
+  public void setKafka(KafkaFactory kafka) {
+    this.kafka = kafka;
+  }
 
   @JsonProperty
   public String getMetricsFile() {

@@ -8,8 +8,9 @@ import jakarta.validation.constraints.NotBlank;
 /**
  * The {@code hotStore} section of the configuration. For now the hot tier is an in-memory store
  * shared by name within the JVM ({@link SharedHotStores}): in the embedded mode the pipeline
- * writes to the store of that name and this service reads it. Other kinds (Aerospike, a serving
- * view fed by the change feed) will be chosen here.
+ * writes to the store of that name and this service reads it. With a {@code kafka} section, the
+ * change-feed reader writes to this same store (the serving view). Other kinds (Aerospike) will
+ * be chosen here.
  */
 public class HotStoreFactory {
   @NotBlank private String name = "embedded";

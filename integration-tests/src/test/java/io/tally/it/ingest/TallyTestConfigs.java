@@ -1,0 +1,47 @@
+package io.tally.it.ingest;
+
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.dropwizard.core.server.DefaultServerFactory;
+import io.dropwizard.jetty.HttpConnectorFactory;
+import io.dropwizard.logging.common.DefaultLoggingFactory;
+import io.dropwizard.request.logging.LogbackAccessRequestLogFactory;
+import io.dropwizard.util.Duration;
+import io.tally.it.support.KafkaBroker;
+import io.tally.serving.TallyConfiguration;
+import io.tally.serving.core.KafkaFactory;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Configurations of the real service for the Kafka tests: random ports, quiet logs, its own hot
+ * store, and a {@code kafka} section pointed at the test broker.
+ */
+public final class TallyTestConfigs {
+  private TallyTestConfigs() {}
+
+  public static KafkaFactory kafka(String eventsTopic, String changeFeedTopic) {
+    KafkaFactory kafka = new KafkaFactory();
+    kafka.setBootstrapServers(KafkaBroker.bootstrapServers());
+    kafka.setEventsTopic(eventsTopic);
+    kafka.setChangeFeedTopic(changeFeedTopic);
+    kafka.setCatchUpTimeout(Duration.seconds(30));
+    return kafka;
+  }
+
+  public static TallyConfiguration service(String hotStoreName, KafkaFactory kafka) {
+    TallyConfiguration config = new TallyConfiguration();
+    config.getHotStore().setName(hotStoreName);
+    config.setKafka(kafka);
+    DefaultServerFactory server = (DefaultServerFactory) config.getServerFactory();
+    ((HttpConnectorFactory) server.getApplicationConnectors().get(0)).setPort(0);
+    ((HttpConnectorFactory) server.getAdminConnectors().get(0)).setPort(0);
+    LogbackAccessRequestLogFactory requestLog = new LogbackAccessRequestLogFactory();
+    requestLog.setAppenders(List.of());
+    server.setRequestLogFactory(requestLog);
+    DefaultLoggingFactory logging = (DefaultLoggingFactory) config.getLoggingFactory();
+    logging.setLevel("WARN");
+    // The outage tests make the Kafka clients complain about the missing broker, on purpose.
+    logging.setLoggers(Map.of("org.apache.kafka", TextNode.valueOf("ERROR")));
+    return config;
+  }
+}

@@ -1,0 +1,33 @@
+package io.tally.serving.core;
+
+import java.util.List;
+
+/** The durable log that accepted events are written to before a request is acknowledged. */
+public interface EventLog {
+
+  /**
+   * Returns once the log has acknowledged every one of {@code events}.
+   *
+   * @throws LogOverloadedException when the log cannot take more right now
+   * @throws LogUnavailableException when it did not acknowledge all of them in time
+   */
+  void append(List<AcceptedEvent> events);
+
+  /** Throws when this log cannot take events at all, before the request body is read. */
+  default void checkAvailable() {}
+
+  /** The log of a deployment without Kafka (the embedded mode): every write is refused. */
+  static EventLog none() {
+    return new EventLog() {
+      @Override
+      public void append(List<AcceptedEvent> events) {
+        throw new IngestDisabledException();
+      }
+
+      @Override
+      public void checkAvailable() {
+        throw new IngestDisabledException();
+      }
+    };
+  }
+}
