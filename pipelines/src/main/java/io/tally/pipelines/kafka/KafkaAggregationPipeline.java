@@ -1,0 +1,33 @@
+package io.tally.pipelines.kafka;
+
+import io.tally.deadletter.DeadLetter;
+import io.tally.metric.Durations;
+import io.tally.metric.MetricCatalogSource;
+import io.tally.pipelines.AggregationPipeline;
+import io.tally.update.WindowUpdate;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.transforms.WithFailures;
+import org.apache.beam.sdk.values.PCollection;
+import org.joda.time.Duration;
+
+/**
+ * The production pipeline: events from the Kafka log, window updates to the change feed, dead
+ * letters to their topic. Everything it needs to recover is in Kafka and in the runner's
+ * checkpoints: after a failure it resumes from the last checkpoint's offsets and state, and the
+ * updates it publishes again are harmless, since readers keep the larger {@code events}.
+ */
+public final class KafkaAggregationPipeline {
+  private KafkaAggregationPipeline() {}
+
+  public static WithFailures.Result<PCollection<WindowUpdate>, DeadLetter> build(
+      Pipeline pipeline, MetricCatalogSource catalog) {
+    KafkaOptions options = pipeline.getOptions().as(KafkaOptions.class);
+    Duration maxDisorder = Duration.millis(Durations.parseMillis(options.getMaxDisorder()));
+    return AggregationPipeline.build(
+        pipeline,
+        ReadEventsFromKafka.with(options, maxDisorder),
+        catalog,
+        WriteToChangeFeed.to(options),
+        WriteDeadLettersToKafka.to(options));
+  }
+}
