@@ -37,11 +37,11 @@ class EmbeddedPipelineTest {
   @Test
   void storedCountsOfABoundedStreamEqualItsDistinctEvents() {
     int events = 5_000;
-    // 100 events per event-second: the stream spans ~3 minutes, so several 1-minute windows.
+    // 25 events per event-second: the stream spans ~3 minutes, so several 1-minute windows.
     SyntheticSettings settings =
         SyntheticSettings.defaults()
             .withCategories(40)
-            .withSimulatedRate(100)
+            .withSimulatedRate(25)
             .withMaxEvents(events);
     SyntheticEvents truth = SyntheticEvents.of(settings);
 
