@@ -1,5 +1,6 @@
 package io.tally.aggregate;
 
+import io.tally.metric.AggregateSpec;
 import io.tally.metric.MetricSpec;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -8,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.PriorityQueue;
+import java.util.TreeSet;
 import org.apache.datasketches.frequencies.ErrorType;
 import org.apache.datasketches.frequencies.ItemsSketch;
 
@@ -30,6 +32,13 @@ public final class TopKAccumulator implements Accumulator {
   private Map<String, long[]> exact;
   /** Null while counts are exact. */
   private ItemsSketch<String> sketch;
+  /**
+   * The current top {@link #trackedK} of the exact counts, kept up to date as counts grow once
+   * someone has asked for a ranking: early panes ask several times a second, and counts only
+   * grow, so a value can only enter the leaders by passing the last of them.
+   */
+  private TreeSet<MetricValue.RankedItem> leaders;
+  private int trackedK;
 
   public TopKAccumulator() {
     this(0, new HashMap<>(), null);
@@ -57,24 +66,48 @@ public final class TopKAccumulator implements Accumulator {
     long[] counter = exact.get(item);
     if (counter != null) {
       counter[0] += n;
+      track(item, counter[0] - n, counter[0]);
     } else if (exact.size() < EXACT_LIMIT) {
       exact.put(item, new long[] {n});
+      track(item, 0, n);
     } else {
       switchToSketch();
       sketch.update(item, n);
     }
   }
 
+  private void track(String item, long before, long after) {
+    if (leaders == null) {
+      return;
+    }
+    MetricValue.RankedItem now = new MetricValue.RankedItem(item, after);
+    if (before > 0 && leaders.remove(new MetricValue.RankedItem(item, before))) {
+      leaders.add(now);
+    } else if (leaders.size() < trackedK) {
+      leaders.add(now);
+    } else if (RANK.compare(now, leaders.last()) < 0) {
+      leaders.pollLast();
+      leaders.add(now);
+    }
+  }
+
+  private void stopTracking() {
+    leaders = null;
+    trackedK = 0;
+  }
+
   private void switchToSketch() {
     sketch = new ItemsSketch<>(SKETCH_MAP_SIZE);
     exact.forEach((key, counter) -> sketch.update(key, counter[0]));
     exact = null;
+    stopTracking();
   }
 
   @Override
   public void merge(Accumulator other) {
     TopKAccumulator o = (TopKAccumulator) other;
     events += o.events;
+    stopTracking();
     if (o.sketch != null) {
       if (sketch == null) {
         switchToSketch();
@@ -104,6 +137,9 @@ public final class TopKAccumulator implements Accumulator {
    * times a second per window, so it keeps a heap of {@code k} rather than sorting every value.
    */
   public List<MetricValue.RankedItem> top(int k) {
+    if (sketch == null && k == trackedK && leaders != null) {
+      return List.copyOf(leaders);
+    }
     PriorityQueue<MetricValue.RankedItem> smallestFirst = new PriorityQueue<>(RANK.reversed());
     if (sketch == null) {
       exact.forEach((key, counter) -> offer(smallestFirst, k, key, counter[0]));
@@ -114,6 +150,11 @@ public final class TopKAccumulator implements Accumulator {
     }
     List<MetricValue.RankedItem> top = new ArrayList<>(smallestFirst);
     top.sort(RANK);
+    if (sketch == null && k > 0 && k <= AggregateSpec.MAX_K) {
+      leaders = new TreeSet<>(RANK);
+      leaders.addAll(top);
+      trackedK = k;
+    }
     return top;
   }
 

@@ -56,7 +56,7 @@ import org.joda.time.Instant;
  */
 public final class AggregateWindows
     extends PTransform<
-        PCollection<KV<MetricKey, Observation>>,
+        PCollection<KV<MetricKey, Observations>>,
         WithFailures.Result<PCollection<WindowUpdate>, DeadLetter>> {
 
   static final TupleTag<WindowUpdate> UPDATES = new TupleTag<>() {};
@@ -78,7 +78,7 @@ public final class AggregateWindows
 
   @Override
   public WithFailures.Result<PCollection<WindowUpdate>, DeadLetter> expand(
-      PCollection<KV<MetricKey, Observation>> observations) {
+      PCollection<KV<MetricKey, Observations>> observations) {
     PCollectionTuple out =
         observations.apply(
             "WindowAndAggregate",
@@ -89,7 +89,7 @@ public final class AggregateWindows
         out.get(TOO_LATE).setCoder(DeadLetterCoder.of()));
   }
 
-  static final class AggregateFn extends DoFn<KV<MetricKey, Observation>, WindowUpdate> {
+  static final class AggregateFn extends DoFn<KV<MetricKey, Observations>, WindowUpdate> {
     private final Duration earlyFiringDelay;
     private final Counter tooLate = Metrics.counter(AggregateWindows.class, "dropped_late");
 
@@ -110,49 +110,51 @@ public final class AggregateWindows
 
     @ProcessElement
     public void process(
-        @Element KV<MetricKey, Observation> element,
+        @Element KV<MetricKey, Observations> element,
         @StateId("windows") ValueState<OpenWindows> state,
         @TimerId("deadline") Timer deadline,
         @TimerId("early") Timer early,
         MultiOutputReceiver out) {
       MetricKey key = element.getKey();
-      Observation observation = element.getValue();
+      Observations batch = element.getValue();
       OpenWindows windows = state.read();
       if (windows == null) {
-        windows = new OpenWindows(observation.spec());
+        windows = new OpenWindows(batch.spec());
       }
       // For an event-time timer this is the input watermark, which decides what is too late.
       long watermark = deadline.getCurrentRelativeTime().getMillis();
-      long earliestBefore = windows.byStart.isEmpty() ? Long.MAX_VALUE : windows.earliestDeadline();
-      long earliestAfter = earliestBefore;
+      long earliest = windows.scheduledDeadline;
       boolean counted = false;
 
       MetricSpec spec = windows.spec;
-      long ts = observation.timestampMillis();
-      for (long start = Math.floorDiv(ts, spec.slideMillis()) * spec.slideMillis();
-          start > ts - spec.sizeMillis();
-          start -= spec.slideMillis()) {
-        if (windows.closeAtOf(start) <= watermark) {
-          tooLate.inc();
-          out.get(TOO_LATE).output(tooLate(key, observation, start, windows.endOf(start)));
-          continue;
+      for (Observation observation : batch.observations()) {
+        long ts = observation.timestampMillis();
+        for (long start = Math.floorDiv(ts, spec.slideMillis()) * spec.slideMillis();
+            start > ts - spec.sizeMillis();
+            start -= spec.slideMillis()) {
+          if (windows.closeAtOf(start) <= watermark) {
+            tooLate.inc();
+            out.get(TOO_LATE).output(tooLate(key, observation, start, windows.endOf(start)));
+            continue;
+          }
+          OpenWindows.Window window = windows.byStart.get(start);
+          if (window == null) {
+            // A window first seen after the watermark passed its end only gets late panes.
+            boolean pastEnd = windows.maxTimestampOf(start) < watermark;
+            window = new OpenWindows.Window(Accumulator.create(spec.fn()), 0, 0, pastEnd);
+            windows.byStart.put(start, window);
+            earliest = Math.min(earliest, windows.deadlineOf(start, window));
+          }
+          window.accumulator.add(observation.value(), observation.item());
+          counted = true;
         }
-        OpenWindows.Window window = windows.byStart.get(start);
-        if (window == null) {
-          // A window first seen after the watermark passed its end only gets late panes.
-          boolean pastEnd = windows.maxTimestampOf(start) < watermark;
-          window = new OpenWindows.Window(Accumulator.create(spec.fn()), 0, 0, pastEnd);
-          windows.byStart.put(start, window);
-          earliestAfter = Math.min(earliestAfter, windows.deadlineOf(start, window));
-        }
-        window.accumulator.add(observation.value(), observation.item());
-        counted = true;
       }
       if (!counted) {
         return;
       }
-      if (earliestAfter < earliestBefore) {
-        deadline.set(new Instant(earliestAfter));
+      if (earliest < windows.scheduledDeadline) {
+        deadline.set(new Instant(earliest));
+        windows.scheduledDeadline = earliest;
       }
       if (!windows.earlyFiringScheduled) {
         early.offset(earlyFiringDelay).setRelative();
@@ -215,7 +217,8 @@ public final class AggregateWindows
         state.clear();
         return;
       }
-      deadline.set(new Instant(windows.earliestDeadline()));
+      windows.scheduledDeadline = windows.earliestDeadline();
+      deadline.set(new Instant(windows.scheduledDeadline));
       state.write(windows);
     }
 

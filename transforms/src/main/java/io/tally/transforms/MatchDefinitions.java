@@ -6,22 +6,29 @@ import io.tally.metric.MetricCatalogSource;
 import io.tally.metric.MetricDefinition;
 import io.tally.metric.MetricSpec;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.joda.time.Instant;
 
 /**
- * Turns each event into one observation per metric it matches, keyed by the metric's group.
- * The definitions come from a {@link MetricCatalogSource} asked afresh for every bundle, and each
- * observation carries the definition it matched: the pipeline's graph holds no definition, so
+ * Turns each event into one observation per metric it matches, gathered per metric group within
+ * each bundle (so that aggregation touches its state once per group and bundle, not once per
+ * event: the combiner of this pipeline).
+ *
+ * <p>The definitions come from a {@link MetricCatalogSource} asked afresh for every bundle, and
+ * each batch carries the definition it matched: the pipeline's graph holds no definition, so
  * definitions can change while it runs.
  */
 public final class MatchDefinitions
-    extends PTransform<PCollection<Event>, PCollection<KV<MetricKey, Observation>>> {
+    extends PTransform<PCollection<Event>, PCollection<KV<MetricKey, Observations>>> {
   private final MetricCatalogSource catalog;
 
   private MatchDefinitions(MetricCatalogSource catalog) {
@@ -33,26 +40,38 @@ public final class MatchDefinitions
   }
 
   @Override
-  public PCollection<KV<MetricKey, Observation>> expand(PCollection<Event> events) {
+  public PCollection<KV<MetricKey, Observations>> expand(PCollection<Event> events) {
     return events
         .apply("Match", ParDo.of(new MatchFn(catalog)))
-        .setCoder(KvCoder.of(MetricKeyCoder.of(), ObservationCoder.of()));
+        .setCoder(KvCoder.of(MetricKeyCoder.of(), ObservationsCoder.of()));
   }
 
-  static final class MatchFn extends DoFn<Event, KV<MetricKey, Observation>> {
+  static final class MatchFn extends DoFn<Event, KV<MetricKey, Observations>> {
     private final MetricCatalogSource source;
     private transient MetricCatalog catalog;
     private transient List<Compiled> compiled;
+    private transient Map<MetricKey, Batch> batches;
 
     /** A definition with its spec built once per catalog, not once per event. */
     private record Compiled(MetricDefinition definition, MetricSpec spec, boolean readsUser) {}
+
+    /** The observations of one group in this bundle, and the earliest of their timestamps. */
+    private static final class Batch {
+      final MetricSpec spec;
+      final List<Observation> observations = new ArrayList<>();
+      long earliest = Long.MAX_VALUE;
+
+      Batch(MetricSpec spec) {
+        this.spec = spec;
+      }
+    }
 
     MatchFn(MetricCatalogSource source) {
       this.source = source;
     }
 
     @StartBundle
-    public void refresh() {
+    public void startBundle() {
       MetricCatalog current = source.current();
       if (current != catalog) {
         catalog = current;
@@ -62,27 +81,41 @@ public final class MatchDefinitions
         }
         compiled = list;
       }
+      batches = new HashMap<>();
     }
 
     @ProcessElement
-    public void process(@Element Event event, OutputReceiver<KV<MetricKey, Observation>> out) {
+    public void process(@Element Event event) {
       for (Compiled c : compiled) {
         MetricDefinition d = c.definition();
         if (!d.matches(event)) {
           continue;
         }
-        String item = c.readsUser() ? event.user() : event.entity();
-        out.output(
-            KV.of(
-                new MetricKey(d.name(), d.version(), d.groupOf(event)),
-                new Observation(
-                    c.spec(),
-                    event.timestampMillis(),
-                    event.value(),
-                    item,
-                    event.source(),
-                    event.id())));
+        MetricKey key = new MetricKey(d.name(), d.version(), d.groupOf(event));
+        Batch batch = batches.computeIfAbsent(key, k -> new Batch(c.spec()));
+        batch.observations.add(
+            new Observation(
+                event.timestampMillis(),
+                event.value(),
+                c.readsUser() ? event.user() : event.entity(),
+                event.source(),
+                event.id()));
+        batch.earliest = Math.min(batch.earliest, event.timestampMillis());
       }
+    }
+
+    @FinishBundle
+    public void finishBundle(FinishBundleContext context) {
+      for (Map.Entry<MetricKey, Batch> entry : batches.entrySet()) {
+        Batch batch = entry.getValue();
+        // The earliest event time of the batch: never later than any event in it, so the
+        // batch is never behind the watermark where one of its events was not.
+        context.output(
+            KV.of(entry.getKey(), new Observations(batch.spec, batch.observations)),
+            new Instant(batch.earliest),
+            GlobalWindow.INSTANCE);
+      }
+      batches = null;
     }
   }
 }

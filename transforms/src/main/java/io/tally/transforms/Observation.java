@@ -1,12 +1,9 @@
 package io.tally.transforms;
 
-import io.tally.metric.MetricSpec;
-
 /**
- * One de-duplicated event as one metric sees it: what the metric's windows and aggregate need,
- * and the event's identity for the dead letter should it be too late.
+ * One de-duplicated event as a metric sees it: what the metric's windows and aggregate need, and
+ * the event's identity for the dead letter should it be too late.
  *
  * @param item the value of the field the metric reads (user or entity), or null
  */
-public record Observation(
-    MetricSpec spec, long timestampMillis, double value, String item, String source, String id) {}
+public record Observation(long timestampMillis, double value, String item, String source, String id) {}

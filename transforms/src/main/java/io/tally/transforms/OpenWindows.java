@@ -14,15 +14,22 @@ final class OpenWindows {
   final TreeMap<Long, Window> byStart;
   /** Whether an early-firing timer is pending, so that one is set once per firing delay. */
   boolean earlyFiringScheduled;
+  /** Where the deadline timer is set; {@link Long#MAX_VALUE} when it is not. */
+  long scheduledDeadline;
 
   OpenWindows(MetricSpec spec) {
-    this(spec, new TreeMap<>(), false);
+    this(spec, new TreeMap<>(), false, Long.MAX_VALUE);
   }
 
-  OpenWindows(MetricSpec spec, TreeMap<Long, Window> byStart, boolean earlyFiringScheduled) {
+  OpenWindows(
+      MetricSpec spec,
+      TreeMap<Long, Window> byStart,
+      boolean earlyFiringScheduled,
+      long scheduledDeadline) {
     this.spec = spec;
     this.byStart = byStart;
     this.earlyFiringScheduled = earlyFiringScheduled;
+    this.scheduledDeadline = scheduledDeadline;
   }
 
   long endOf(long start) {

@@ -26,6 +26,7 @@ final class OpenWindowsCoder extends AtomicCoder<OpenWindows> {
     DataOutputStream out = new DataOutputStream(outStream);
     MetricSpecCoder.write(state.spec, out);
     out.writeBoolean(state.earlyFiringScheduled);
+    out.writeLong(state.scheduledDeadline);
     out.writeInt(state.byStart.size());
     for (Map.Entry<Long, OpenWindows.Window> entry : state.byStart.entrySet()) {
       OpenWindows.Window window = entry.getValue();
@@ -42,6 +43,7 @@ final class OpenWindowsCoder extends AtomicCoder<OpenWindows> {
     DataInputStream in = new DataInputStream(inStream);
     var spec = MetricSpecCoder.read(in);
     boolean earlyFiringScheduled = in.readBoolean();
+    long scheduledDeadline = in.readLong();
     int n = in.readInt();
     TreeMap<Long, OpenWindows.Window> byStart = new TreeMap<>();
     for (int i = 0; i < n; i++) {
@@ -53,6 +55,6 @@ final class OpenWindowsCoder extends AtomicCoder<OpenWindows> {
           start,
           new OpenWindows.Window(AccumulatorCoder.read(in), emitted, panes, onTimeFired));
     }
-    return new OpenWindows(spec, byStart, earlyFiringScheduled);
+    return new OpenWindows(spec, byStart, earlyFiringScheduled, scheduledDeadline);
   }
 }

@@ -9,7 +9,8 @@ import io.tally.metric.MetricSpec;
 import io.tally.transforms.MetricKey;
 import io.tally.transforms.MetricKeyCoder;
 import io.tally.transforms.Observation;
-import io.tally.transforms.ObservationCoder;
+import io.tally.transforms.Observations;
+import io.tally.transforms.ObservationsCoder;
 import java.util.List;
 import org.apache.beam.sdk.testing.CoderProperties;
 import org.apache.beam.sdk.util.CoderUtils;
@@ -65,14 +66,18 @@ class PipelineCodersTest {
         new MetricSpec("top", 3, AggregateFunction.TOPK, 10, 300_000, 60_000, 600_000, List.of("geo"));
     MetricSpec count =
         new MetricSpec("count", 1, AggregateFunction.COUNT, 0, 1_000, 1_000, 0, List.of());
-    for (Observation o :
+    for (Observations batch :
         List.of(
-            new Observation(topk, 1_795_809_600_000L, 1.0, "movie-42", "feed", "evt-1"),
-            new Observation(count, 0, -0.5, null, "s", "i"),
-            new Observation(count, 5, 2.0, "", "", ""))) {
-      CoderProperties.coderDecodeEncodeEqual(ObservationCoder.of(), o);
-      assertThat(CoderUtils.clone(ObservationCoder.of(), o).spec()).isEqualTo(o.spec());
+            new Observations(
+                topk,
+                List.of(
+                    new Observation(1_795_809_600_000L, 1.0, "movie-42", "feed", "evt-1"),
+                    new Observation(1_795_809_600_001L, 3.5, "movie-7", "feed", "evt-2"))),
+            new Observations(count, List.of(new Observation(0, -0.5, null, "s", "i"))),
+            new Observations(count, List.of(new Observation(5, 2.0, "", "", ""))),
+            new Observations(count, List.of()))) {
+      CoderProperties.coderDecodeEncodeEqual(ObservationsCoder.of(), batch);
     }
-    CoderProperties.coderSerializable(ObservationCoder.of());
+    CoderProperties.coderSerializable(ObservationsCoder.of());
   }
 }
