@@ -1,7 +1,8 @@
 package io.tally.aggregate;
 
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
+import io.tally.coding.Binary;
+import io.tally.coding.ByteSink;
+import io.tally.coding.ByteSource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -35,15 +36,15 @@ public final class AccumulatorCoder extends AtomicCoder<Accumulator> {
 
   @Override
   public void encode(Accumulator value, OutputStream outStream) throws IOException {
-    write(value, new DataOutputStream(outStream));
+    Binary.encode(value, outStream, AccumulatorCoder::write);
   }
 
   @Override
   public Accumulator decode(InputStream inStream) throws IOException {
-    return read(new DataInputStream(inStream));
+    return Binary.decode(inStream, AccumulatorCoder::read);
   }
 
-  public static void write(Accumulator value, DataOutputStream out) throws IOException {
+  public static void write(Accumulator value, ByteSink out) {
     if (value instanceof CountAccumulator c) {
       out.writeByte(COUNT);
       out.writeLong(c.events());
@@ -55,74 +56,57 @@ public final class AccumulatorCoder extends AtomicCoder<Accumulator> {
     } else if (value instanceof DistinctAccumulator d) {
       out.writeByte(DISTINCT);
       out.writeLong(d.events());
-      writeBytes(d.sketchBytes(), out);
+      out.writeBytes(d.sketchBytes());
     } else if (value instanceof TopKAccumulator t && t.isExact()) {
       out.writeByte(TOPK_EXACT);
       out.writeLong(t.events());
       Map<String, long[]> counts = t.exactCounts();
       out.writeInt(counts.size());
       for (Map.Entry<String, long[]> e : counts.entrySet()) {
-        out.writeUTF(e.getKey());
+        out.writeString(e.getKey());
         out.writeLong(e.getValue()[0]);
       }
     } else if (value instanceof TopKAccumulator t) {
       out.writeByte(TOPK_SKETCH);
       out.writeLong(t.events());
-      writeBytes(t.sketch().toByteArray(STRINGS), out);
+      out.writeBytes(t.sketch().toByteArray(STRINGS));
     } else {
       throw new IllegalArgumentException("unknown accumulator " + value);
     }
   }
 
-  public static Accumulator read(DataInputStream in) throws IOException {
+  public static Accumulator read(ByteSource in) throws IOException {
     byte kind = in.readByte();
     long events = in.readLong();
     return switch (kind) {
       case COUNT -> new CountAccumulator(events);
       case SUM -> new SumAccumulator(events, in.readDouble(), in.readDouble());
-      case DISTINCT -> DistinctAccumulator.fromBytes(events, readBytes(in));
+      case DISTINCT -> DistinctAccumulator.fromBytes(events, in.readBytes());
       case TOPK_EXACT -> {
         int n = in.readInt();
         Map<String, long[]> counts = new HashMap<>(Math.max(16, n * 2));
         for (int i = 0; i < n; i++) {
-          counts.put(in.readUTF(), new long[] {in.readLong()});
+          counts.put(in.readString(), new long[] {in.readLong()});
         }
         yield new TopKAccumulator(events, counts, null);
       }
       case TOPK_SKETCH ->
           new TopKAccumulator(
-              events, null, ItemsSketch.getInstance(Memory.wrap(readBytes(in)), STRINGS));
+              events, null, ItemsSketch.getInstance(Memory.wrap(in.readBytes()), STRINGS));
       default -> throw new CoderException("unknown accumulator kind " + kind);
     };
   }
 
   /** The portable bytes of one accumulator, as stored by tiers that keep sketches. */
   public static byte[] toBytes(Accumulator value) {
-    var buffer = new java.io.ByteArrayOutputStream();
-    try {
-      write(value, new DataOutputStream(buffer));
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-    return buffer.toByteArray();
+    return Binary.toBytes(value, AccumulatorCoder::write);
   }
 
   public static Accumulator fromBytes(byte[] bytes) {
     try {
-      return read(new DataInputStream(new java.io.ByteArrayInputStream(bytes)));
-    } catch (IOException e) {
+      return read(new ByteSource(bytes));
+    } catch (IOException | RuntimeException e) {
       throw new IllegalArgumentException("not an encoded accumulator", e);
     }
-  }
-
-  private static void writeBytes(byte[] bytes, DataOutputStream out) throws IOException {
-    out.writeInt(bytes.length);
-    out.write(bytes);
-  }
-
-  private static byte[] readBytes(DataInputStream in) throws IOException {
-    byte[] bytes = new byte[in.readInt()];
-    in.readFully(bytes);
-    return bytes;
   }
 }

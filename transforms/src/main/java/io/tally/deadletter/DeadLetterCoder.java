@@ -1,8 +1,8 @@
 package io.tally.deadletter;
 
+import io.tally.coding.ByteSink;
+import io.tally.coding.ByteSource;
 import io.tally.coding.Binary;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -20,17 +20,23 @@ public final class DeadLetterCoder extends AtomicCoder<DeadLetter> {
 
   @Override
   public void encode(DeadLetter value, OutputStream outStream) throws IOException {
-    DataOutputStream out = new DataOutputStream(outStream);
+    Binary.encode(value, outStream, DeadLetterCoder::write);
+  }
+
+  private static void write(DeadLetter value, ByteSink out) {
     out.writeByte(value.reason().ordinal());
-    Binary.writeString(out, value.detail());
-    Binary.writeString(out, value.payload());
+    out.writeString(value.detail());
+    out.writeString(value.payload());
     out.writeLong(value.timestampMillis());
   }
 
   @Override
   public DeadLetter decode(InputStream inStream) throws IOException {
-    DataInputStream in = new DataInputStream(inStream);
+    return Binary.decode(inStream, DeadLetterCoder::read);
+  }
+
+  private static DeadLetter read(ByteSource in) throws IOException {
     return new DeadLetter(
-        REASONS[in.readByte()], Binary.readString(in), Binary.readString(in), in.readLong());
+        REASONS[in.readByte()], in.readString(), in.readString(), in.readLong());
   }
 }

@@ -1,8 +1,8 @@
 package io.tally.event;
 
+import io.tally.coding.ByteSink;
+import io.tally.coding.ByteSource;
 import io.tally.coding.Binary;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -23,43 +23,49 @@ public final class EventCoder extends AtomicCoder<Event> {
 
   @Override
   public void encode(Event e, OutputStream outStream) throws IOException {
-    DataOutputStream out = new DataOutputStream(outStream);
-    Binary.writeString(out, e.id());
-    Binary.writeString(out, e.source());
-    Binary.writeString(out, e.type());
-    Binary.writeString(out, e.category());
+    Binary.encode(e, outStream, EventCoder::write);
+  }
+
+  private static void write(Event e, ByteSink out) {
+    out.writeString(e.id());
+    out.writeString(e.source());
+    out.writeString(e.type());
+    out.writeString(e.category());
     out.writeLong(e.timestampMillis());
-    Binary.writeString(out, e.geo());
-    Binary.writeString(out, e.entity());
-    Binary.writeString(out, e.user());
+    out.writeString(e.geo());
+    out.writeString(e.entity());
+    out.writeString(e.user());
     out.writeDouble(e.value());
     out.writeInt(e.attrs().size());
     // Sorted, so that equal events always encode alike.
     Map<String, String> attrs = e.attrs().size() > 1 ? new TreeMap<>(e.attrs()) : e.attrs();
     for (Map.Entry<String, String> attr : attrs.entrySet()) {
-      Binary.writeString(out, attr.getKey());
-      Binary.writeString(out, attr.getValue());
+      out.writeString(attr.getKey());
+      out.writeString(attr.getValue());
     }
   }
 
   @Override
   public Event decode(InputStream inStream) throws IOException {
-    DataInputStream in = new DataInputStream(inStream);
-    String id = Binary.readString(in);
-    String source = Binary.readString(in);
-    String type = Binary.readString(in);
-    String category = Binary.readString(in);
+    return Binary.decode(inStream, EventCoder::read);
+  }
+
+  private static Event read(ByteSource in) throws IOException {
+    String id = in.readString();
+    String source = in.readString();
+    String type = in.readString();
+    String category = in.readString();
     long ts = in.readLong();
-    String geo = Binary.readString(in);
-    String entity = Binary.readString(in);
-    String user = Binary.readString(in);
+    String geo = in.readString();
+    String entity = in.readString();
+    String user = in.readString();
     double value = in.readDouble();
     int attrCount = in.readInt();
     Map<String, String> attrs = Map.of();
     if (attrCount > 0) {
       Map<String, String> read = new HashMap<>(attrCount * 2);
       for (int i = 0; i < attrCount; i++) {
-        read.put(Binary.readString(in), Binary.readString(in));
+        read.put(in.readString(), in.readString());
       }
       attrs = Map.copyOf(read);
     }

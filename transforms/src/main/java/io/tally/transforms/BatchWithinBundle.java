@@ -42,32 +42,35 @@ public final class BatchWithinBundle<K, V>
   }
 
   static final class BatchFn<K, V> extends DoFn<KV<K, V>, KV<K, List<V>>> {
-    private transient Map<K, List<V>> batches;
-    private transient Map<K, Long> earliest;
+    private transient Map<K, Batch<V>> batches;
+
+    /** The values of one key in this bundle, and the earliest of their timestamps. */
+    private static final class Batch<V> {
+      final List<V> values = new ArrayList<>();
+      long earliest = Long.MAX_VALUE;
+    }
 
     @StartBundle
     public void startBundle() {
       batches = new HashMap<>();
-      earliest = new HashMap<>();
     }
 
     @ProcessElement
     public void process(@Element KV<K, V> element, @Timestamp Instant timestamp) {
-      batches.computeIfAbsent(element.getKey(), k -> new ArrayList<>()).add(element.getValue());
-      earliest.merge(element.getKey(), timestamp.getMillis(), Math::min);
+      Batch<V> batch = batches.computeIfAbsent(element.getKey(), k -> new Batch<>());
+      batch.values.add(element.getValue());
+      batch.earliest = Math.min(batch.earliest, timestamp.getMillis());
     }
 
     @FinishBundle
     public void finishBundle(FinishBundleContext context) {
-      for (Map.Entry<K, List<V>> batch : batches.entrySet()) {
+      for (Map.Entry<K, Batch<V>> entry : batches.entrySet()) {
+        Batch<V> batch = entry.getValue();
         // The earliest timestamp of the batch: never behind the watermark where a value was not.
         context.output(
-            KV.of(batch.getKey(), batch.getValue()),
-            new Instant(earliest.get(batch.getKey())),
-            GlobalWindow.INSTANCE);
+            KV.of(entry.getKey(), batch.values), new Instant(batch.earliest), GlobalWindow.INSTANCE);
       }
       batches = null;
-      earliest = null;
     }
   }
 }

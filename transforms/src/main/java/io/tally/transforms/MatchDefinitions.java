@@ -50,10 +50,16 @@ public final class MatchDefinitions
     private final MetricCatalogSource source;
     private transient MetricCatalog catalog;
     private transient List<Compiled> compiled;
-    private transient Map<MetricKey, Batch> batches;
 
-    /** A definition with its spec built once per catalog, not once per event. */
-    private record Compiled(MetricDefinition definition, MetricSpec spec, boolean readsUser) {}
+    /**
+     * A definition with its spec built once per catalog, and this bundle's batches by group:
+     * looked up by the group's values alone, which hash faster than whole metric keys.
+     */
+    private record Compiled(
+        MetricDefinition definition,
+        MetricSpec spec,
+        boolean readsUser,
+        Map<List<String>, Batch> batches) {}
 
     /** The observations of one group in this bundle, and the earliest of their timestamps. */
     private static final class Batch {
@@ -77,11 +83,11 @@ public final class MatchDefinitions
         catalog = current;
         List<Compiled> list = new ArrayList<>();
         for (MetricDefinition d : current.definitions()) {
-          list.add(new Compiled(d, d.spec(), "user".equals(d.aggregate().field())));
+          list.add(
+              new Compiled(d, d.spec(), "user".equals(d.aggregate().field()), new HashMap<>()));
         }
         compiled = list;
       }
-      batches = new HashMap<>();
     }
 
     @ProcessElement
@@ -91,8 +97,7 @@ public final class MatchDefinitions
         if (!d.matches(event)) {
           continue;
         }
-        MetricKey key = new MetricKey(d.name(), d.version(), d.groupOf(event));
-        Batch batch = batches.computeIfAbsent(key, k -> new Batch(c.spec()));
+        Batch batch = c.batches().computeIfAbsent(d.groupOf(event), g -> new Batch(c.spec()));
         batch.observations.add(
             new Observation(
                 event.timestampMillis(),
@@ -106,16 +111,21 @@ public final class MatchDefinitions
 
     @FinishBundle
     public void finishBundle(FinishBundleContext context) {
-      for (Map.Entry<MetricKey, Batch> entry : batches.entrySet()) {
-        Batch batch = entry.getValue();
-        // The earliest event time of the batch: never later than any event in it, so the
-        // batch is never behind the watermark where one of its events was not.
-        context.output(
-            KV.of(entry.getKey(), new Observations(batch.spec, batch.observations)),
-            new Instant(batch.earliest),
-            GlobalWindow.INSTANCE);
+      for (Compiled c : compiled) {
+        MetricDefinition d = c.definition();
+        for (Map.Entry<List<String>, Batch> entry : c.batches().entrySet()) {
+          Batch batch = entry.getValue();
+          // The earliest event time of the batch: never later than any event in it, so the
+          // batch is never behind the watermark where one of its events was not.
+          context.output(
+              KV.of(
+                  new MetricKey(d.name(), d.version(), entry.getKey()),
+                  new Observations(batch.spec, batch.observations)),
+              new Instant(batch.earliest),
+              GlobalWindow.INSTANCE);
+        }
+        c.batches().clear();
       }
-      batches = null;
     }
   }
 }

@@ -1,8 +1,8 @@
 package io.tally.transforms;
 
+import io.tally.coding.ByteSink;
+import io.tally.coding.ByteSource;
 import io.tally.coding.Binary;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -20,16 +20,22 @@ public final class MetricKeyCoder extends AtomicCoder<MetricKey> {
 
   @Override
   public void encode(MetricKey key, OutputStream outStream) throws IOException {
-    DataOutputStream out = new DataOutputStream(outStream);
-    Binary.writeString(out, key.metric());
+    Binary.encode(key, outStream, MetricKeyCoder::write);
+  }
+
+  private static void write(MetricKey key, ByteSink out) {
+    out.writeString(key.metric());
     out.writeLong(key.version());
-    Binary.writeStrings(out, key.group());
+    out.writeStrings(key.group());
   }
 
   @Override
   public MetricKey decode(InputStream inStream) throws IOException {
-    DataInputStream in = new DataInputStream(inStream);
-    return new MetricKey(Binary.readString(in), in.readLong(), Binary.readStrings(in));
+    return Binary.decode(inStream, MetricKeyCoder::read);
+  }
+
+  private static MetricKey read(ByteSource in) throws IOException {
+    return new MetricKey(in.readString(), in.readLong(), in.readStrings());
   }
 
   @Override

@@ -1,10 +1,10 @@
 package io.tally.transforms;
 
+import io.tally.coding.ByteSink;
+import io.tally.coding.ByteSource;
 import io.tally.coding.Binary;
 import io.tally.metric.MetricSpec;
 import io.tally.metric.MetricSpecCoder;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -23,21 +23,27 @@ public final class ObservationsCoder extends AtomicCoder<Observations> {
 
   @Override
   public void encode(Observations batch, OutputStream outStream) throws IOException {
-    DataOutputStream out = new DataOutputStream(outStream);
+    Binary.encode(batch, outStream, ObservationsCoder::write);
+  }
+
+  private static void write(Observations batch, ByteSink out) {
     MetricSpecCoder.write(batch.spec(), out);
     out.writeInt(batch.observations().size());
     for (Observation o : batch.observations()) {
       out.writeLong(o.timestampMillis());
       out.writeDouble(o.value());
-      Binary.writeString(out, o.item());
-      Binary.writeString(out, o.source());
-      Binary.writeString(out, o.id());
+      out.writeString(o.item());
+      out.writeString(o.source());
+      out.writeString(o.id());
     }
   }
 
   @Override
   public Observations decode(InputStream inStream) throws IOException {
-    DataInputStream in = new DataInputStream(inStream);
+    return Binary.decode(inStream, ObservationsCoder::read);
+  }
+
+  private static Observations read(ByteSource in) throws IOException {
     MetricSpec spec = MetricSpecCoder.read(in);
     int n = in.readInt();
     List<Observation> observations = new ArrayList<>(n);
@@ -46,9 +52,9 @@ public final class ObservationsCoder extends AtomicCoder<Observations> {
           new Observation(
               in.readLong(),
               in.readDouble(),
-              Binary.readString(in),
-              Binary.readString(in),
-              Binary.readString(in)));
+              in.readString(),
+              in.readString(),
+              in.readString()));
     }
     return new Observations(spec, observations);
   }

@@ -1,9 +1,10 @@
 package io.tally.transforms;
 
+import io.tally.coding.ByteSink;
+import io.tally.coding.ByteSource;
 import io.tally.aggregate.AccumulatorCoder;
 import io.tally.metric.MetricSpecCoder;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
+import io.tally.coding.Binary;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -23,7 +24,10 @@ final class OpenWindowsCoder extends AtomicCoder<OpenWindows> {
 
   @Override
   public void encode(OpenWindows state, OutputStream outStream) throws IOException {
-    DataOutputStream out = new DataOutputStream(outStream);
+    Binary.encode(state, outStream, OpenWindowsCoder::write);
+  }
+
+  private static void write(OpenWindows state, ByteSink out) {
     MetricSpecCoder.write(state.spec, out);
     out.writeBoolean(state.earlyFiringScheduled);
     out.writeLong(state.scheduledDeadline);
@@ -40,7 +44,10 @@ final class OpenWindowsCoder extends AtomicCoder<OpenWindows> {
 
   @Override
   public OpenWindows decode(InputStream inStream) throws IOException {
-    DataInputStream in = new DataInputStream(inStream);
+    return Binary.decode(inStream, OpenWindowsCoder::read);
+  }
+
+  private static OpenWindows read(ByteSource in) throws IOException {
     var spec = MetricSpecCoder.read(in);
     boolean earlyFiringScheduled = in.readBoolean();
     long scheduledDeadline = in.readLong();

@@ -1,51 +1,52 @@
 package io.tally.transforms;
 
-import java.util.HashSet;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * The identities one de-duplication shard remembers, bucketed by the event time of their first
  * arrival, so that a whole bucket is forgotten at once when the watermark passes its end plus the
- * horizon: one timer per bucket instead of one per event.
+ * horizon: one timer per bucket instead of one per event. One hash lookup tells whether an
+ * identity is known, whatever bucket holds it.
  */
 final class SeenIdentities {
+  private final Map<String, Long> bucketOf;
   /** Bucket start (event time) → identities first seen in that bucket. */
-  final TreeMap<Long, Set<String>> buckets;
+  private final TreeMap<Long, List<String>> buckets;
 
   SeenIdentities() {
-    this(new TreeMap<>());
+    this(new HashMap<>(), new TreeMap<>());
   }
 
-  SeenIdentities(TreeMap<Long, Set<String>> buckets) {
+  private SeenIdentities(Map<String, Long> bucketOf, TreeMap<Long, List<String>> buckets) {
+    this.bucketOf = bucketOf;
     this.buckets = buckets;
   }
 
   boolean contains(String identity) {
-    for (Set<String> bucket : buckets.values()) {
-      if (bucket.contains(identity)) {
-        return true;
-      }
-    }
-    return false;
+    return bucketOf.containsKey(identity);
   }
 
-  /** Remembers an identity; true when it opened a new bucket. */
-  boolean add(long bucketStart, String identity) {
-    Set<String> bucket = buckets.get(bucketStart);
-    boolean opened = bucket == null;
-    if (opened) {
-      bucket = new HashSet<>();
-      buckets.put(bucketStart, bucket);
+  /** Remembers an identity first seen in the bucket starting at {@code bucketStart}. */
+  void add(long bucketStart, String identity) {
+    Long start = bucketStart;
+    if (bucketOf.putIfAbsent(identity, start) == null) {
+      buckets.computeIfAbsent(start, s -> new ArrayList<>()).add(identity);
     }
-    bucket.add(identity);
-    return opened;
   }
 
   /** Forgets the buckets that start before {@code bucketStart}. */
   void forgetBefore(long bucketStart) {
-    buckets.headMap(bucketStart, false).clear();
+    Map<Long, List<String>> expired = buckets.headMap(bucketStart, false);
+    for (List<String> identities : expired.values()) {
+      for (String identity : identities) {
+        bucketOf.remove(identity);
+      }
+    }
+    expired.clear();
   }
 
   boolean isEmpty() {
@@ -57,10 +58,21 @@ final class SeenIdentities {
   }
 
   int size() {
-    int size = 0;
-    for (Map.Entry<Long, Set<String>> bucket : buckets.entrySet()) {
-      size += bucket.getValue().size();
+    return bucketOf.size();
+  }
+
+  /** The buckets in order, for the coder. */
+  Map<Long, List<String>> buckets() {
+    return buckets;
+  }
+
+  static SeenIdentities of(TreeMap<Long, List<String>> buckets) {
+    Map<String, Long> bucketOf = new HashMap<>();
+    for (Map.Entry<Long, List<String>> bucket : buckets.entrySet()) {
+      for (String identity : bucket.getValue()) {
+        bucketOf.put(identity, bucket.getKey());
+      }
     }
-    return size;
+    return new SeenIdentities(bucketOf, buckets);
   }
 }

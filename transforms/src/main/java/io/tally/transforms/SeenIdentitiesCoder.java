@@ -1,14 +1,14 @@
 package io.tally.transforms;
 
+import io.tally.coding.ByteSink;
+import io.tally.coding.ByteSource;
 import io.tally.coding.Binary;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.HashSet;
+import java.util.ArrayList;
 import java.util.Map;
-import java.util.Set;
+import java.util.List;
 import java.util.TreeMap;
 import org.apache.beam.sdk.coders.AtomicCoder;
 
@@ -24,31 +24,37 @@ final class SeenIdentitiesCoder extends AtomicCoder<SeenIdentities> {
 
   @Override
   public void encode(SeenIdentities seen, OutputStream outStream) throws IOException {
-    DataOutputStream out = new DataOutputStream(outStream);
-    out.writeInt(seen.buckets.size());
-    for (Map.Entry<Long, Set<String>> bucket : seen.buckets.entrySet()) {
+    Binary.encode(seen, outStream, SeenIdentitiesCoder::write);
+  }
+
+  private static void write(SeenIdentities seen, ByteSink out) {
+    out.writeInt(seen.buckets().size());
+    for (Map.Entry<Long, List<String>> bucket : seen.buckets().entrySet()) {
       out.writeLong(bucket.getKey());
       out.writeInt(bucket.getValue().size());
       for (String identity : bucket.getValue()) {
-        Binary.writeString(out, identity);
+        out.writeString(identity);
       }
     }
   }
 
   @Override
   public SeenIdentities decode(InputStream inStream) throws IOException {
-    DataInputStream in = new DataInputStream(inStream);
+    return Binary.decode(inStream, SeenIdentitiesCoder::read);
+  }
+
+  private static SeenIdentities read(ByteSource in) throws IOException {
     int buckets = in.readInt();
-    TreeMap<Long, Set<String>> byStart = new TreeMap<>();
+    TreeMap<Long, List<String>> byStart = new TreeMap<>();
     for (int b = 0; b < buckets; b++) {
       long start = in.readLong();
       int n = in.readInt();
-      Set<String> identities = new HashSet<>(Math.max(16, n * 2));
+      List<String> identities = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
-        identities.add(Binary.readString(in));
+        identities.add(in.readString());
       }
       byStart.put(start, identities);
     }
-    return new SeenIdentities(byStart);
+    return SeenIdentities.of(byStart);
   }
 }

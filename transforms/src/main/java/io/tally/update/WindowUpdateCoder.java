@@ -1,11 +1,11 @@
 package io.tally.update;
 
+import io.tally.coding.ByteSink;
+import io.tally.coding.ByteSource;
 import io.tally.aggregate.AccumulatorCoder;
 import io.tally.aggregate.MetricValue;
 import io.tally.coding.Binary;
 import io.tally.metric.AggregateFunction;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -29,12 +29,15 @@ public final class WindowUpdateCoder extends AtomicCoder<WindowUpdate> {
 
   @Override
   public void encode(WindowUpdate u, OutputStream outStream) throws IOException {
-    DataOutputStream out = new DataOutputStream(outStream);
-    Binary.writeString(out, u.metric());
+    Binary.encode(u, outStream, WindowUpdateCoder::write);
+  }
+
+  private static void write(WindowUpdate u, ByteSink out) {
+    out.writeString(u.metric());
     out.writeLong(u.version());
     out.writeByte(u.fn().ordinal());
-    Binary.writeStrings(out, u.groupBy());
-    Binary.writeStrings(out, u.group());
+    out.writeStrings(u.groupBy());
+    out.writeStrings(u.group());
     out.writeLong(u.startMillis());
     out.writeLong(u.endMillis());
     writeValue(u.value(), out);
@@ -50,13 +53,16 @@ public final class WindowUpdateCoder extends AtomicCoder<WindowUpdate> {
 
   @Override
   public WindowUpdate decode(InputStream inStream) throws IOException {
-    DataInputStream in = new DataInputStream(inStream);
+    return Binary.decode(inStream, WindowUpdateCoder::read);
+  }
+
+  private static WindowUpdate read(ByteSource in) throws IOException {
     return new WindowUpdate(
-        Binary.readString(in),
+        in.readString(),
         in.readLong(),
         FUNCTIONS[in.readByte()],
-        Binary.readStrings(in),
-        Binary.readStrings(in),
+        in.readStrings(),
+        in.readStrings(),
         in.readLong(),
         in.readLong(),
         readValue(in),
@@ -67,7 +73,7 @@ public final class WindowUpdateCoder extends AtomicCoder<WindowUpdate> {
         in.readBoolean() ? AccumulatorCoder.read(in) : null);
   }
 
-  private static void writeValue(MetricValue value, DataOutputStream out) throws IOException {
+  private static void writeValue(MetricValue value, ByteSink out) {
     if (value instanceof MetricValue.Scalar scalar) {
       out.writeByte(SCALAR);
       out.writeDouble(scalar.value());
@@ -76,13 +82,13 @@ public final class WindowUpdateCoder extends AtomicCoder<WindowUpdate> {
       out.writeByte(RANKING);
       out.writeInt(items.size());
       for (MetricValue.RankedItem item : items) {
-        Binary.writeString(out, item.key());
+        out.writeString(item.key());
         out.writeLong(item.count());
       }
     }
   }
 
-  private static MetricValue readValue(DataInputStream in) throws IOException {
+  private static MetricValue readValue(ByteSource in) throws IOException {
     byte kind = in.readByte();
     if (kind == SCALAR) {
       return new MetricValue.Scalar(in.readDouble());
@@ -93,7 +99,7 @@ public final class WindowUpdateCoder extends AtomicCoder<WindowUpdate> {
     int n = in.readInt();
     List<MetricValue.RankedItem> items = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      items.add(new MetricValue.RankedItem(Binary.readString(in), in.readLong()));
+      items.add(new MetricValue.RankedItem(in.readString(), in.readLong()));
     }
     return new MetricValue.Ranking(items);
   }
