@@ -2,17 +2,14 @@ package io.tally.event;
 
 import io.tally.coding.ByteSink;
 import io.tally.coding.ByteSource;
-import io.tally.coding.Binary;
+import io.tally.coding.FramedCoder;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.beam.sdk.coders.AtomicCoder;
 
 /** Binary form of an {@link Event} between pipeline stages. */
-public final class EventCoder extends AtomicCoder<Event> {
+public final class EventCoder extends FramedCoder<Event> {
   private static final EventCoder INSTANCE = new EventCoder();
 
   public static EventCoder of() {
@@ -22,11 +19,7 @@ public final class EventCoder extends AtomicCoder<Event> {
   private EventCoder() {}
 
   @Override
-  public void encode(Event e, OutputStream outStream) throws IOException {
-    Binary.encode(e, outStream, EventCoder::write);
-  }
-
-  private static void write(Event e, ByteSink out) {
+  protected void write(Event e, ByteSink out) {
     out.writeString(e.id());
     out.writeString(e.source());
     out.writeString(e.type());
@@ -46,11 +39,7 @@ public final class EventCoder extends AtomicCoder<Event> {
   }
 
   @Override
-  public Event decode(InputStream inStream) throws IOException {
-    return Binary.decode(inStream, EventCoder::read);
-  }
-
-  private static Event read(ByteSource in) throws IOException {
+  protected Event read(ByteSource in) throws IOException {
     String id = in.readString();
     String source = in.readString();
     String type = in.readString();

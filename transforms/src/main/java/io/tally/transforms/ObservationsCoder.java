@@ -2,17 +2,14 @@ package io.tally.transforms;
 
 import io.tally.coding.ByteSink;
 import io.tally.coding.ByteSource;
-import io.tally.coding.Binary;
+import io.tally.coding.FramedCoder;
 import io.tally.metric.MetricSpec;
 import io.tally.metric.MetricSpecCoder;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.beam.sdk.coders.AtomicCoder;
 
-public final class ObservationsCoder extends AtomicCoder<Observations> {
+public final class ObservationsCoder extends FramedCoder<Observations> {
   private static final ObservationsCoder INSTANCE = new ObservationsCoder();
 
   public static ObservationsCoder of() {
@@ -22,11 +19,7 @@ public final class ObservationsCoder extends AtomicCoder<Observations> {
   private ObservationsCoder() {}
 
   @Override
-  public void encode(Observations batch, OutputStream outStream) throws IOException {
-    Binary.encode(batch, outStream, ObservationsCoder::write);
-  }
-
-  private static void write(Observations batch, ByteSink out) {
+  protected void write(Observations batch, ByteSink out) {
     MetricSpecCoder.write(batch.spec(), out);
     out.writeInt(batch.observations().size());
     for (Observation o : batch.observations()) {
@@ -39,11 +32,7 @@ public final class ObservationsCoder extends AtomicCoder<Observations> {
   }
 
   @Override
-  public Observations decode(InputStream inStream) throws IOException {
-    return Binary.decode(inStream, ObservationsCoder::read);
-  }
-
-  private static Observations read(ByteSource in) throws IOException {
+  protected Observations read(ByteSource in) throws IOException {
     MetricSpec spec = MetricSpecCoder.read(in);
     int n = in.readInt();
     List<Observation> observations = new ArrayList<>(n);

@@ -2,18 +2,15 @@ package io.tally.transforms;
 
 import io.tally.coding.ByteSink;
 import io.tally.coding.ByteSource;
+import io.tally.coding.FramedCoder;
 import io.tally.aggregate.AccumulatorCoder;
 import io.tally.metric.MetricSpecCoder;
-import io.tally.coding.Binary;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.beam.sdk.coders.AtomicCoder;
 
 /** Checkpoint form of {@link OpenWindows}. */
-final class OpenWindowsCoder extends AtomicCoder<OpenWindows> {
+final class OpenWindowsCoder extends FramedCoder<OpenWindows> {
   private static final OpenWindowsCoder INSTANCE = new OpenWindowsCoder();
 
   static OpenWindowsCoder of() {
@@ -23,11 +20,7 @@ final class OpenWindowsCoder extends AtomicCoder<OpenWindows> {
   private OpenWindowsCoder() {}
 
   @Override
-  public void encode(OpenWindows state, OutputStream outStream) throws IOException {
-    Binary.encode(state, outStream, OpenWindowsCoder::write);
-  }
-
-  private static void write(OpenWindows state, ByteSink out) {
+  protected void write(OpenWindows state, ByteSink out) {
     MetricSpecCoder.write(state.spec, out);
     out.writeBoolean(state.earlyFiringScheduled);
     out.writeLong(state.scheduledDeadline);
@@ -43,11 +36,7 @@ final class OpenWindowsCoder extends AtomicCoder<OpenWindows> {
   }
 
   @Override
-  public OpenWindows decode(InputStream inStream) throws IOException {
-    return Binary.decode(inStream, OpenWindowsCoder::read);
-  }
-
-  private static OpenWindows read(ByteSource in) throws IOException {
+  protected OpenWindows read(ByteSource in) throws IOException {
     var spec = MetricSpecCoder.read(in);
     boolean earlyFiringScheduled = in.readBoolean();
     long scheduledDeadline = in.readLong();

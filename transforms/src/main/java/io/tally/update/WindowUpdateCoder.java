@@ -2,19 +2,16 @@ package io.tally.update;
 
 import io.tally.coding.ByteSink;
 import io.tally.coding.ByteSource;
+import io.tally.coding.FramedCoder;
 import io.tally.aggregate.AccumulatorCoder;
 import io.tally.aggregate.MetricValue;
-import io.tally.coding.Binary;
 import io.tally.metric.AggregateFunction;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.beam.sdk.coders.AtomicCoder;
 import org.apache.beam.sdk.coders.CoderException;
 
-public final class WindowUpdateCoder extends AtomicCoder<WindowUpdate> {
+public final class WindowUpdateCoder extends FramedCoder<WindowUpdate> {
   private static final WindowUpdateCoder INSTANCE = new WindowUpdateCoder();
   private static final AggregateFunction[] FUNCTIONS = AggregateFunction.values();
   private static final Timing[] TIMINGS = Timing.values();
@@ -28,11 +25,7 @@ public final class WindowUpdateCoder extends AtomicCoder<WindowUpdate> {
   private WindowUpdateCoder() {}
 
   @Override
-  public void encode(WindowUpdate u, OutputStream outStream) throws IOException {
-    Binary.encode(u, outStream, WindowUpdateCoder::write);
-  }
-
-  private static void write(WindowUpdate u, ByteSink out) {
+  protected void write(WindowUpdate u, ByteSink out) {
     out.writeString(u.metric());
     out.writeLong(u.version());
     out.writeByte(u.fn().ordinal());
@@ -52,11 +45,7 @@ public final class WindowUpdateCoder extends AtomicCoder<WindowUpdate> {
   }
 
   @Override
-  public WindowUpdate decode(InputStream inStream) throws IOException {
-    return Binary.decode(inStream, WindowUpdateCoder::read);
-  }
-
-  private static WindowUpdate read(ByteSource in) throws IOException {
+  protected WindowUpdate read(ByteSource in) throws IOException {
     return new WindowUpdate(
         in.readString(),
         in.readLong(),
