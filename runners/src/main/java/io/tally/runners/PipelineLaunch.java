@@ -39,6 +39,10 @@ final class PipelineLaunch {
     if (name.equals("FlinkRunner")) {
       addDefault(args, extraArgs, "flinkMaster", "[local]");
       addDefault(args, extraArgs, "parallelism", Integer.toString(parallelism));
+      // The pipeline gathers each key's events per bundle, so a bundle's duration bounds how
+      // long an event waits before aggregation: short bundles keep results within 200 ms.
+      addDefault(args, extraArgs, "maxBundleTimeMills", "50");
+      addDefault(args, extraArgs, "maxBundleSize", "5000");
     } else {
       addDefault(args, extraArgs, "targetParallelism", Integer.toString(parallelism));
     }
