@@ -43,6 +43,9 @@ final class PipelineLaunch {
       // long an event waits before aggregation: short bundles keep results within 200 ms.
       addDefault(args, extraArgs, "maxBundleTimeMills", "50");
       addDefault(args, extraArgs, "maxBundleSize", "5000");
+      // Never --fasterCopy=true: the core updates state values in place, which is only safe
+      // while Flink's heap state copies a value that a running checkpoint still holds.
+      addDefault(args, extraArgs, "fasterCopy", "false");
     } else {
       addDefault(args, extraArgs, "targetParallelism", Integer.toString(parallelism));
     }

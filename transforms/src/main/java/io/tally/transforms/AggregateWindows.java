@@ -49,6 +49,10 @@ import org.joda.time.Instant;
  * {@code late}. Lateness is judged against the input watermark, exactly as a Beam
  * {@code GroupByKey} would judge it.
  *
+ * <p>State values are updated in place and written back. That is safe on every runner that hands
+ * out a copy of a value a running checkpoint still holds, as Flink's heap state does by default
+ * (not with {@code --fasterCopy}, which turns that copy off).
+ *
  * <p>Why a stateful DoFn rather than {@code Window.into} and {@code Combine.perKey}: a windowing
  * strategy is fixed when the graph is built, so it can hold neither per-metric window sizes that
  * change at run time nor per-metric allowed lateness; and a {@code GroupByKey} drops too-late

@@ -13,7 +13,6 @@ import java.util.Map;
 
 import java.util.OptionalLong;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.io.kafka.CustomTimestampPolicyWithLimitedDelay;
 import org.apache.beam.sdk.io.kafka.KafkaIO;
 import org.apache.beam.sdk.io.kafka.KafkaRecord;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -34,7 +33,8 @@ import org.joda.time.Instant;
  *
  * <p>The watermark of each partition trails its newest event time by {@code maxDisorder}, never
  * runs ahead of the wall clock minus that bound, and follows the wall clock when the partition
- * is idle, so a quiet partition does not stall every window. Offsets are committed when Beam
+ * is caught up, even one that never had a record, so a quiet partition does not stall every
+ * window ({@link BoundedDisorderTimestampPolicy}). Offsets are committed when Beam
  * finalizes a checkpoint: on a restart from a checkpoint, reading resumes exactly where that
  * checkpoint's state was taken.
  *
@@ -75,7 +75,7 @@ public final class ReadEventsFromKafka extends PTransform<PBegin, PCollection<St
                             ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"))
                     .withTimestampPolicyFactory(
                         (partition, previousWatermark) ->
-                            new CustomTimestampPolicyWithLimitedDelay<>(
+                            new BoundedDisorderTimestampPolicy<>(
                                 ReadEventsFromKafka::eventTime, disorder, previousWatermark))
                     .commitOffsetsInFinalize())
             .apply(
