@@ -34,7 +34,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
 
@@ -61,30 +61,7 @@ public final class EmbeddedMain implements Callable<Integer> {
   @Option(names = "--rate", defaultValue = "2000", description = "Events per second (${DEFAULT-VALUE}).")
   double rate;
 
-  @Option(names = "--duplicates", defaultValue = "0.05", description = "Share of duplicate events (${DEFAULT-VALUE}).")
-  double duplicates;
-
-  @Option(
-      names = "--disorder",
-      defaultValue = "5s",
-      converter = DurationMillis.class,
-      description = "Events arrive up to this much out of event-time order (${DEFAULT-VALUE}).")
-  long disorderMillis;
-
-  @Option(names = "--late-share", defaultValue = "0", description = "Share of events later than the disorder bound (${DEFAULT-VALUE}).")
-  double lateShare;
-
-  @Option(
-      names = "--hot-key-skew",
-      defaultValue = "0",
-      description = "Zipf exponent over categories: 0 uniform, 1.0+ a few hot ones (${DEFAULT-VALUE}).")
-  double hotKeySkew;
-
-  @Option(names = "--categories", defaultValue = "1000", description = "Categories (${DEFAULT-VALUE}).")
-  int categories;
-
-  @Option(names = "--seed", description = "Generator seed (default: the current time).")
-  Long seed;
+  @Mixin GeneratorOptions generator;
 
   @Option(names = "--max-events", defaultValue = "0", description = "Stop generating after this many events; 0 = never (${DEFAULT-VALUE}).")
   long maxEvents;
@@ -119,26 +96,18 @@ public final class EmbeddedMain implements Callable<Integer> {
   @Option(
       names = "--log-every",
       defaultValue = "5s",
-      converter = DurationMillis.class,
+      converter = GeneratorOptions.DurationMillis.class,
       description = "Status line interval (${DEFAULT-VALUE}).")
   long logEveryMillis;
 
   @Option(
       names = "--duration",
       defaultValue = "0s",
-      converter = DurationMillis.class,
+      converter = GeneratorOptions.DurationMillis.class,
       description = "Stop after this long; 0s = run until interrupted (${DEFAULT-VALUE}).")
   long durationMillis;
 
   @Unmatched List<String> beamArgs = new ArrayList<>();
-
-  /** Parses {@code 500ms}, {@code 5s}, {@code 1m}… into milliseconds. */
-  static final class DurationMillis implements ITypeConverter<Long> {
-    @Override
-    public Long convert(String value) {
-      return Durations.parseMillis(value);
-    }
-  }
 
   public static void main(String[] args) {
     // Exits explicitly: the runner's non-daemon threads would keep the JVM up.
@@ -147,13 +116,8 @@ public final class EmbeddedMain implements Callable<Integer> {
 
   /** The generator's settings: live, at {@code --rate}. */
   SyntheticSettings settings() {
-    return SyntheticSettings.live(rate)
-        .withSeed(seed != null ? seed : System.currentTimeMillis())
-        .withCategories(categories)
-        .withDuplicateShare(duplicates)
-        .withMaxDisorderMillis(disorderMillis)
-        .withLateShare(lateShare)
-        .withHotKeySkew(hotKeySkew)
+    return generator
+        .applyTo(SyntheticSettings.live(rate), System.currentTimeMillis())
         .withMaxEvents(maxEvents);
   }
 
@@ -189,10 +153,11 @@ public final class EmbeddedMain implements Callable<Integer> {
         LogDeadLetters.sampled());
 
     LOG.info(
-        "Tally embedded: {} events/s ({} categories, {}% duplicates, disorder {} ms, late {}%,"
-            + " hot-key skew {}) on the {} (parallelism {}), metrics {}{}",
-        fmt(rate), categories, fmt(duplicates * 100), disorderMillis, fmt(lateShare * 100),
-        fmt(hotKeySkew), options.getRunner().getSimpleName(), parallelism,
+        "Tally embedded: {} events/s ({}) on the {} (parallelism {}), metrics {}{}",
+        fmt(rate),
+        generator.describe(),
+        options.getRunner().getSimpleName(),
+        parallelism,
         catalog.definitions().stream().map(d -> d.name()).toList(),
         server == null ? "; no API" : "; API on http://localhost:" + server.port() + "/");
 

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -37,40 +38,20 @@ public final class LoadGenerator implements Callable<Integer> {
   @Option(names = "--rate", defaultValue = "1000", description = "Events per second; 0 = as fast as possible (${DEFAULT-VALUE}).")
   double rate;
 
+  @Mixin GeneratorOptions options;
+
   @Option(names = "--events", defaultValue = "0", description = "Events to send; 0 = no limit (${DEFAULT-VALUE}).")
   long events;
 
   @Option(
       names = "--duration",
       defaultValue = "0s",
-      converter = EmbeddedMain.DurationMillis.class,
+      converter = GeneratorOptions.DurationMillis.class,
       description = "Stop after this long; 0s = no limit (${DEFAULT-VALUE}). With neither limit, runs until Ctrl-C.")
   long durationMillis;
 
   @Option(names = "--first-index", defaultValue = "0", description = "First position of the stream, to continue an earlier run with the same seed (${DEFAULT-VALUE}).")
   long firstIndex;
-
-  @Option(names = "--duplicates", defaultValue = "0.05", description = "Share of duplicate events (${DEFAULT-VALUE}).")
-  double duplicates;
-
-  @Option(
-      names = "--disorder",
-      defaultValue = "5s",
-      converter = EmbeddedMain.DurationMillis.class,
-      description = "Events arrive up to this much out of event-time order (${DEFAULT-VALUE}).")
-  long disorderMillis;
-
-  @Option(names = "--late-share", defaultValue = "0", description = "Share of events later than the disorder bound (${DEFAULT-VALUE}).")
-  double lateShare;
-
-  @Option(names = "--hot-key-skew", defaultValue = "0", description = "Zipf exponent over categories: 0 uniform, 1.0+ a few hot ones (${DEFAULT-VALUE}).")
-  double hotKeySkew;
-
-  @Option(names = "--categories", defaultValue = "1000", description = "Categories (${DEFAULT-VALUE}).")
-  int categories;
-
-  @Option(names = "--seed", description = "Generator seed (default: the current time).")
-  Long seed;
 
   @Option(names = "--truth-file", description = "Also write what was sent, as JSON, to this file.")
   Path truthFile;
@@ -78,7 +59,7 @@ public final class LoadGenerator implements Callable<Integer> {
   @Option(
       names = "--truth-window",
       defaultValue = "0s",
-      converter = EmbeddedMain.DurationMillis.class,
+      converter = GeneratorOptions.DurationMillis.class,
       description = "Also break the truth down by tumbling windows of this size; 0s = no (${DEFAULT-VALUE}).")
   long truthWindowMillis;
 
@@ -88,14 +69,7 @@ public final class LoadGenerator implements Callable<Integer> {
 
   /** The generator: live, so event times follow the wall clock (and the pipeline's watermark). */
   SyntheticEvents generator(long nowMillis) {
-    SyntheticSettings settings =
-        SyntheticSettings.live(rate)
-            .withSeed(seed != null ? seed : nowMillis)
-            .withCategories(categories)
-            .withDuplicateShare(duplicates)
-            .withMaxDisorderMillis(disorderMillis)
-            .withLateShare(lateShare)
-            .withHotKeySkew(hotKeySkew);
+    SyntheticSettings settings = options.applyTo(SyntheticSettings.live(rate), nowMillis);
     if (rate > 0) {
       // Position firstIndex is due now, not firstIndex/rate seconds from now.
       settings = settings.withStartMillis(nowMillis - (long) (firstIndex * 1000.0 / rate));

@@ -18,6 +18,7 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
 
@@ -45,17 +46,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
   @Option(names = "--events", defaultValue = "5000000", description = "Events per run (${DEFAULT-VALUE}).")
   long events;
 
-  @Option(names = "--categories", defaultValue = "1000", description = "Categories (${DEFAULT-VALUE}).")
-  int categories;
-
-  @Option(names = "--duplicates", defaultValue = "0.05", description = "Share of duplicates (${DEFAULT-VALUE}).")
-  double duplicates;
-
-  @Option(names = "--disorder", defaultValue = "5s", description = "Maximum disorder (${DEFAULT-VALUE}).")
-  String disorder;
-
-  @Option(names = "--hot-key-skew", defaultValue = "0", description = "Zipf exponent over categories (${DEFAULT-VALUE}).")
-  double hotKeySkew;
+  @Mixin GeneratorOptions generator;
 
   /**
    * Events per second of event time. It sets how much de-duplication state the core holds: the
@@ -68,9 +59,6 @@ public final class PipelineBenchmark implements Callable<Integer> {
       defaultValue = "2000",
       description = "Events per second of simulated event time (${DEFAULT-VALUE}).")
   double simulatedRate;
-
-  @Option(names = "--seed", defaultValue = "42", description = "Generator seed (${DEFAULT-VALUE}).")
-  long seed;
 
   @Option(names = "--runs", defaultValue = "3", description = "Runs per pipeline (${DEFAULT-VALUE}).")
   int runs;
@@ -158,12 +146,9 @@ public final class PipelineBenchmark implements Callable<Integer> {
   }
 
   SyntheticSettings settings() {
-    return SyntheticSettings.defaults()
-        .withSeed(seed)
-        .withCategories(categories)
-        .withDuplicateShare(duplicates)
-        .withMaxDisorderMillis(Durations.parseMillis(disorder))
-        .withHotKeySkew(hotKeySkew)
+    // A fixed seed by default: runs of the benchmark see the same events.
+    return generator
+        .applyTo(SyntheticSettings.defaults(), 42)
         .withSimulatedRate(simulatedRate)
         .withMaxEvents(events);
   }
@@ -189,9 +174,9 @@ public final class PipelineBenchmark implements Callable<Integer> {
     TallyPipelineOptions probe = pipelineOptions();
     System.out.printf(
         Locale.ROOT,
-        "Tally pipeline benchmark: %,d events, %d categories, %.0f%% duplicates, disorder %s,"
-            + " hot-key skew %s, simulated clock at %,.0f events/s of event time%n",
-        events, categories, duplicates * 100, disorder, hotKeySkew, simulatedRate);
+        "Tally pipeline benchmark: %,d events, %s, simulated clock at %,.0f events/s of event"
+            + " time%n",
+        events, generator.describe(), simulatedRate);
     System.out.printf(
         Locale.ROOT,
         "runner %s, parallelism %d%s; JVM %s, %d cores, max heap %,d MiB%n",

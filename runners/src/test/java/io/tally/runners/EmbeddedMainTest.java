@@ -105,7 +105,7 @@ class EmbeddedMainTest {
     assertThat(benchmark.settings().clock()).isEqualTo(SyntheticSettings.Clock.SIMULATED);
     FlinkPipelineOptions flink = benchmark.pipelineOptions().as(FlinkPipelineOptions.class);
     assertThat(flink.getObjectReuse()).isFalse();
-    assertThat(flink.getFasterCopy()).isTrue();
+    assertThat(flink.getFasterCopy()).as("unsafe with checkpoints: off unless asked").isFalse();
     assertThat(flink.getMaxBundleSize()).isEqualTo(2_000);
     assertThat(flink.getMaxBundleTimeMills()).isEqualTo(1_000);
   }
