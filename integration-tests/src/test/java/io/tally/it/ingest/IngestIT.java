@@ -6,9 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.tally.it.support.KafkaBroker;
-import io.tally.serving.TallyApplication;
 import io.tally.serving.TallyConfiguration;
-import io.tally.tiering.hot.SharedHotStores;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -42,21 +40,12 @@ class IngestIT {
 
   @BeforeAll
   static void startService() throws Exception {
-    KafkaBroker.createTopic(EVENTS, 3, false);
-    KafkaBroker.createTopic(FEED, 2, true);
-    app =
-        new DropwizardAppExtension<>(
-            TallyApplication.class,
-            TallyTestConfigs.service(STORE, TallyTestConfigs.kafka(EVENTS, FEED)));
-    app.before();
+    app = TallyTestConfigs.startService(STORE, EVENTS, 3, FEED, 2, kafka -> {});
   }
 
   @AfterAll
   static void stopService() {
-    if (app != null) {
-      app.after();
-    }
-    SharedHotStores.remove(STORE);
+    TallyTestConfigs.stopService(app, STORE);
   }
 
   @Test

@@ -7,10 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.tally.it.support.KafkaBroker;
-import io.tally.serving.TallyApplication;
 import io.tally.serving.TallyConfiguration;
-import io.tally.serving.core.KafkaFactory;
-import io.tally.tiering.hot.SharedHotStores;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -48,23 +45,18 @@ class IngestOverloadIT {
 
   @BeforeAll
   static void startService() throws Exception {
-    KafkaBroker.createTopic(EVENTS, 2, false);
-    KafkaBroker.createTopic(FEED, 1, true);
-    KafkaFactory kafka = TallyTestConfigs.kafka(EVENTS, FEED);
-    kafka.setProducer(
-        Map.of("buffer.memory", "4096", "batch.size", "1024", "max.block.ms", "0", "linger.ms", "0"));
-    app =
-        new DropwizardAppExtension<>(
-            TallyApplication.class, TallyTestConfigs.service(STORE, kafka));
-    app.before();
+    app = TallyTestConfigs.startService(STORE, EVENTS, 2, FEED, 1, kafka ->
+            kafka.setProducer(
+                Map.of(
+                    "buffer.memory", "4096",
+                    "batch.size", "1024",
+                    "max.block.ms", "0",
+                    "linger.ms", "0")));
   }
 
   @AfterAll
   static void stopService() {
-    if (app != null) {
-      app.after();
-    }
-    SharedHotStores.remove(STORE);
+    TallyTestConfigs.stopService(app, STORE);
   }
 
   @Test

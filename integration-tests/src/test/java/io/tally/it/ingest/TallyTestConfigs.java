@@ -5,12 +5,16 @@ import io.dropwizard.core.server.DefaultServerFactory;
 import io.dropwizard.jetty.HttpConnectorFactory;
 import io.dropwizard.logging.common.DefaultLoggingFactory;
 import io.dropwizard.request.logging.LogbackAccessRequestLogFactory;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.util.Duration;
 import io.tally.it.support.KafkaBroker;
+import io.tally.serving.TallyApplication;
 import io.tally.serving.TallyConfiguration;
 import io.tally.serving.core.KafkaFactory;
+import io.tally.tiering.hot.SharedHotStores;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Configurations of the real service for the Kafka tests: random ports, quiet logs, its own hot
@@ -26,6 +30,35 @@ public final class TallyTestConfigs {
     kafka.setChangeFeedTopic(changeFeedTopic);
     kafka.setCatchUpTimeout(Duration.seconds(30));
     return kafka;
+  }
+
+  /**
+   * Creates the topics and starts the real service on them, with its own hot store; {@code tune}
+   * adjusts the kafka section first.
+   */
+  public static DropwizardAppExtension<TallyConfiguration> startService(
+      String store,
+      String eventsTopic,
+      int eventPartitions,
+      String changeFeedTopic,
+      int changeFeedPartitions,
+      Consumer<KafkaFactory> tune)
+      throws Exception {
+    KafkaBroker.createTopic(eventsTopic, eventPartitions, false);
+    KafkaBroker.createTopic(changeFeedTopic, changeFeedPartitions, true);
+    KafkaFactory kafka = kafka(eventsTopic, changeFeedTopic);
+    tune.accept(kafka);
+    DropwizardAppExtension<TallyConfiguration> app =
+        new DropwizardAppExtension<>(TallyApplication.class, service(store, kafka));
+    app.before();
+    return app;
+  }
+
+  public static void stopService(DropwizardAppExtension<TallyConfiguration> app, String store) {
+    if (app != null) {
+      app.after();
+    }
+    SharedHotStores.remove(store);
   }
 
   public static TallyConfiguration service(String hotStoreName, KafkaFactory kafka) {

@@ -1,0 +1,600 @@
+package io.tally.runners;
+
+import io.tally.metric.MetricCatalog;
+import io.tally.metric.MetricCatalogSource;
+import io.tally.pipelines.kafka.KafkaAggregationPipeline;
+import io.tally.pipelines.kafka.KafkaTopics;
+import io.tally.pipelines.synthetic.SyntheticEvents;
+import io.tally.pipelines.synthetic.SyntheticSettings;
+import io.tally.tiering.feed.WindowUpdateJson;
+import io.tally.update.WindowUpdate;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.HdrHistogram.Histogram;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Unmatched;
+
+/**
+ * Throughput and freshness of the production pipeline ({@link KafkaAggregationPipeline}) against
+ * a real Kafka broker, on the embedded Flink runner. A command that prints figures, not a test.
+ *
+ * <p><b>Throughput.</b> N synthetic events (simulated clock, set in the recent past so that every
+ * window can close) are produced once, as fast as possible, to a fresh events topic. Each run then
+ * measures (a) a plain consumer reading the whole topic and (b) the pipeline reading it from the
+ * beginning to a fresh change-feed topic. The pipeline has consumed everything when the change
+ * feed accounts for every distinct event: the sum, over the windows of {@code events_by_category},
+ * of each window's largest {@code events} equals the distinct events sent. (Committed offsets are
+ * no criterion: the pipeline commits them only when a checkpoint is finalized, and runs here have
+ * no checkpoints.) Its rate is N / (time from the job's submission to the change-feed update that
+ * completes the sum).
+ *
+ * <p><b>Freshness.</b> On fresh topics, events are produced live (event time = now) at a fixed
+ * rate while a probe event is sent every 100 ms in a category of its own. An update of the probe
+ * category's window with {@code events = n} includes the n-th probe of that window (one key keeps
+ * its order in a partition), so its delay is its receive time minus the n-th probe's send time.
+ */
+@Command(
+    name = "kafka-benchmark",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Measures the Kafka pipeline on the embedded Flink runner against a real broker:"
+          + " throughput (vs. a plain consumer) over N events, then freshness (delay from produce"
+          + " to change feed, P50/P99/max) at a fixed live rate.",
+      "Options not listed here are passed to Beam and the runner (e.g. --maxBundleSize=1000)."
+    })
+public final class KafkaBenchmark implements Callable<Integer> {
+  static final String PROBE_CATEGORY = "benchmark/freshness-probe";
+  private static final byte[] COUNT_METRIC_KEY_PREFIX =
+      "[\"events_by_category\",".getBytes(StandardCharsets.UTF_8);
+
+  @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:29092", description = "Kafka (${DEFAULT-VALUE}).")
+  String bootstrapServers;
+
+  @Option(names = "--events", defaultValue = "1000000", description = "Events for the throughput phase (${DEFAULT-VALUE}).")
+  long events;
+
+  @Mixin GeneratorOptions generator;
+
+  @Option(
+      names = "--simulated-rate",
+      defaultValue = "2000",
+      description = "Throughput phase: events per second of simulated event time (${DEFAULT-VALUE}).")
+  double simulatedRate;
+
+  @Option(names = "--runs", defaultValue = "3", description = "Throughput runs (${DEFAULT-VALUE}).")
+  int runs;
+
+  @Option(names = "--parallelism", defaultValue = "2", description = "Pipeline parallelism (${DEFAULT-VALUE}).")
+  int parallelism;
+
+  @Option(names = "--partitions", defaultValue = "4", description = "Partitions of the topics created (${DEFAULT-VALUE}).")
+  int partitions;
+
+  @Option(
+      names = "--freshness-rate",
+      defaultValue = "0",
+      description = "Freshness phase: events/s; 0 = half the measured pipeline rate (${DEFAULT-VALUE}).")
+  double freshnessRate;
+
+  @Option(names = "--freshness-seconds", defaultValue = "30", description = "Freshness phase: measured seconds (${DEFAULT-VALUE}).")
+  int freshnessSeconds;
+
+  @Option(
+      names = "--freshness-warmup",
+      defaultValue = "5",
+      description = "Freshness phase: seconds of load before probes count (${DEFAULT-VALUE}).")
+  int freshnessWarmup;
+
+  @Option(
+      names = "--phases",
+      defaultValue = "throughput,freshness",
+      split = ",",
+      description = "Which phases to run (${DEFAULT-VALUE}).")
+  List<String> phases;
+
+  @Option(
+      names = "--timeout",
+      defaultValue = "600",
+      description = "Seconds a pipeline run may take to account for every event (${DEFAULT-VALUE}).")
+  int timeoutSeconds;
+
+  @Unmatched List<String> beamArgs = new ArrayList<>();
+
+  private final String runId = "kbench-" + System.currentTimeMillis();
+
+  public static void main(String[] args) {
+    int code = new CommandLine(new KafkaBenchmark()).execute(args);
+    System.exit(code); // the runner's non-daemon threads would keep the JVM up
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    boolean throughput = phases.stream().anyMatch(p -> p.trim().equalsIgnoreCase("throughput"));
+    boolean freshness = phases.stream().anyMatch(p -> p.trim().equalsIgnoreCase("freshness"));
+    if (freshness && !throughput && freshnessRate <= 0) {
+      throw new CommandLine.ParameterException(
+          new CommandLine(this), "freshness alone needs --freshness-rate");
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "Tally Kafka benchmark: broker %s, topics %s-*; Java %s, %d cores, max heap %,d MiB%n",
+        bootstrapServers, runId, System.getProperty("java.version"),
+        Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
+    System.out.printf(
+        Locale.ROOT,
+        "pipeline: KafkaAggregationPipeline, 3 default metrics, FlinkRunner (embedded),"
+            + " parallelism %d, %d partitions, no checkpoints, StreamingMain defaults%s%n",
+        parallelism, partitions, beamArgs.isEmpty() ? "" : ", " + String.join(" ", beamArgs));
+    System.out.println("events: " + generator.describe());
+
+    int code = 0;
+    double pipelineMedian = Double.NaN;
+    double rawMedian = Double.NaN;
+    if (throughput) {
+      double[] medians = throughput();
+      rawMedian = medians[0];
+      pipelineMedian = medians[1];
+      if (Double.isNaN(pipelineMedian)) {
+        code = 1;
+      }
+    }
+    Histogram delays = null;
+    double rate = freshnessRate > 0 ? freshnessRate : pipelineMedian / 2;
+    if (freshness && !Double.isNaN(rate)) {
+      delays = freshness(rate);
+    }
+
+    System.out.println();
+    System.out.println("=== Summary ===");
+    System.out.printf(Locale.ROOT, "%-34s %s%n", "machine", String.format(Locale.ROOT,
+        "%d cores, max heap %,d MiB, Java %s", Runtime.getRuntime().availableProcessors(),
+        Runtime.getRuntime().maxMemory() >> 20, System.getProperty("java.version")));
+    if (throughput) {
+      System.out.printf(Locale.ROOT, "%-34s %,d events, simulated %,.0f events/s, median of %d runs%n",
+          "throughput settings", events, simulatedRate, runs);
+      System.out.printf(Locale.ROOT, "%-34s %,14.0f events/s%n", "raw consume (KafkaConsumer)", rawMedian);
+      System.out.printf(Locale.ROOT, "%-34s %,14.0f events/s%n", "pipeline (to change feed)", pipelineMedian);
+      System.out.printf(Locale.ROOT, "%-34s %14.3f%n", "ratio pipeline / raw", pipelineMedian / rawMedian);
+    }
+    if (delays != null) {
+      System.out.printf(Locale.ROOT, "%-34s %,.0f events/s live for %d s (+%d s warm-up), probe every 100 ms%n",
+          "freshness settings", rate, freshnessSeconds, freshnessWarmup);
+      if (delays.getTotalCount() == 0) {
+        System.out.printf(Locale.ROOT, "%-34s %s%n", "freshness", "no probe update seen");
+        code = 1;
+      } else {
+        System.out.printf(Locale.ROOT, "%-34s P50 %,.1f ms, P99 %,.1f ms, max %,.1f ms (%d updates)%n",
+            "freshness (produce -> change feed)",
+            delays.getValueAtPercentile(50) / 1000.0, delays.getValueAtPercentile(99) / 1000.0,
+            delays.getMaxValue() / 1000.0, delays.getTotalCount());
+      }
+    }
+    return code;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Throughput
+
+  /** {median raw events/s, median pipeline events/s (NaN when a run did not complete)}. */
+  private double[] throughput() throws Exception {
+    String topic = runId + "-events";
+    StreamingMainOptions topics = options("throughput-setup", topic);
+    KafkaTopics.ensure(topics, partitions, (short) 1);
+
+    // Event times end 3 minutes ago: past the last window's end (≤ 1 min) and allowed lateness
+    // (1 min), so every window can turn final as soon as the pipeline has caught up.
+    long spanMillis = (long) (events * 1000.0 / simulatedRate);
+    long start = System.currentTimeMillis() - spanMillis - 180_000L;
+    SyntheticSettings settings =
+        generator
+            .applyTo(SyntheticSettings.defaults(), 42)
+            .withSimulatedRate(simulatedRate)
+            .withStartMillis(start)
+            .withMaxEvents(events);
+    GroundTruth truth = new GroundTruth(0);
+    long t0 = System.nanoTime();
+    try (KafkaProducer<byte[], byte[]> producer = SyntheticProducer.producer(bootstrapServers)) {
+      SyntheticProducer.send(producer, topic, SyntheticEvents.of(settings), 0, events, () -> false, truth);
+    }
+    double produceSeconds = (System.nanoTime() - t0) / 1e9;
+    long expected = truth.distinct() - truth.late();
+    System.out.printf(
+        Locale.ROOT,
+        "produced %,d events (%,d distinct, %,d late) to %s in %.1f s (%,.0f events/s)%n",
+        truth.sent(), truth.distinct(), truth.late(), topic, produceSeconds,
+        truth.sent() / produceSeconds);
+    if (truth.late() > 0) {
+      System.out.println("note: with late events, completion = the on-time distinct events counted");
+    }
+
+    List<Double> raw = new ArrayList<>();
+    List<Double> piped = new ArrayList<>();
+    boolean complete = true;
+    for (int r = 1; r <= runs; r++) {
+      double rawRate = rawConsume(topic, truth.sent());
+      raw.add(rawRate);
+      System.out.printf(Locale.ROOT, "run %d raw consume %,14.0f events/s%n", r, rawRate);
+      double rate = pipelineRun(topic, r, expected);
+      if (Double.isNaN(rate)) {
+        complete = false;
+      } else {
+        piped.add(rate);
+      }
+    }
+    return new double[] {median(raw), complete ? median(piped) : Double.NaN};
+  }
+
+  /** A plain consumer reading the whole topic (bytes, counted); events/s. */
+  private double rawConsume(String topic, long expected) {
+    Map<String, Object> config = new HashMap<>();
+    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> parts = partitionsOf(consumer, topic);
+      consumer.assign(parts);
+      Map<TopicPartition, Long> end = consumer.endOffsets(parts);
+      long t0 = System.nanoTime();
+      consumer.seekToBeginning(parts);
+      long count = 0;
+      long bytes = 0;
+      while (!caughtUp(consumer, end)) {
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+          count++;
+          bytes += record.value() == null ? 0 : record.value().length;
+        }
+      }
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      if (count != expected) {
+        System.out.printf(Locale.ROOT, "WARNING: raw consumer read %,d records, %,d expected%n", count, expected);
+      }
+      System.out.printf(Locale.ROOT, "      raw consumer: %,d records, %,d MiB in %.2f s%n", count, bytes >> 20, seconds);
+      return count / seconds;
+    }
+  }
+
+  /**
+   * Runs the pipeline over the whole events topic to a fresh change feed; events/s from the
+   * job's submission until the change feed accounts for {@code expected} distinct events, NaN when
+   * it never does within the timeout.
+   */
+  private double pipelineRun(String eventsTopic, int r, long expected) throws Exception {
+    StreamingMainOptions options = options("throughput-" + r, eventsTopic);
+    KafkaTopics.ensure(options, partitions, (short) 1);
+    FeedWatcher feed = new FeedWatcher(bootstrapServers, options.getChangeFeedTopic());
+    Pipeline pipeline = Pipeline.create(options);
+    KafkaAggregationPipeline.build(pipeline, MetricCatalogSource.fixed(MetricCatalog.defaults()));
+    long t0 = System.nanoTime();
+    RunningPipeline running = RunningPipeline.start(pipeline);
+    try {
+      running.awaitSubmitted(Duration.ofMinutes(2));
+      long submitted = System.nanoTime();
+      long deadline = submitted + timeoutSeconds * 1_000_000_000L;
+      long counted = 0;
+      long doneAt = 0;
+      while (System.nanoTime() < deadline && !running.isFinished()) {
+        counted = feed.pollCounts();
+        if (counted >= expected) {
+          doneAt = feed.lastIncreaseNanos;
+          break;
+        }
+      }
+      if (doneAt == 0) {
+        System.out.printf(
+            Locale.ROOT,
+            "run %d pipeline: INCOMPLETE, change feed counts %,d of %,d distinct events after %.0f s%s%n",
+            r, counted, expected, (System.nanoTime() - submitted) / 1e9,
+            running.isFinished() ? " (the pipeline ended)" : "");
+        return Double.NaN;
+      }
+      double seconds = (doneAt - submitted) / 1e9;
+      double rate = events / seconds;
+      System.out.printf(
+          Locale.ROOT,
+          "run %d pipeline    %,14.0f events/s  (all %,d distinct events on the change feed %.2f s"
+              + " after job submission; %.2f s incl. mini-cluster start; %,d feed records)%n",
+          r, rate, expected, seconds, (doneAt - t0) / 1e9, feed.records);
+      return rate;
+    } finally {
+      running.cancel(Duration.ofSeconds(60));
+      feed.close();
+    }
+  }
+
+  /** Reads a change feed from its beginning, tracking each events_by_category window's count. */
+  static final class FeedWatcher implements AutoCloseable {
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Map<String, Long> latest = new HashMap<>();
+    long sum;
+    long records;
+    long lastIncreaseNanos;
+
+    FeedWatcher(String bootstrapServers, String topic) {
+      Map<String, Object> config = new HashMap<>();
+      config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+      config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+      consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+      List<TopicPartition> parts = partitionsOf(consumer, topic);
+      consumer.assign(parts);
+      consumer.seekToBeginning(parts);
+    }
+
+    /** Polls once; the sum over windows of their largest count. */
+    long pollCounts() {
+      ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(100));
+      long now = System.nanoTime();
+      for (ConsumerRecord<byte[], byte[]> record : batch) {
+        records++;
+        if (!startsWith(record.key(), COUNT_METRIC_KEY_PREFIX)) {
+          continue;
+        }
+        WindowUpdate u = WindowUpdateJson.fromBytes(record.value());
+        String key = new String(record.key(), StandardCharsets.UTF_8);
+        long previous = latest.getOrDefault(key, 0L);
+        if (u.events() > previous) {
+          latest.put(key, u.events());
+          sum += u.events() - previous;
+          lastIncreaseNanos = now;
+        }
+      }
+      return sum;
+    }
+
+    @Override
+    public void close() {
+      consumer.close();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Freshness
+
+  private Histogram freshness(double rate) throws Exception {
+    String topic = runId + "-fresh-events";
+    StreamingMainOptions options = options("freshness", topic);
+    KafkaTopics.ensure(options, partitions, (short) 1);
+    System.out.printf(
+        Locale.ROOT,
+        "%nfreshness: %,.0f events/s live to %s for %d s after %d s of warm-up%n",
+        rate, topic, freshnessSeconds, freshnessWarmup);
+
+    Histogram delays = new Histogram(3_600_000_000L, 3); // microseconds, up to an hour
+    // window start -> send times (nanos) of its probes, in order
+    Map<Long, List<Long>> probes = new ConcurrentHashMap<>();
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicLong measureFrom = new AtomicLong(Long.MAX_VALUE);
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+
+    Pipeline pipeline = Pipeline.create(options);
+    KafkaAggregationPipeline.build(pipeline, MetricCatalogSource.fixed(MetricCatalog.defaults()));
+    RunningPipeline running = RunningPipeline.start(pipeline);
+    Thread watcher = null;
+    try {
+      running.awaitSubmitted(Duration.ofMinutes(2));
+      String feedTopic = options.getChangeFeedTopic();
+      watcher =
+          new Thread(
+              () -> {
+                try {
+                  watchProbes(feedTopic, probes, measureFrom, delays, stop);
+                } catch (Throwable e) {
+                  failure.set(e);
+                }
+              },
+              "kafka-benchmark-feed");
+          watcher.start();
+
+      // The load: the load generator's live generator and send loop.
+      LoadGenerator load = new LoadGenerator();
+      load.rate = rate;
+      load.options = generator;
+      load.firstIndex = 0;
+      long now = System.currentTimeMillis();
+      SyntheticEvents live = load.generator(now);
+      long loadEnd = now + (freshnessWarmup + freshnessSeconds) * 1000L;
+      GroundTruth truth = new GroundTruth(0);
+      Thread loader =
+          new Thread(
+              () -> {
+                try (KafkaProducer<byte[], byte[]> producer = SyntheticProducer.producer(bootstrapServers)) {
+                  SyntheticProducer.send(
+                      producer, topic, live, 0, Long.MAX_VALUE,
+                      () -> System.currentTimeMillis() >= loadEnd, truth);
+                } catch (Throwable e) {
+                  failure.compareAndSet(null, e);
+                }
+              },
+              "kafka-benchmark-load");
+      loader.start();
+
+      long measureStart = System.nanoTime() + freshnessWarmup * 1_000_000_000L;
+      measureFrom.set(measureStart);
+      long probesSent = 0;
+      try (KafkaProducer<byte[], byte[]> producer = SyntheticProducer.producer(bootstrapServers)) {
+        byte[] key = PROBE_CATEGORY.getBytes(StandardCharsets.UTF_8);
+        long next = System.nanoTime();
+        while (System.currentTimeMillis() < loadEnd) {
+          long ts = System.currentTimeMillis();
+          long window = ts - Math.floorMod(ts, 60_000L);
+          String json =
+              "{\"id\":\"" + runId + "-probe-" + probesSent + "\",\"source\":\"benchmark\","
+                  + "\"type\":\"probe\",\"category\":\"" + PROBE_CATEGORY + "\",\"ts\":" + ts
+                  + ",\"geo\":\"US\",\"entity\":\"probe\",\"user\":\"probe\",\"value\":1}";
+          probes.computeIfAbsent(window, w -> new ArrayList<>());
+          synchronized (probes.get(window)) {
+            probes.get(window).add(System.nanoTime());
+          }
+          producer.send(new ProducerRecord<>(topic, key, json.getBytes(StandardCharsets.UTF_8)));
+          probesSent++;
+          next += 100_000_000L;
+          long sleep = next - System.nanoTime();
+          if (sleep > 0) {
+            Thread.sleep(sleep / 1_000_000L, (int) (sleep % 1_000_000L));
+          }
+        }
+      }
+      loader.join();
+      Thread.sleep(3_000); // the last probes' updates
+      stop.set(true);
+      watcher.join();
+      if (failure.get() != null) {
+        throw new IllegalStateException("freshness phase failed", failure.get());
+      }
+      System.out.printf(
+          Locale.ROOT,
+          "sent %,d events (%,.0f/s achieved) and %,d probes; %,d probe updates measured%n",
+          truth.sent(), truth.sent() / (double) (freshnessWarmup + freshnessSeconds), probesSent,
+          delays.getTotalCount());
+      return delays;
+    } finally {
+      stop.set(true);
+      running.cancel(Duration.ofSeconds(60));
+    }
+  }
+
+  private static void watchProbes(
+      String bootstrapServers,
+      String feedTopic,
+      Map<Long, List<Long>> probes,
+      AtomicLong measureFrom,
+      Histogram delays,
+      AtomicBoolean stop) {
+    byte[] probeKey = ("\"" + PROBE_CATEGORY + "\"").getBytes(StandardCharsets.UTF_8);
+    Map<Long, Long> seen = new HashMap<>();
+    try (FeedWatcher feed = new FeedWatcher(bootstrapServers, feedTopic)) {
+      while (!stop.get()) {
+        for (ConsumerRecord<byte[], byte[]> record : feed.consumer.poll(Duration.ofMillis(50))) {
+          long received = System.nanoTime();
+          if (!startsWith(record.key(), COUNT_METRIC_KEY_PREFIX) || !contains(record.key(), probeKey)) {
+            continue;
+          }
+          WindowUpdate u = WindowUpdateJson.fromBytes(record.value());
+          long n = u.events();
+          if (n <= seen.getOrDefault(u.startMillis(), 0L)) {
+            continue; // no newer probe in it (e.g. the on-time or final pane)
+          }
+          seen.put(u.startMillis(), n);
+          List<Long> sent = probes.get(u.startMillis());
+          if (sent == null) {
+            continue;
+          }
+          long sentAt;
+          synchronized (sent) {
+            if (n > sent.size()) {
+              continue;
+            }
+            sentAt = sent.get((int) (n - 1));
+          }
+          if (sentAt >= measureFrom.get()) {
+            delays.recordValue(Math.max(0, (received - sentAt) / 1000));
+          }
+        }
+      }
+    }
+  }
+
+  private void watchProbes(
+      String feedTopic,
+      Map<Long, List<Long>> probes,
+      AtomicLong measureFrom,
+      Histogram delays,
+      AtomicBoolean stop) {
+    watchProbes(bootstrapServers, feedTopic, probes, measureFrom, delays, stop);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Helpers
+
+  /** StreamingMain's options for a run reading {@code eventsTopic}; no checkpoints. */
+  private StreamingMainOptions options(String name, String eventsTopic) {
+    String prefix = runId + "-" + name;
+    List<String> args = new ArrayList<>();
+    args.add("--bootstrapServers=" + bootstrapServers);
+    args.add("--eventsTopic=" + eventsTopic);
+    args.add("--changeFeedTopic=" + prefix + "-feed");
+    args.add("--deadLetterTopic=" + prefix + "-dlq");
+    args.add("--consumerGroup=" + prefix);
+    args.add("--parallelism=" + parallelism);
+    args.add("--checkpointingInterval=-1");
+    args.addAll(beamArgs);
+    return StreamingMain.options(args.toArray(String[]::new));
+  }
+
+  static List<TopicPartition> partitionsOf(KafkaConsumer<?, ?> consumer, String topic) {
+    List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+    List<TopicPartition> parts = new ArrayList<>();
+    for (PartitionInfo info : infos) {
+      parts.add(new TopicPartition(topic, info.partition()));
+    }
+    return parts;
+  }
+
+  private static boolean caughtUp(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> end) {
+    for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+      if (consumer.position(e.getKey()) < e.getValue()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean startsWith(byte[] bytes, byte[] prefix) {
+    if (bytes == null || bytes.length < prefix.length) {
+      return false;
+    }
+    for (int i = 0; i < prefix.length; i++) {
+      if (bytes[i] != prefix[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean contains(byte[] bytes, byte[] part) {
+    outer:
+    for (int i = 0; i + part.length <= bytes.length; i++) {
+      for (int j = 0; j < part.length; j++) {
+        if (bytes[i + j] != part[j]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
+  }
+
+  private static double median(List<Double> values) {
+    if (values.isEmpty()) {
+      return Double.NaN;
+    }
+    double[] v = values.stream().mapToDouble(Double::doubleValue).toArray();
+    Arrays.sort(v);
+    int n = v.length;
+    return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+  }
+}
