@@ -46,6 +46,9 @@ final class PipelineLaunch {
       // Never --fasterCopy=true: the core updates state values in place, which is only safe
       // while Flink's heap state copies a value that a running checkpoint still holds.
       addDefault(args, extraArgs, "fasterCopy", "false");
+      // No copy of each element between chained operators: no transform of the pipeline
+      // changes an element it received or emitted (Beam's rule, which the direct runner checks).
+      addDefault(args, extraArgs, "objectReuse", "true");
     } else {
       addDefault(args, extraArgs, "targetParallelism", Integer.toString(parallelism));
     }

@@ -108,6 +108,9 @@ public final class StreamingMain {
       // state at another moment, and a job restored from it counts some events twice
       // (KafkaPipelineRecoveryIT shows it). Pass --fasterCopy=true only without checkpoints.
       addDefault(given, "fasterCopy", "false");
+      // No copy of each element between chained operators: no transform of the pipeline
+      // changes an element it received or emitted (Beam's rule, which the direct runner checks).
+      addDefault(given, "objectReuse", "true");
       Optional<String> checkpointDir = value(given, "checkpointDir");
       if (checkpointDir.isPresent()) {
         Path dir = Path.of(checkpointDir.get()).toAbsolutePath().normalize();
