@@ -1,5 +1,6 @@
 package io.tally.tiering.feed;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -9,6 +10,7 @@ import io.tally.aggregate.MetricValue;
 import io.tally.metric.AggregateFunction;
 import io.tally.update.Timing;
 import io.tally.update.WindowUpdate;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -49,12 +51,35 @@ public final class WindowUpdateJson {
     return json;
   }
 
-  public static byte[] toBytes(WindowUpdate update) {
-    try {
-      return MAPPER.writeValueAsBytes(toJson(update));
+  /**
+   * The same JSON as {@link #toJson}, written straight to bytes: the pipeline publishes one per
+   * update, so it skips building a tree.
+   */
+  public static byte[] toBytes(WindowUpdate u) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+    try (JsonGenerator json = MAPPER.getFactory().createGenerator(bytes)) {
+      json.writeStartObject();
+      json.writeStringField("metric", u.metric());
+      json.writeNumberField("version", u.version());
+      json.writeStringField("fn", u.fn().wireName());
+      json.writeStringField("start", Instant.ofEpochMilli(u.startMillis()).toString());
+      json.writeStringField("end", Instant.ofEpochMilli(u.endMillis()).toString());
+      json.writeObjectFieldStart("group");
+      for (int i = 0; i < u.groupBy().size(); i++) {
+        json.writeStringField(u.groupBy().get(i), u.group().get(i));
+      }
+      json.writeEndObject();
+      json.writeFieldName("value");
+      MAPPER.writeTree(json, value(u.fn(), u.value()));
+      json.writeNumberField("events", u.events());
+      json.writeBooleanField("final", u.isFinal());
+      json.writeStringField("timing", u.timing().name().toLowerCase(Locale.ROOT));
+      json.writeNumberField("pane", u.paneIndex());
+      json.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    return bytes.toByteArray();
   }
 
   /** Reads what {@link #toJson} wrote; the accumulator, never on the feed, is null. */
