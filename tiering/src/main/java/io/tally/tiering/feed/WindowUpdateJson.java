@@ -136,7 +136,8 @@ public final class WindowUpdateJson {
     return JSON.numberNode(number);
   }
 
-  private static MetricValue readValue(JsonNode value) {
+  /** Reads a value written by {@link #value}. */
+  public static MetricValue readValue(JsonNode value) {
     if (value.isArray()) {
       List<MetricValue.RankedItem> items = new ArrayList<>(value.size());
       for (JsonNode item : value) {

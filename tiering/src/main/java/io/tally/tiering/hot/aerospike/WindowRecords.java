@@ -4,12 +4,10 @@ import com.aerospike.client.Bin;
 import com.aerospike.client.Key;
 import com.aerospike.client.exp.Exp;
 import com.aerospike.client.exp.Expression;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.tally.aggregate.AccumulatorCoder;
-import io.tally.aggregate.MetricValue;
 import io.tally.metric.AggregateFunction;
 import io.tally.tiering.feed.WindowUpdateJson;
 import io.tally.tiering.hot.WindowQuery;
@@ -121,7 +119,7 @@ public final class WindowRecords {
           strings(bins, GROUP),
           number(bins, START),
           number(bins, END),
-          readValue(MAPPER.readTree(string(bins, VALUE))),
+          WindowUpdateJson.readValue(MAPPER.readTree(string(bins, VALUE))),
           number(bins, EVENTS),
           Timing.valueOf(string(bins, TIMING).toUpperCase(Locale.ROOT)),
           number(bins, FINAL) != 0,
@@ -174,17 +172,6 @@ public final class WindowRecords {
             Exp.eq(Exp.stringBin(METRIC), Exp.val(q.metric())),
             Exp.ge(Exp.intBin(START), Exp.val(q.fromMillis())),
             Exp.lt(Exp.intBin(START), Exp.val(q.toMillis()))));
-  }
-
-  private static MetricValue readValue(JsonNode value) {
-    if (value.isArray()) {
-      List<MetricValue.RankedItem> items = new ArrayList<>(value.size());
-      for (JsonNode item : value) {
-        items.add(new MetricValue.RankedItem(item.path("key").asText(), item.path("count").asLong()));
-      }
-      return new MetricValue.Ranking(items);
-    }
-    return new MetricValue.Scalar(value.isNumber() ? value.asDouble() : Double.NaN);
   }
 
   private static String string(Map<String, Object> bins, String name) {
