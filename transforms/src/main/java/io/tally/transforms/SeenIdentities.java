@@ -57,10 +57,6 @@ final class SeenIdentities {
     return buckets.firstKey();
   }
 
-  int size() {
-    return bucketOf.size();
-  }
-
   /** The buckets in order, for the coder. */
   Map<Long, List<String>> buckets() {
     return buckets;
