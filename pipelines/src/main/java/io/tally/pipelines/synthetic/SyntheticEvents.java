@@ -285,26 +285,47 @@ public final class SyntheticEvents {
     return ts;
   }
 
-  private void appendFresh(long o, long ts, StringBuilder out) {
+  /**
+   * The fields drawn for the event at original position {@code o}: one derivation for the JSON
+   * and for {@link #describe}, so the ground truth can never drift from what is sent.
+   */
+  private record Drawn(
+      int category, Domain domain, long entityHash, long misc, int sourceIndex, int typeIndex) {
+
+    long value() {
+      long[] range = domain.values[typeIndex];
+      return range[0] + (misc >>> 32) % (range[1] - range[0] + 1);
+    }
+  }
+
+  private Drawn draw(long o) {
     int c = categoryOf(o);
     Domain domain = DOMAINS[categoryDomain[c]];
-    long entityHash = hash(o, S_ENTITY);
     long misc = hash(o, S_MISC);
-    int sourceIndex = (int) Long.remainderUnsigned(misc, domain.sources.length);
-    int typeIndex = domain.typeOf(unit(mix(misc)));
-    long[] range = domain.values[typeIndex];
-    long miscHigh = misc >>> 32;
+    return new Drawn(
+        c,
+        domain,
+        hash(o, S_ENTITY),
+        misc,
+        (int) Long.remainderUnsigned(misc, domain.sources.length),
+        domain.typeOf(unit(mix(misc))));
+  }
+
+  private void appendFresh(long o, long ts, StringBuilder out) {
+    Drawn d = draw(o);
+    Domain domain = d.domain();
     out.append("{\"id\":\"").append(idPrefix).append(o)
-        .append("\",\"source\":\"").append(domain.sources[sourceIndex])
-        .append("\",\"type\":\"").append(domain.types[typeIndex])
-        .append("\",\"category\":\"").append(categories.get(c))
+        .append("\",\"source\":\"").append(domain.sources[d.sourceIndex()])
+        .append("\",\"type\":\"").append(domain.types[d.typeIndex()])
+        .append("\",\"category\":\"").append(categories.get(d.category()))
         .append("\",\"ts\":").append(ts)
-        .append(",\"geo\":\"").append(geoOf(misc))
-        .append("\",\"entity\":\"").append(entityPrefix[c]).append(entityRankOf(entityHash))
-        .append("\",\"user\":\"u").append(userOf(entityHash))
-        .append("\",\"value\":").append(range[0] + miscHigh % (range[1] - range[0] + 1))
+        .append(",\"geo\":\"").append(geoOf(d.misc()))
+        .append("\",\"entity\":\"").append(entityPrefix[d.category()])
+        .append(entityRankOf(d.entityHash()))
+        .append("\",\"user\":\"u").append(userOf(d.entityHash()))
+        .append("\",\"value\":").append(d.value())
         .append(",\"attrs\":{\"").append(domain.attrKey).append("\":\"")
-        .append(attrOf(domain, sourceIndex, miscHigh))
+        .append(attrOf(domain, d.sourceIndex(), d.misc() >>> 32))
         .append("\"}}");
   }
 
@@ -329,28 +350,21 @@ public final class SyntheticEvents {
   public SyntheticEvent describe(long i) {
     long now = millisPerEvent == 0 ? System.currentTimeMillis() : 0;
     long o = originalOf(i, now);
-    long ts = timestampOf(o, clock(o, now));
-    int c = categoryOf(o);
-    Domain domain = DOMAINS[categoryDomain[c]];
-    long entityHash = hash(o, S_ENTITY);
-    long misc = hash(o, S_MISC);
-    int sourceIndex = (int) Long.remainderUnsigned(misc, domain.sources.length);
-    int typeIndex = domain.typeOf(unit(mix(misc)));
-    long[] range = domain.values[typeIndex];
+    Drawn d = draw(o);
     return new SyntheticEvent(
         i,
         o,
         clock(i, now),
         isLate(o),
         idPrefix + o,
-        domain.sources[sourceIndex],
-        domain.types[typeIndex],
-        categories.get(c),
-        ts,
-        geoOf(misc),
-        entityPrefix[c] + entityRankOf(entityHash),
-        "u" + userOf(entityHash),
-        range[0] + (misc >>> 32) % (range[1] - range[0] + 1));
+        d.domain().sources[d.sourceIndex()],
+        d.domain().types[d.typeIndex()],
+        categories.get(d.category()),
+        timestampOf(o, clock(o, now)),
+        geoOf(d.misc()),
+        entityPrefix[d.category()] + entityRankOf(d.entityHash()),
+        "u" + userOf(d.entityHash()),
+        d.value());
   }
 
   // ---------------------------------------------------------------------------------------------
