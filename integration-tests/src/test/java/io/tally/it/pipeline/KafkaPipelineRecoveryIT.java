@@ -3,8 +3,6 @@ package io.tally.it.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tally.it.ingest.KafkaRecords;
 import io.tally.it.support.KafkaBroker;
 import io.tally.pipelines.kafka.KafkaTopics;
@@ -17,17 +15,11 @@ import io.tally.runners.SyntheticProducer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,7 +39,6 @@ class KafkaPipelineRecoveryIT {
   private static final long WINDOW = 2_000;
   private static final double RATE = 400;
   private static final long EVENTS_TOTAL = 4_000; // 10 s at 400/s
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path dir;
 
@@ -131,7 +122,7 @@ class KafkaPipelineRecoveryIT {
 
       assertThat(producing.get()).isEqualTo(EVENTS_TOTAL);
       assertThat(truth.late()).isZero();
-      awaitFinalWindowsEqual(truth.byWindow());
+      FinalWindows.awaitEqual(FEED, truth.byWindow());
     } finally {
       first.close();
       if (second != null) {
@@ -141,70 +132,5 @@ class KafkaPipelineRecoveryIT {
         producing.cancel(true);
       }
     }
-  }
-
-  /** Waits until the newest update of every window on the feed is final and equals the truth. */
-  private static void awaitFinalWindowsEqual(Map<String, Map<Long, Long>> byWindow) {
-    Map<String, Long> expected = new TreeMap<>();
-    byWindow.forEach((c, windows) -> windows.forEach((s, n) -> expected.put(key(s, c), n)));
-    AtomicReference<String> last = new AtomicReference<>("nothing read yet");
-    try {
-      await()
-          .atMost(Duration.ofSeconds(120))
-          .pollInterval(Duration.ofSeconds(1))
-          .until(
-              () -> {
-                Map<String, JsonNode> latest = latestPerWindow();
-                Map<String, Long> finals = new TreeMap<>();
-                latest.forEach(
-                    (k, u) -> {
-                      if (u.get("final").asBoolean()) {
-                        finals.put(k, u.get("events").asLong());
-                      }
-                    });
-                last.set(
-                    latest.size() + " windows, " + finals.size() + " final; expected "
-                        + expected.size() + "; differing: " + difference(expected, finals));
-                return finals.equals(expected) && latest.size() == expected.size();
-              });
-    } catch (ConditionTimeoutException e) {
-      throw new AssertionError("final windows never equalled the truth: " + last.get(), e);
-    }
-  }
-
-  /** Per window, the update with the most events (a final one among equals): what readers keep. */
-  private static Map<String, JsonNode> latestPerWindow() throws Exception {
-    Map<String, JsonNode> latest = new TreeMap<>();
-    for (ConsumerRecord<byte[], byte[]> record : KafkaRecords.readAll(FEED)) {
-      JsonNode u = JSON.readTree(record.value());
-      String k =
-          key(Instant.parse(u.get("start").asText()).toEpochMilli(),
-              u.get("group").get("category").asText());
-      JsonNode before = latest.get(k);
-      if (before == null
-          || u.get("events").asLong() > before.get("events").asLong()
-          || (u.get("events").asLong() == before.get("events").asLong()
-              && u.get("final").asBoolean())) {
-        latest.put(k, u);
-      }
-    }
-    return latest;
-  }
-
-  private static String difference(Map<String, Long> expected, Map<String, Long> actual) {
-    Map<String, String> diff = new TreeMap<>();
-    expected.forEach(
-        (k, v) -> {
-          if (!v.equals(actual.get(k))) {
-            diff.put(k, v + " != " + actual.get(k));
-          }
-        });
-    actual.keySet().stream().filter(k -> !expected.containsKey(k))
-        .forEach(k -> diff.put(k, "unexpected " + actual.get(k)));
-    return diff.size() > 10 ? diff.size() + " windows, e.g. " + diff.entrySet().stream().limit(10).toList() : diff.toString();
-  }
-
-  private static String key(long start, String category) {
-    return start + " " + category;
   }
 }

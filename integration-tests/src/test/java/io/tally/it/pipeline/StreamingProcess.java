@@ -9,9 +9,10 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * {@code io.tally.runners.StreamingMain} as a process of its own, launched as
- * {@code runners/bin/launch} does (the runners module's jar, its class path and JVM flags from
- * {@code runners/target/launcher}), so that a test can kill it as a crash would.
+ * {@code io.tally.runners.StreamingMain} as a process of its own, so that a test can kill it as a
+ * crash would: launched as {@code runners/bin/launch} does (the runners module's jar, its class
+ * path and JVM flags from {@code runners/target/launcher}), the job on an embedded Flink cluster;
+ * or as {@code bin/flink submit}, the client of a job on a Flink session cluster.
  */
 final class StreamingProcess implements AutoCloseable {
   private final Process process;
@@ -29,7 +30,7 @@ final class StreamingProcess implements AutoCloseable {
     try (Stream<Path> files = Files.list(target)) {
       jar =
           files
-              .filter(p -> p.getFileName().toString().matches("tally-runners-.*(?<!-sources|-tests)\\.jar"))
+              .filter(p -> p.getFileName().toString().matches("tally-runners-.*(?<!-sources|-tests|-flink-job)\\.jar"))
               .findFirst()
               .orElseThrow(() -> new IllegalStateException("build the runners module first"));
     }
@@ -41,12 +42,35 @@ final class StreamingProcess implements AutoCloseable {
     command.add(jar + ":" + Files.readString(launcher.resolve("classpath.txt")).trim());
     command.add("io.tally.runners.StreamingMain");
     command.addAll(args);
+    return start(log, new ProcessBuilder(command));
+  }
+
+  /** {@code bin/flink submit args}: the job on the session cluster whose REST port is given. */
+  static StreamingProcess submit(Path log, int restPort, List<String> args) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(root().resolve("bin/flink").toString());
+    command.add("submit");
+    command.addAll(args);
+    ProcessBuilder builder = new ProcessBuilder(command).directory(root().toFile());
+    builder.environment().put("TALLY_FLINK_PORT", Integer.toString(restPort));
+    return start(log, builder);
+  }
+
+  private static StreamingProcess start(Path log, ProcessBuilder builder) throws IOException {
     Process process =
-        new ProcessBuilder(command)
+        builder
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .start();
     return new StreamingProcess(process, log);
+  }
+
+  /** Waits for the process to end on its own; its exit code. */
+  int awaitExit(java.time.Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      throw new IllegalStateException("still running after " + timeout);
+    }
+    return process.exitValue();
   }
 
   /** Dies at once, as with {@code kill -9}: no shutdown hook, no cancellation. */

@@ -64,9 +64,11 @@ public final class KafkaBroker implements BeforeAllCallback {
     return Path.of(System.getProperty("tally.root", "..")).toAbsolutePath().normalize();
   }
 
-  /** Runs one of the project's scripts and fails loudly with its output when it fails. */
+  /**
+   * Runs one of the project's scripts; its output. Fails loudly with the output when it fails.
+   */
   static final class Scripts {
-    static void run(Map<String, String> env, String... command) {
+    static String run(Map<String, String> env, String... command) {
       ProcessBuilder builder = new ProcessBuilder(command).directory(root().toFile());
       builder.command().set(0, root().resolve(command[0]).toString());
       builder.environment().putAll(env);
@@ -77,6 +79,7 @@ public final class KafkaBroker implements BeforeAllCallback {
         if (process.waitFor() != 0) {
           throw new IllegalStateException(String.join(" ", command) + " failed:\n" + output);
         }
+        return output;
       } catch (IOException e) {
         throw new IllegalStateException("cannot run " + command[0], e);
       } catch (InterruptedException e) {

@@ -1,0 +1,173 @@
+package io.tally.it.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tally.it.ingest.KafkaRecords;
+import io.tally.it.support.FlinkCluster;
+import io.tally.it.support.KafkaBroker;
+import io.tally.pipelines.kafka.KafkaTopics;
+import io.tally.pipelines.synthetic.SyntheticEvents;
+import io.tally.pipelines.synthetic.SyntheticSettings;
+import io.tally.runners.GroundTruth;
+import io.tally.runners.StreamingMain;
+import io.tally.runners.SyntheticProducer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The streaming job on a real Flink session cluster ({@code bin/flink}: a JobManager and two
+ * TaskManagers, each its own process), submitted from the job jar with the standard options, and
+ * moved across a stop-with-savepoint: stopped while events keep arriving, then resumed from the
+ * savepoint, its final window counts equal the ground truth exactly — nothing lost, nothing
+ * counted twice.
+ */
+@ExtendWith({KafkaBroker.class, FlinkCluster.class})
+class FlinkClusterIT {
+  private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
+  private static final String EVENTS = "cluster-it-events-" + RUN;
+  private static final String FEED = "cluster-it-aggregates-" + RUN;
+  private static final String DLQ = "cluster-it-dlq-" + RUN;
+  private static final long WINDOW = 2_000;
+  private static final double RATE = 400;
+  private static final long EVENTS_TOTAL = 8_000; // 20 s at 400/s
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path dir;
+
+  @Test
+  void theClusterRunsAJobManagerAndTwoTaskManagersWithItsWebUi() throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    JsonNode overview = JSON.readTree(get(http, "/overview").body());
+    assertThat(overview.get("taskmanagers").asInt()).isEqualTo(2);
+    assertThat(overview.get("slots-total").asInt()).isGreaterThanOrEqualTo(2);
+    assertThat(overview.get("flink-version").asText()).startsWith("1.19");
+
+    HttpResponse<String> ui = get(http, "/");
+    assertThat(ui.statusCode()).isEqualTo(200);
+    assertThat(ui.body()).contains("<title>Apache Flink Web Dashboard</title>");
+    assertThat(FlinkCluster.flink("status")).contains("running");
+  }
+
+  @Test
+  void aJobStoppedWithASavepointAndResumedFromItLosesNothingAndCountsNothingTwice()
+      throws Exception {
+    Path metrics = dir.resolve("metrics.yaml");
+    Files.writeString(
+        metrics,
+        """
+        metrics:
+          - name: count_by_category
+            groupBy: [category]
+            aggregate: { fn: count }
+            window: { size: 2s }
+            allowedLateness: 0s
+        """);
+    List<String> args =
+        List.of(
+            "--bootstrapServers=" + KafkaBroker.bootstrapServers(),
+            "--eventsTopic=" + EVENTS,
+            "--changeFeedTopic=" + FEED,
+            "--deadLetterTopic=" + DLQ,
+            "--consumerGroup=cluster-it-" + RUN,
+            "--metricsFile=" + metrics,
+            "--maxDisorder=1s",
+            "--parallelism=2",
+            "--checkpointingInterval=1000");
+    KafkaTopics.ensure(StreamingMain.options(args.toArray(String[]::new)), 4, (short) 1);
+    List<String> before = FlinkCluster.runningJobs();
+
+    GroundTruth truth = new GroundTruth(WINDOW);
+    StreamingProcess first = StreamingProcess.submit(dir.resolve("first.log"), FlinkCluster.PORT, args);
+    StreamingProcess second = null;
+    CompletableFuture<Long> producing = null;
+    try {
+      String job = awaitNewJob(before, first);
+      SyntheticEvents events =
+          SyntheticEvents.of(
+              SyntheticSettings.live(RATE)
+                  .withSeed(11)
+                  .withCategories(24)
+                  .withDuplicateShare(0.1)
+                  .withMaxDisorderMillis(300));
+      producing =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try (KafkaProducer<byte[], byte[]> producer =
+                    SyntheticProducer.producer(KafkaBroker.bootstrapServers())) {
+                  return SyntheticProducer.send(
+                      producer, EVENTS, events, 0, EVENTS_TOTAL, () -> false, truth);
+                } catch (InterruptedException e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+
+      // Stopped mid-stream, once it has published results.
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+          .until(() -> !KafkaRecords.readAll(FEED).isEmpty());
+      String savepoint = FlinkCluster.flink("stop-with-savepoint", job).strip();
+      assertThat(producing).isNotDone();
+      assertThat(first.awaitExit(Duration.ofSeconds(60))).as(first.output()).isZero();
+      assertThat(Path.of(savepoint)).isDirectory();
+
+      List<String> resumed = new ArrayList<>(args);
+      resumed.add("--restoreFrom=" + savepoint);
+      second = StreamingProcess.submit(dir.resolve("second.log"), FlinkCluster.PORT, resumed);
+      awaitNewJob(before, second);
+      assertThat(second.output()).contains("restored from").contains(Path.of(savepoint).getFileName().toString());
+
+      assertThat(producing.get()).isEqualTo(EVENTS_TOTAL);
+      assertThat(truth.late()).isZero();
+      FinalWindows.awaitEqual(FEED, truth.byWindow());
+    } finally {
+      first.close();
+      if (second != null) {
+        second.close();
+      }
+      if (producing != null) {
+        producing.cancel(true);
+      }
+    }
+  }
+
+  /** The id of the job that {@code client} submitted, once all its tasks run (it checkpointed). */
+  private static String awaitNewJob(List<String> before, StreamingProcess client) {
+    HttpClient http = HttpClient.newHttpClient();
+    List<String> jobs = new ArrayList<>();
+    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+        .until(
+            () -> {
+              if (!client.isAlive()) {
+                throw new AssertionError("the client ended: " + client.output());
+              }
+              jobs.clear();
+              jobs.addAll(FlinkCluster.runningJobs());
+              jobs.removeAll(before);
+              return jobs.size() == 1
+                  && JSON.readTree(get(http, "/jobs/" + jobs.get(0) + "/checkpoints").body())
+                          .path("counts").path("completed").asInt() > 0;
+            });
+    return jobs.get(0);
+  }
+
+  private static HttpResponse<String> get(HttpClient http, String path) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(FlinkCluster.restUrl() + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+}
