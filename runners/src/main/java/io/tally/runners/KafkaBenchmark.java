@@ -8,6 +8,8 @@ import io.tally.pipelines.synthetic.SyntheticEvents;
 import io.tally.pipelines.synthetic.SyntheticSettings;
 import io.tally.tiering.feed.WindowUpdateJson;
 import io.tally.update.WindowUpdate;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -123,7 +125,30 @@ public final class KafkaBenchmark implements Callable<Integer> {
       description = "Seconds a pipeline run may take to account for every event (${DEFAULT-VALUE}).")
   int timeoutSeconds;
 
+  @Option(
+      names = "--freshness-runs",
+      defaultValue = "1",
+      description = "Freshness phase: runs; the figures are medians (${DEFAULT-VALUE}).")
+  int freshnessRuns;
+
+  @Option(
+      names = "--table",
+      description = "Also print the figures as markdown table rows (for bin/benchmarks).")
+  boolean table;
+
+  @Option(
+      names = "--label",
+      description = "What the table rows call this benchmark (default: from parallelism and skew).")
+  String label;
+
   @Unmatched List<String> beamArgs = new ArrayList<>();
+
+  /** Per throughput run: raw events/s, pipeline events/s, pipeline CPU microseconds per event. */
+  private final List<Double> rawRates = new ArrayList<>();
+  private final List<Double> pipelineRates = new ArrayList<>();
+  private final List<Double> cpuPerEvent = new ArrayList<>();
+  private final List<Double> freshP50 = new ArrayList<>();
+  private final List<Double> freshP99 = new ArrayList<>();
 
   private final String runId = "kbench-" + System.currentTimeMillis();
 
@@ -166,7 +191,15 @@ public final class KafkaBenchmark implements Callable<Integer> {
     Histogram delays = null;
     double rate = freshnessRate > 0 ? freshnessRate : pipelineMedian / 2;
     if (freshness && !Double.isNaN(rate)) {
-      delays = freshness(rate);
+      for (int r = 1; r <= freshnessRuns; r++) {
+        delays = freshness(rate, r);
+        if (delays.getTotalCount() > 0) {
+          freshP50.add(delays.getValueAtPercentile(50) / 1000.0);
+          freshP99.add(delays.getValueAtPercentile(99) / 1000.0);
+          System.out.printf(Locale.ROOT, "freshness run %d: P50 %,.1f ms, P99 %,.1f ms%n",
+              r, freshP50.get(freshP50.size() - 1), freshP99.get(freshP99.size() - 1));
+        }
+      }
     }
 
     System.out.println();
@@ -180,6 +213,8 @@ public final class KafkaBenchmark implements Callable<Integer> {
       System.out.printf(Locale.ROOT, "%-34s %,14.0f events/s%n", "raw consume (KafkaConsumer)", rawMedian);
       System.out.printf(Locale.ROOT, "%-34s %,14.0f events/s%n", "pipeline (to change feed)", pipelineMedian);
       System.out.printf(Locale.ROOT, "%-34s %14.3f%n", "ratio pipeline / raw", pipelineMedian / rawMedian);
+      System.out.printf(Locale.ROOT, "%-34s %,14.1f us (%,.0f events/s per core)%n",
+          "pipeline CPU per event", median(cpuPerEvent), 1e6 / median(cpuPerEvent));
     }
     if (delays != null) {
       System.out.printf(Locale.ROOT, "%-34s %,.0f events/s live for %d s (+%d s warm-up), probe every 100 ms%n",
@@ -188,13 +223,45 @@ public final class KafkaBenchmark implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "%-34s %s%n", "freshness", "no probe update seen");
         code = 1;
       } else {
-        System.out.printf(Locale.ROOT, "%-34s P50 %,.1f ms, P99 %,.1f ms, max %,.1f ms (%d updates)%n",
-            "freshness (produce -> change feed)",
-            delays.getValueAtPercentile(50) / 1000.0, delays.getValueAtPercentile(99) / 1000.0,
-            delays.getMaxValue() / 1000.0, delays.getTotalCount());
+        System.out.printf(Locale.ROOT, "%-34s P50 %,.1f ms, P99 %,.1f ms (median of %d runs)%n",
+            "freshness (produce -> change feed)", median(freshP50), median(freshP99),
+            freshP50.size());
       }
     }
+    if (table) {
+      printTable(rate);
+    }
     return code;
+  }
+
+  /** The figures as rows of bin/benchmarks' table: benchmark, figure, median, runs, note. */
+  private void printTable(double freshnessAt) {
+    String name =
+        label != null
+            ? label
+            : String.format(Locale.ROOT, "Kafka → change feed, parallelism %d%s", parallelism,
+                generator.hotKeySkew > 0 ? ", hot-key skew " + generator.hotKeySkew : "");
+    if (!pipelineRates.isEmpty()) {
+      row(name, "raw consume (events/s)", rawRates, "%,.0f", "same topic, plain KafkaConsumer");
+      row(name, "pipeline (events/s)", pipelineRates, "%,.0f", String.format(Locale.ROOT,
+          "ratio to raw %.3f; %,d events", median(pipelineRates) / median(rawRates), events));
+      row(name, "pipeline CPU per event (µs)", cpuPerEvent, "%,.1f", String.format(Locale.ROOT,
+          "%,.0f events/s per core", 1e6 / median(cpuPerEvent)));
+    }
+    if (!freshP50.isEmpty()) {
+      String at = String.format(Locale.ROOT, "at %,.0f events/s", freshnessAt);
+      row(name, "freshness produce → change feed P50 (ms)", freshP50, "%,.1f", at);
+      row(name, "freshness produce → change feed P99 (ms)", freshP99, "%,.1f", at);
+    }
+  }
+
+  private static void row(String name, String figure, List<Double> runs, String format, String note) {
+    StringBuilder all = new StringBuilder();
+    for (double v : runs) {
+      all.append(all.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, format, v));
+    }
+    System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s |%n",
+        name, figure, String.format(Locale.ROOT, format, median(runs)), all, note);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -246,6 +313,8 @@ public final class KafkaBenchmark implements Callable<Integer> {
         piped.add(rate);
       }
     }
+    rawRates.addAll(raw);
+    pipelineRates.addAll(piped);
     return new double[] {median(raw), complete ? median(piped) : Double.NaN};
   }
 
@@ -294,6 +363,9 @@ public final class KafkaBenchmark implements Callable<Integer> {
     try {
       running.awaitSubmitted(Duration.ofMinutes(2));
       long submitted = System.nanoTime();
+      // CPU the pipeline uses: the whole process's, less this thread's (it reads the feed).
+      long cpu0 = processCpuNanos();
+      long watcherCpu0 = THREADS.getCurrentThreadCpuTime();
       long deadline = submitted + timeoutSeconds * 1_000_000_000L;
       long counted = 0;
       long doneAt = 0;
@@ -314,11 +386,15 @@ public final class KafkaBenchmark implements Callable<Integer> {
       }
       double seconds = (doneAt - submitted) / 1e9;
       double rate = events / seconds;
+      double cpuMicros =
+          (processCpuNanos() - cpu0 - (THREADS.getCurrentThreadCpuTime() - watcherCpu0)) / 1e3;
+      cpuPerEvent.add(cpuMicros / events);
       System.out.printf(
           Locale.ROOT,
           "run %d pipeline    %,14.0f events/s  (all %,d distinct events on the change feed %.2f s"
-              + " after job submission; %.2f s incl. mini-cluster start; %,d feed records)%n",
-          r, rate, expected, seconds, (doneAt - t0) / 1e9, feed.records);
+              + " after job submission; %.2f s incl. mini-cluster start; %,d feed records;"
+              + " %.1f us CPU per event)%n",
+          r, rate, expected, seconds, (doneAt - t0) / 1e9, feed.records, cpuMicros / events);
       return rate;
     } finally {
       running.cancel(Duration.ofSeconds(60));
@@ -374,9 +450,9 @@ public final class KafkaBenchmark implements Callable<Integer> {
   // ---------------------------------------------------------------------------------------------
   // Freshness
 
-  private Histogram freshness(double rate) throws Exception {
-    String topic = runId + "-fresh-events";
-    StreamingMainOptions options = options("freshness", topic);
+  private Histogram freshness(double rate, int run) throws Exception {
+    String topic = runId + "-fresh" + run + "-events";
+    StreamingMainOptions options = options("freshness" + run, topic);
     KafkaTopics.ensure(options, partitions, (short) 1);
     System.out.printf(
         Locale.ROOT,
@@ -586,6 +662,13 @@ public final class KafkaBenchmark implements Callable<Integer> {
       return true;
     }
     return false;
+  }
+
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   private static double median(List<Double> values) {

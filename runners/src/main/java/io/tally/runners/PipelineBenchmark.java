@@ -117,6 +117,11 @@ public final class PipelineBenchmark implements Callable<Integer> {
       description = "Processing-time delay between early panes (${DEFAULT-VALUE}, the pipeline's default).")
   String earlyFiringDelay;
 
+  @Option(
+      names = "--table",
+      description = "Also print the figures as markdown table rows (for bin/benchmarks).")
+  boolean table;
+
   @Option(names = "--dedup-horizon", defaultValue = "10m", description = "De-duplication horizon (${DEFAULT-VALUE}).")
   String dedupHorizon;
 
@@ -225,6 +230,12 @@ public final class PipelineBenchmark implements Callable<Integer> {
       System.out.printf(
           Locale.ROOT, "ratio core / pass-through:  %.3f%n", coreMedian / baseMedian);
     }
+    if (table) {
+      String name = "Core pipeline (no Kafka), parallelism " + parallelism;
+      tableRow(name, "core, 3 default metrics (events/s)", core,
+          String.format(Locale.ROOT, "ratio to pass-through %.3f", coreMedian / baseMedian));
+      tableRow(name, "pass-through (events/s)", passThrough, "same source, no aggregation");
+    }
     boolean complete =
         core.stream().allMatch(run -> run.read() == run.events())
             && passThrough.stream().allMatch(run -> run.read() == run.events());
@@ -243,6 +254,20 @@ public final class PipelineBenchmark implements Callable<Integer> {
         r, run.pipeline(), run.eventsPerSecond(), run.events(), run.steadySeconds(),
         run.totalSeconds(), run.endToEndEventsPerSecond(), run.read(), run.outputs(),
         run.deadLetters());
+  }
+
+  /** One row of bin/benchmarks' table: benchmark, figure, median, runs, note. */
+  private static void tableRow(String name, String figure, List<Run> runs, String note) {
+    if (runs.isEmpty()) {
+      return;
+    }
+    StringBuilder all = new StringBuilder();
+    for (Run run : runs) {
+      all.append(all.length() == 0 ? "" : ", ")
+          .append(String.format(Locale.ROOT, "%,.0f", run.eventsPerSecond()));
+    }
+    System.out.printf(Locale.ROOT, "| %s | %s | %,.0f | %s | %s |%n",
+        name, figure, median(runs), all, note);
   }
 
   private static double median(List<Run> runs) {

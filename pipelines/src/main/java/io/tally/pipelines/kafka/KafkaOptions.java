@@ -44,4 +44,14 @@ public interface KafkaOptions extends PipelineOptions {
   String getMaxDisorder();
 
   void setMaxDisorder(String value);
+
+  @Description(
+      "Compression of the change-feed producer: none, lz4, zstd, snappy or gzip. The feed's"
+          + " batches are small (the writer flushes at the end of every bundle), and compressing"
+          + " each costs more CPU than the aggregation itself: compress only where the network to"
+          + " the brokers is the bottleneck")
+  @Default.String("none")
+  String getChangeFeedCompression();
+
+  void setChangeFeedCompression(String value);
 }

@@ -48,6 +48,7 @@ public final class WriteToChangeFeed extends PTransform<PCollection<WindowUpdate
                 .withTopic(options.getChangeFeedTopic())
                 .withKeySerializer(ByteArraySerializer.class)
                 .withValueSerializer(ByteArraySerializer.class)
-                .withProducerConfigUpdates(ReliableProducer.config()));
+                .withProducerConfigUpdates(
+                    ReliableProducer.config(options.getChangeFeedCompression())));
   }
 }

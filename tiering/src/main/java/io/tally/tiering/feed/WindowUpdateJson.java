@@ -70,7 +70,7 @@ public final class WindowUpdateJson {
       }
       json.writeEndObject();
       json.writeFieldName("value");
-      MAPPER.writeTree(json, value(u.fn(), u.value()));
+      writeValue(json, u.fn(), u.value());
       json.writeNumberField("events", u.events());
       json.writeBooleanField("final", u.isFinal());
       json.writeStringField("timing", u.timing().name().toLowerCase(Locale.ROOT));
@@ -80,6 +80,30 @@ public final class WindowUpdateJson {
       throw new UncheckedIOException(e);
     }
     return bytes.toByteArray();
+  }
+
+  /** What {@link #value} builds as a tree, written straight to {@code json}. */
+  private static void writeValue(JsonGenerator json, AggregateFunction fn, MetricValue value)
+      throws IOException {
+    if (value instanceof MetricValue.Ranking ranking) {
+      json.writeStartArray();
+      for (MetricValue.RankedItem item : ranking.items()) {
+        json.writeStartObject();
+        json.writeStringField("key", item.key());
+        json.writeNumberField("count", item.count());
+        json.writeEndObject();
+      }
+      json.writeEndArray();
+      return;
+    }
+    double number = ((MetricValue.Scalar) value).value();
+    if (!Double.isFinite(number)) {
+      json.writeNull();
+    } else if (fn == AggregateFunction.COUNT || fn == AggregateFunction.DISTINCT) {
+      json.writeNumber(Math.round(number));
+    } else {
+      json.writeNumber(number);
+    }
   }
 
   /** Reads what {@link #toJson} wrote; the accumulator, never on the feed, is null. */
@@ -153,15 +177,21 @@ public final class WindowUpdateJson {
    * compacted topic keeps each window's latest update.
    */
   public static byte[] key(WindowUpdate u) {
-    ArrayNode key = JSON.arrayNode();
-    key.add(u.metric()).add(u.version());
-    ArrayNode group = key.addArray();
-    u.group().forEach(group::add);
-    key.add(u.startMillis());
-    try {
-      return MAPPER.writeValueAsBytes(key);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+    try (JsonGenerator key = MAPPER.getFactory().createGenerator(bytes)) {
+      key.writeStartArray();
+      key.writeString(u.metric());
+      key.writeNumber(u.version());
+      key.writeStartArray();
+      for (String value : u.group()) {
+        key.writeString(value);
+      }
+      key.writeEndArray();
+      key.writeNumber(u.startMillis());
+      key.writeEndArray();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    return bytes.toByteArray();
   }
 }

@@ -42,4 +42,12 @@ class WindowUpdateJsonTest {
       assertThat(WindowUpdateJson.fromBytes(WindowUpdateJson.toBytes(update))).isEqualTo(update);
     }
   }
+
+  @Test
+  void theKeyNamesMetricVersionGroupValuesAndStart() {
+    assertThat(new String(WindowUpdateJson.key(UPDATES.get(0)), StandardCharsets.UTF_8))
+        .isEqualTo("[\"views\",2,[\"US\",\"a\\\"b\"],60000]");
+    assertThat(new String(WindowUpdateJson.key(UPDATES.get(1)), StandardCharsets.UTF_8))
+        .isEqualTo("[\"top\",1,[],0]");
+  }
 }
