@@ -1,6 +1,7 @@
 package io.tally.tiering.hot;
 
 import io.tally.update.WindowUpdate;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -25,9 +26,12 @@ public record WindowQuery(String metric, long fromMillis, long toMillis, Map<Str
     if (where.isEmpty()) {
       return true;
     }
-    Map<String, String> group = window.groupMap();
+    // Runs for every window a range read touches: compares in place, builds no map.
+    List<String> dimensions = window.groupBy();
+    List<String> values = window.group();
     for (Map.Entry<String, String> condition : where.entrySet()) {
-      if (!condition.getValue().equals(group.get(condition.getKey()))) {
+      int i = dimensions.indexOf(condition.getKey());
+      if (i < 0 || !condition.getValue().equals(values.get(i))) {
         return false;
       }
     }
