@@ -9,11 +9,8 @@ import io.tally.it.ingest.KafkaRecords;
 import io.tally.it.support.FlinkCluster;
 import io.tally.it.support.KafkaBroker;
 import io.tally.pipelines.kafka.KafkaTopics;
-import io.tally.pipelines.synthetic.SyntheticEvents;
-import io.tally.pipelines.synthetic.SyntheticSettings;
 import io.tally.runners.GroundTruth;
 import io.tally.runners.StreamingMain;
-import io.tally.runners.SyntheticProducer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,7 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,16 +64,7 @@ class FlinkClusterIT {
   void aJobStoppedWithASavepointAndResumedFromItLosesNothingAndCountsNothingTwice()
       throws Exception {
     Path metrics = dir.resolve("metrics.yaml");
-    Files.writeString(
-        metrics,
-        """
-        metrics:
-          - name: count_by_category
-            groupBy: [category]
-            aggregate: { fn: count }
-            window: { size: 2s }
-            allowedLateness: 0s
-        """);
+    Files.writeString(metrics, FinalWindows.COUNT_BY_CATEGORY);
     List<String> args =
         List.of(
             "--bootstrapServers=" + KafkaBroker.bootstrapServers(),
@@ -98,24 +85,7 @@ class FlinkClusterIT {
     CompletableFuture<Long> producing = null;
     try {
       String job = awaitNewJob(before, first);
-      SyntheticEvents events =
-          SyntheticEvents.of(
-              SyntheticSettings.live(RATE)
-                  .withSeed(11)
-                  .withCategories(24)
-                  .withDuplicateShare(0.1)
-                  .withMaxDisorderMillis(300));
-      producing =
-          CompletableFuture.supplyAsync(
-              () -> {
-                try (KafkaProducer<byte[], byte[]> producer =
-                    SyntheticProducer.producer(KafkaBroker.bootstrapServers())) {
-                  return SyntheticProducer.send(
-                      producer, EVENTS, events, 0, EVENTS_TOTAL, () -> false, truth);
-                } catch (InterruptedException e) {
-                  throw new IllegalStateException(e);
-                }
-              });
+      producing = FinalWindows.produceLive(EVENTS, RATE, EVENTS_TOTAL, 11, truth);
 
       // Stopped mid-stream, once it has published results.
       await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))

@@ -6,12 +6,9 @@ import static org.awaitility.Awaitility.await;
 import io.tally.it.ingest.KafkaRecords;
 import io.tally.it.support.KafkaBroker;
 import io.tally.pipelines.kafka.KafkaTopics;
-import io.tally.pipelines.synthetic.SyntheticEvents;
-import io.tally.pipelines.synthetic.SyntheticSettings;
 import io.tally.runners.Checkpoints;
 import io.tally.runners.GroundTruth;
 import io.tally.runners.StreamingMain;
-import io.tally.runners.SyntheticProducer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,7 +16,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,16 +41,7 @@ class KafkaPipelineRecoveryIT {
   @Test
   void aKilledJobRestoredFromItsLastCheckpointLosesNothingAndCountsNothingTwice() throws Exception {
     Path metrics = dir.resolve("metrics.yaml");
-    Files.writeString(
-        metrics,
-        """
-        metrics:
-          - name: count_by_category
-            groupBy: [category]
-            aggregate: { fn: count }
-            window: { size: 2s }
-            allowedLateness: 0s
-        """);
+    Files.writeString(metrics, FinalWindows.COUNT_BY_CATEGORY);
     Path checkpoints = dir.resolve("checkpoints");
     List<String> args =
         List.of(
@@ -81,27 +68,8 @@ class KafkaPipelineRecoveryIT {
           .until(() -> Checkpoints.latest(checkpoints).isPresent() || !first.isAlive());
       assertThat(first.isAlive()).as(first.output()).isTrue();
 
-      // Events flow throughout, also while the job is down. Live: event i is due at the
-      // generator's creation plus i / RATE, with its time up to 300 ms before that.
-      // Enough categories to give each of the 4 partitions some (see PostedEvents.CATEGORIES).
-      SyntheticEvents events =
-          SyntheticEvents.of(
-              SyntheticSettings.live(RATE)
-                  .withSeed(7)
-                  .withCategories(24)
-                  .withDuplicateShare(0.1)
-                  .withMaxDisorderMillis(300));
-      producing =
-          CompletableFuture.supplyAsync(
-              () -> {
-                try (KafkaProducer<byte[], byte[]> producer =
-                    SyntheticProducer.producer(KafkaBroker.bootstrapServers())) {
-                  return SyntheticProducer.send(
-                      producer, EVENTS, events, 0, EVENTS_TOTAL, () -> false, truth);
-                } catch (InterruptedException e) {
-                  throw new IllegalStateException(e);
-                }
-              });
+      // Events flow throughout, also while the job is down.
+      producing = FinalWindows.produceLive(EVENTS, RATE, EVENTS_TOTAL, 7, truth);
 
       // Kill it mid-stream, once it has published results and checkpointed what led to them.
       Path before = Checkpoints.latest(checkpoints).orElseThrow();
