@@ -2,6 +2,7 @@ package io.tally.serving.core;
 
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.tally.metric.MetricDefinition;
 import java.time.Duration;
 import java.util.Collection;
@@ -10,7 +11,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
 /**
@@ -26,17 +26,41 @@ import java.util.concurrent.ExecutionException;
  */
 public final class CoalescingWindowQueries implements WindowQueries {
   private final WindowQueries delegate;
-  private final AsyncCache<Key, MetricWindows> answers;
+  private final AsyncCache<Key, Answer> answers;
 
   /** Metric name and parameters, sorted by name: two spellings of one query share an entry. */
   private record Key(String metric, Map<String, List<String>> parameters) {}
 
+  /**
+   * The windows, or the failure to share with the queries that waited for it. A failure is a
+   * value rather than an exceptional future: the cache would log every refused query as an error.
+   */
+  private record Answer(MetricWindows windows, RuntimeException failure) {
+    MetricWindows get() {
+      if (failure != null) {
+        throw failure;
+      }
+      return windows;
+    }
+  }
+
   public CoalescingWindowQueries(WindowQueries delegate, Duration ttl, long maxEntries) {
+    this(delegate, ttl, maxEntries, Ticker.systemTicker());
+  }
+
+  /** @param clock what measures the time to live (a test's clock) */
+  CoalescingWindowQueries(WindowQueries delegate, Duration ttl, long maxEntries, Ticker clock) {
     if (ttl.isNegative() || ttl.isZero()) {
       throw new IllegalArgumentException("the cache's time to live must be positive");
     }
     this.delegate = Objects.requireNonNull(delegate, "delegate");
-    this.answers = Caffeine.newBuilder().expireAfterWrite(ttl).maximumSize(maxEntries).buildAsync();
+    this.answers =
+        Caffeine.newBuilder()
+            .expireAfterWrite(ttl)
+            .maximumSize(maxEntries)
+            .ticker(clock)
+            .executor(Runnable::run)
+            .buildAsync();
   }
 
   @Override
@@ -55,34 +79,33 @@ public final class CoalescingWindowQueries implements WindowQueries {
     parameters.forEach((k, v) -> sorted.put(k, List.copyOf(v)));
     Key key = new Key(name, sorted);
 
-    CompletableFuture<MetricWindows> mine = new CompletableFuture<>();
-    CompletableFuture<MetricWindows> running = answers.asMap().putIfAbsent(key, mine);
+    CompletableFuture<Answer> mine = new CompletableFuture<>();
+    CompletableFuture<Answer> running = answers.asMap().putIfAbsent(key, mine);
     if (running != null) {
-      return await(running);
+      return await(running).get();
     }
     // The first asker computes on its own thread; an expired entry is never served.
+    Answer answer;
     try {
-      mine.complete(delegate.windows(name, parameters));
-    } catch (RuntimeException | Error e) {
-      mine.completeExceptionally(e);
+      answer = new Answer(delegate.windows(name, parameters), null);
+    } catch (RuntimeException e) {
+      answer = new Answer(null, e);
       answers.asMap().remove(key, mine);
+    } catch (Error e) {
+      answer = new Answer(null, new IllegalStateException("the query failed", e));
+      answers.asMap().remove(key, mine);
+      mine.complete(answer);
       throw e;
     }
-    return mine.join();
+    mine.complete(answer);
+    return answer.get();
   }
 
-  /** The shared answer, or the shared computation's own exception (a 400 stays a 400). */
-  private static MetricWindows await(CompletableFuture<MetricWindows> running) {
+  private static Answer await(CompletableFuture<Answer> running) {
     try {
       return running.get();
-    } catch (ExecutionException | CompletionException e) {
-      if (e.getCause() instanceof RuntimeException cause) {
-        throw cause;
-      }
-      if (e.getCause() instanceof Error cause) {
-        throw cause;
-      }
-      throw new IllegalStateException(e.getCause());
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("an identical query failed", e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while waiting for an identical query", e);
