@@ -16,6 +16,7 @@ import io.tally.serving.core.HotStoreEvictor;
 import io.tally.serving.core.IngestService;
 import io.tally.serving.core.KafkaEventLog;
 import io.tally.serving.core.KafkaFactory;
+import io.tally.serving.core.RateLimiter;
 import io.tally.serving.core.WindowQueryService;
 import io.tally.serving.errors.CatchAllExceptionMapper;
 import io.tally.serving.errors.ConstraintViolationExceptionMapper;
@@ -30,6 +31,7 @@ import io.tally.serving.health.KafkaHealthCheck;
 import io.tally.serving.health.MetricCatalogHealthCheck;
 import io.tally.serving.resources.EventsResource;
 import io.tally.serving.resources.MetricsResource;
+import io.tally.serving.resources.QueryRateLimitFilter;
 import io.tally.tiering.feed.KafkaChangeFeedReader;
 import io.tally.tiering.hot.HotStore;
 import java.time.Clock;
@@ -116,7 +118,11 @@ public class TallyApplication extends Application<TallyConfiguration> {
 
     // Reads are open. Ingest is open for now too, but kept in its own resource: writes will
     // need credentials, and the auth filter will guard that resource only.
-    environment.jersey().register(new MetricsResource(queries));
+    environment.jersey().register(new MetricsResource(config.getQueryLimits().wrap(queries)));
+    RateLimiter queryRateLimiter = config.getQueryLimits().buildRateLimiter();
+    if (queryRateLimiter != null) {
+      environment.jersey().register(new QueryRateLimitFilter(queryRateLimiter));
+    }
     environment.jersey().register(new EventsResource(new IngestService(eventLog)));
 
     environment.jersey().register(new QueryExceptionMapper());

@@ -8,6 +8,7 @@ import io.tally.metric.InvalidDefinitionException;
 import io.tally.metric.MetricCatalog;
 import io.tally.serving.core.HotStoreFactory;
 import io.tally.serving.core.KafkaFactory;
+import io.tally.serving.core.QueryLimitsFactory;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import java.nio.file.Path;
@@ -24,6 +25,9 @@ public class TallyConfiguration extends Configuration {
   @NotNull
   @MinDuration(value = 1, unit = TimeUnit.SECONDS)
   private Duration maxQueryRange = Duration.days(31);
+
+  /** Single flight, a short answer cache and a per-client rate limit for the query API. */
+  @Valid @NotNull private QueryLimitsFactory queryLimits = new QueryLimitsFactory();
 
   /** How long after its end a window stays in the hot store. */
   @NotNull
@@ -74,6 +78,16 @@ public class TallyConfiguration extends Configuration {
   @JsonProperty
   public void setMaxQueryRange(Duration maxQueryRange) {
     this.maxQueryRange = maxQueryRange;
+  }
+
+  @JsonProperty
+  public QueryLimitsFactory getQueryLimits() {
+    return queryLimits;
+  }
+
+  @JsonProperty
+  public void setQueryLimits(QueryLimitsFactory queryLimits) {
+    this.queryLimits = queryLimits;
   }
 
   @JsonProperty

@@ -29,8 +29,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * A producer buffer far too small for the load (4 KiB, and {@code send} never blocks): requests
- * are refused with 429 and {@code Retry-After}, and every request that got a 202 is in the log.
+ * A producer buffer far too small for the load (4 KiB, and {@code send} never blocks), so that
+ * concurrent requests ask for far more than twice what the log takes: requests are refused with
+ * 429 and {@code Retry-After} at once (every answer comes within the client's timeout: nothing
+ * waits in an unbounded queue), and every request that got a 202 is in the log. That everything
+ * in the log is counted exactly once is what the pipeline tests prove.
  */
 @ExtendWith(KafkaBroker.class)
 class IngestOverloadIT {
@@ -132,6 +135,8 @@ class IngestOverloadIT {
 
   private static HttpRequest request(String body) {
     return HttpRequest.newBuilder(URI.create("http://localhost:" + app.getLocalPort() + "/v1/events"))
+        // An overloaded service answers; it never leaves a request hanging.
+        .timeout(Duration.ofSeconds(30))
         .header("Content-Type", "application/x-ndjson")
         .POST(HttpRequest.BodyPublishers.ofString(body))
         .build();

@@ -14,13 +14,13 @@ import java.util.TreeMap;
  * {@code value}, {@code geo} and {@code attrs}). A copy keeps the category, time, entity and user
  * of its original, so every metric's expected value is the same whichever copy arrives first.
  */
-final class PostedEvents {
+public final class PostedEvents {
   /** Four categories: fewer than the events topic's partitions, so some partitions stay empty. */
-  static final List<String> CATEGORIES =
+  public static final List<String> CATEGORIES =
       List.of("sports/nba", "sports/nfl", "movies/action", "tickets/theater");
 
   /** One fresh event: what the truth needs. */
-  record Fresh(String id, String category, long ts, String entity, String user) {}
+  public record Fresh(String id, String category, long ts, String entity, String user) {}
 
   private final String source;
   private final long windowMillis;
@@ -32,7 +32,7 @@ final class PostedEvents {
   /**
    * @param maxOffsetMillis event times are the batch's creation time minus up to this much
    */
-  PostedEvents(String source, long windowMillis, long maxOffsetMillis, long seed) {
+  public PostedEvents(String source, long windowMillis, long maxOffsetMillis, long seed) {
     this.source = source;
     this.windowMillis = windowMillis;
     this.maxOffsetMillis = maxOffsetMillis;
@@ -40,7 +40,7 @@ final class PostedEvents {
   }
 
   /** The next batch as NDJSON lines: {@code size} fresh events plus ~10% copies, shuffled. */
-  List<String> nextBatch(int size, long nowMillis) {
+  public List<String> nextBatch(int size, long nowMillis) {
     List<String> lines = new ArrayList<>();
     int firstOfBatch = fresh.size();
     for (int n = 0; n < size; n++) {
@@ -73,24 +73,24 @@ final class PostedEvents {
         + "\",\"attrs\":{\"kind\":\"" + attr + "\"}}";
   }
 
-  int distinct() {
+  public int distinct() {
     return fresh.size();
   }
 
-  int copies() {
+  public int copies() {
     return copies;
   }
 
-  long firstTs() {
+  public long firstTs() {
     return fresh.stream().mapToLong(Fresh::ts).min().orElseThrow();
   }
 
-  long windowStart(long ts) {
+  public long windowStart(long ts) {
     return Math.floorDiv(ts, windowMillis) * windowMillis;
   }
 
   /** "start category" → the distinct events of that window and category. */
-  Map<String, List<Fresh>> byWindowAndCategory() {
+  public Map<String, List<Fresh>> byWindowAndCategory() {
     Map<String, List<Fresh>> out = new TreeMap<>();
     for (Fresh e : fresh) {
       out.computeIfAbsent(windowStart(e.ts()) + " " + e.category(), k -> new ArrayList<>()).add(e);

@@ -3,6 +3,7 @@ package io.tally.pipelines.kafka;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tally.deadletter.DeadLetter;
+import io.tally.event.EventParser;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.apache.beam.sdk.io.kafka.KafkaIO;
@@ -19,8 +20,16 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * Publishes dead letters to the dead-letter topic as JSON: {@code reason} ({@code invalid} or
  * {@code late}), {@code error}, {@code payload} (the record as received, or the identity of a late
  * event) and {@code ts}. Counted by reason in the pipeline's metrics.
+ *
+ * <p>A payload longer than {@link #MAX_PAYLOAD_CHARS} is cut to that many characters, with
+ * {@code payloadTruncated: true} and its full {@code payloadLength}: a record as large as the
+ * events topic accepts (megabytes) must still fit in a dead letter, or writing it would fail the
+ * pipeline. Such a record is invalid for its size alone, so its beginning is enough to find it.
  */
 public final class WriteDeadLettersToKafka extends PTransform<PCollection<DeadLetter>, PDone> {
+  /** Four times the largest valid event; with JSON escaping still far below 1 MB per record. */
+  static final int MAX_PAYLOAD_CHARS = 4 * EventParser.MAX_EVENT_BYTES;
+
   private final KafkaOptions options;
 
   private WriteDeadLettersToKafka(KafkaOptions options) {
@@ -55,12 +64,28 @@ public final class WriteDeadLettersToKafka extends PTransform<PCollection<DeadLe
     public void process(@Element DeadLetter deadLetter, OutputReceiver<byte[]> out)
         throws Exception {
       (deadLetter.reason() == DeadLetter.Reason.LATE ? late : invalid).inc();
+      out.output(toJson(deadLetter));
+    }
+
+    static byte[] toJson(DeadLetter deadLetter) throws Exception {
       ObjectNode json = JSON.createObjectNode();
       json.put("reason", deadLetter.reason().wireName());
       json.put("error", deadLetter.detail());
-      json.put("payload", deadLetter.payload());
+      String payload = deadLetter.payload();
+      if (payload != null && payload.length() > MAX_PAYLOAD_CHARS) {
+        // Never between the two halves of a surrogate pair.
+        int cut =
+            Character.isHighSurrogate(payload.charAt(MAX_PAYLOAD_CHARS - 1))
+                ? MAX_PAYLOAD_CHARS - 1
+                : MAX_PAYLOAD_CHARS;
+        json.put("payload", payload.substring(0, cut));
+        json.put("payloadTruncated", true);
+        json.put("payloadLength", payload.length());
+      } else {
+        json.put("payload", payload);
+      }
       json.put("ts", Instant.ofEpochMilli(deadLetter.timestampMillis()).toString());
-      out.output(JSON.writeValueAsString(json).getBytes(StandardCharsets.UTF_8));
+      return JSON.writeValueAsString(json).getBytes(StandardCharsets.UTF_8);
     }
   }
 }

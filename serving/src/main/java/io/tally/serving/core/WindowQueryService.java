@@ -23,7 +23,7 @@ import java.util.Objects;
  * and merge with {@link WindowUpdate#supersedes} so that no window is missing, counted twice, or
  * shows fewer events than an earlier answer did. Resources talk only to this service.
  */
-public final class WindowQueryService {
+public final class WindowQueryService implements WindowQueries {
   public static final String FROM = "from";
   public static final String TO = "to";
 
@@ -58,10 +58,12 @@ public final class WindowQueryService {
     this.maxRangeMillis = maxRangeMillis;
   }
 
+  @Override
   public Collection<MetricDefinition> definitions() {
     return catalog.current().definitions();
   }
 
+  @Override
   public MetricDefinition definition(String name) {
     return catalog.current().get(name).orElseThrow(() -> new UnknownMetricException(name));
   }
@@ -73,6 +75,7 @@ public final class WindowQueryService {
    *     epoch milliseconds), every other one a dimension of the metric and the value its groups
    *     must have
    */
+  @Override
   public MetricWindows windows(String name, Map<String, List<String>> parameters) {
     MetricDefinition definition = definition(name);
     long from = time(parameters, FROM);

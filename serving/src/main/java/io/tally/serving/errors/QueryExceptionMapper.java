@@ -3,12 +3,17 @@ package io.tally.serving.errors;
 import io.tally.serving.api.Problem;
 import io.tally.serving.core.InvalidQueryException;
 import io.tally.serving.core.QueryException;
+import io.tally.serving.core.QueryRateLimitedException;
 import io.tally.serving.core.UnknownMetricException;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 
-/** Invalid parameters are 400 problems, unknown metrics 404 problems. */
+/**
+ * Invalid parameters are 400 problems, unknown metrics 404 problems, a client over its rate limit
+ * a 429 problem with {@code Retry-After}.
+ */
 @Provider
 public class QueryExceptionMapper implements ExceptionMapper<QueryException> {
   @Override
@@ -18,6 +23,12 @@ public class QueryExceptionMapper implements ExceptionMapper<QueryException> {
     }
     if (e instanceof InvalidQueryException) {
       return Problems.of(Problem.INVALID_QUERY, 400, "Invalid query parameter", e.getMessage());
+    }
+    if (e instanceof QueryRateLimitedException limited) {
+      return Response.fromResponse(
+              Problems.of(Problem.QUERY_RATE_LIMITED, 429, "Too many queries", e.getMessage()))
+          .header(HttpHeaders.RETRY_AFTER, limited.retryAfterSeconds())
+          .build();
     }
     return Problems.of(400, e.getMessage());
   }

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tally.metric.MetricDefinitionJson;
 import io.tally.serving.api.MetricList;
 import io.tally.serving.api.WindowList;
-import io.tally.serving.core.WindowQueryService;
+import io.tally.serving.core.WindowQueries;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -24,9 +24,9 @@ import java.util.Objects;
 @Path("/v1/metrics")
 @Produces(MediaType.APPLICATION_JSON)
 public class MetricsResource {
-  private final WindowQueryService queries;
+  private final WindowQueries queries;
 
-  public MetricsResource(WindowQueryService queries) {
+  public MetricsResource(WindowQueries queries) {
     this.queries = Objects.requireNonNull(queries, "queries");
   }
 

@@ -1,0 +1,310 @@
+package io.tally.it.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tally.it.ingest.KafkaRecords;
+import io.tally.it.ingest.TallyTestConfigs;
+import io.tally.it.support.KafkaBroker;
+import io.tally.pipelines.kafka.KafkaTopics;
+import io.tally.runners.Checkpoints;
+import io.tally.runners.StreamingMain;
+import io.tally.serving.TallyApplication;
+import io.tally.serving.TallyConfiguration;
+import io.tally.serving.TallyServer;
+import io.tally.tiering.hot.SharedHotStores;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Faults injected while a client keeps posting events (with some duplicates) and retries what
+ * is refused: the streaming job ({@code StreamingMain}, its own process on embedded Flink) is
+ * killed with {@code kill -9} three times and restarted from its latest checkpoint, the Kafka
+ * broker is restarted, and the serving node is restarted (its view rebuilt from the change feed).
+ * After each fault, the counts served equal the distinct events accepted so far, exactly; at the
+ * end every window is final with exactly its events, no read ever saw {@code events} go down, and
+ * nothing was dead-lettered.
+ */
+@ExtendWith(KafkaBroker.class)
+class FaultInjectionIT {
+  private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
+  private static final String EVENTS = "faults-it-events-" + RUN;
+  private static final String FEED = "faults-it-aggregates-" + RUN;
+  private static final String DLQ = "faults-it-dlq-" + RUN;
+  private static final String STORE = "faults-it-" + RUN;
+  private static final long WINDOW = 2_000;
+  private static final long MAX_OFFSET = 400;
+  /** The longest any one wait may take: a job process starts slowly on a busy 2-core machine. */
+  private static final Duration PATIENCE = Duration.ofMinutes(5);
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path dir;
+  private volatile TallyServer server;
+  private final PostedEvents events = new PostedEvents("faults-" + RUN, WINDOW, MAX_OFFSET, 11);
+  private final Map<String, Long> highest = new HashMap<>();
+  private final List<String> decreases = new ArrayList<>();
+
+  @Test
+  void killedJobsARestartedBrokerAndARestartedServingNodeLoseNothingAndCountNothingTwice()
+      throws Exception {
+    Path metrics = dir.resolve("metrics.yaml");
+    // Allowed lateness covers a client's retries while the broker or the serving node is down:
+    // a batch keeps the event times it was made with.
+    Files.writeString(
+        metrics,
+        """
+        metrics:
+          - name: count_by_category
+            groupBy: [category]
+            aggregate: { fn: count }
+            window: { size: 2s }
+            allowedLateness: 30s
+        """);
+    Path checkpoints = dir.resolve("checkpoints");
+    List<String> args =
+        List.of(
+            "--bootstrapServers=" + KafkaBroker.bootstrapServers(),
+            "--eventsTopic=" + EVENTS,
+            "--changeFeedTopic=" + FEED,
+            "--deadLetterTopic=" + DLQ,
+            "--consumerGroup=faults-it-" + RUN,
+            "--metricsFile=" + metrics,
+            "--maxDisorder=1s",
+            "--checkpointDir=" + checkpoints,
+            "--checkpointingInterval=1000",
+            "--restoreFrom=latest");
+    KafkaTopics.ensure(StreamingMain.options(args.toArray(String[]::new)), 4, (short) 1);
+
+    AtomicReference<StreamingProcess> job =
+        new AtomicReference<>(StreamingProcess.start(dir.resolve("job-0.log"), args));
+    server = startServer(metrics);
+    int faults = 0;
+    long started = System.currentTimeMillis();
+    try {
+      awaitNewCheckpoint(job.get(), checkpoints, Optional.empty());
+
+      for (int kill = 1; kill <= 3; kill++) {
+        int n = kill;
+        duringTraffic(
+            () -> {
+              // Killed once it has checkpointed since it (re)started.
+              Optional<Path> before = Checkpoints.latest(checkpoints);
+              awaitNewCheckpoint(job.get(), checkpoints, before);
+              job.get().kill();
+              Path restoredFrom = Checkpoints.latest(checkpoints).orElseThrow();
+              StreamingProcess restarted = StreamingProcess.start(dir.resolve("job-" + n + ".log"), args);
+              job.set(restarted);
+              await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200))
+                  .until(() -> restarted.output().contains("restored from") || !restarted.isAlive());
+              assertThat(restarted.output()).contains(restoredFrom.getFileName().toString());
+            });
+        faults++;
+        awaitCountsEqualTheTruth(false);
+      }
+
+      duringTraffic(
+          () -> {
+            KafkaBroker.stop();
+            KafkaBroker.start();
+          });
+      faults++;
+      awaitCountsEqualTheTruth(false);
+      assertThat(job.get().isAlive()).as("the job survives a broker restart").isTrue();
+
+      duringTraffic(
+          () -> {
+            server.close();
+            // A new node starts with an empty view: it rebuilds it from the change feed.
+            SharedHotStores.remove(STORE);
+            server = startServer(metrics);
+          });
+      faults++;
+
+      awaitCountsEqualTheTruth(true);
+      assertThat(decreases).as("events never decrease between reads").isEmpty();
+      assertThat(KafkaRecords.readAll(DLQ)).as("nothing late, nothing invalid").isEmpty();
+      System.out.printf(
+          "faults: %d injected (3 kill -9 of the job, 1 broker restart, 1 serving restart) in %d s;"
+              + " %d distinct events and %d copies accepted, 0 lost, 0 counted twice%n",
+          faults, (System.currentTimeMillis() - started) / 1000, events.distinct(), events.copies());
+    } finally {
+      job.get().close();
+      if (server != null) {
+        server.close();
+      }
+      SharedHotStores.remove(STORE);
+    }
+  }
+
+  private TallyServer startServer(Path metrics) throws Exception {
+    TallyConfiguration config = TallyTestConfigs.service(STORE, TallyTestConfigs.kafka(EVENTS, FEED));
+    config.setMetricsFile(metrics.toString());
+    return TallyServer.start(new TallyApplication(), config);
+  }
+
+  private static void awaitNewCheckpoint(StreamingProcess job, Path checkpoints, Optional<Path> before) {
+    await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200))
+        .until(() -> !job.isAlive() || (Checkpoints.latest(checkpoints).isPresent()
+            && !Checkpoints.latest(checkpoints).equals(before)));
+    assertThat(job.isAlive()).as("the job is running").isTrue();
+  }
+
+  // --- the client
+
+  interface Fault {
+    void inject() throws Exception;
+  }
+
+  /**
+   * Posts a batch every 250 ms, each retried until accepted (429, 503 and refused connections are
+   * retried: events are de-duplicated by (source, id)), while the fault is injected; then a few
+   * more batches once it is over.
+   */
+  private void duringTraffic(Fault fault) throws Exception {
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicInteger accepted = new AtomicInteger();
+    CompletableFuture<Void> client =
+        CompletableFuture.runAsync(
+            () -> {
+              long next = System.currentTimeMillis();
+              while (!stop.get()) {
+                long due = next;
+                await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> System.currentTimeMillis() >= due);
+                String body = String.join("\n", events.nextBatch(40, System.currentTimeMillis())) + "\n";
+                await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200))
+                    .until(() -> post(body));
+                accepted.incrementAndGet();
+                next = System.currentTimeMillis() + 250;
+              }
+            });
+    try {
+      await().atMost(PATIENCE).until(() -> accepted.get() >= 3 || client.isDone());
+      fault.inject();
+      int after = accepted.get();
+      await().atMost(PATIENCE).until(() -> accepted.get() >= after + 4 || client.isDone());
+    } finally {
+      stop.set(true);
+      client.join();
+    }
+  }
+
+  /** True once the batch is accepted; false for answers and failures worth retrying. */
+  private boolean post(String body) {
+    int port = server.port();
+    if (port <= 0) {
+      return false; // the node is closed, its successor not yet started
+    }
+    try {
+      HttpResponse<String> response =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/v1/events"))
+                  .timeout(Duration.ofSeconds(30))
+                  .header("Content-Type", "application/x-ndjson")
+                  .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() == 429 || response.statusCode() == 503) {
+        return false;
+      }
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+      return true;
+    } catch (IOException e) {
+      return false; // the node is restarting
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  // --- the answers
+
+  /**
+   * Waits until the served count of every window and category equals its distinct events sent,
+   * with no other window (and, when {@code requireFinal}, every window final).
+   */
+  private void awaitCountsEqualTheTruth(boolean requireFinal) {
+    Map<String, Long> expected = new TreeMap<>();
+    events.byWindowAndCategory().forEach((key, list) -> expected.put(key, (long) list.size()));
+    long from = events.windowStart(events.firstTs()) - WINDOW;
+    long to = System.currentTimeMillis() + 60_000;
+    AtomicReference<String> last = new AtomicReference<>("no answer yet");
+    try {
+      await()
+          .atMost(PATIENCE)
+          .pollInterval(Duration.ofMillis(500))
+          .ignoreExceptionsInstanceOf(IOException.class)
+          .until(
+              () -> {
+                Map<String, Long> served = new TreeMap<>();
+                int open = 0;
+                for (JsonNode w : windows(from, to)) {
+                  String key = Instant.parse(w.get("start").asText()).toEpochMilli() + " "
+                      + w.get("group").get("category").asText();
+                  long n = w.get("events").asLong();
+                  served.put(key, n);
+                  Long before = highest.put(key, n);
+                  if (before != null && n < before) {
+                    highest.put(key, before);
+                    decreases.add(key + ": " + before + " then " + n);
+                  }
+                  open += w.get("final").asBoolean() ? 0 : 1;
+                }
+                last.set(difference(expected, served) + "; " + open + " windows not final");
+                return served.equals(expected) && (!requireFinal || open == 0);
+              });
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError("the counts never equalled the events sent: " + last.get(), e);
+    }
+  }
+
+  private JsonNode windows(long from, long to) throws Exception {
+    HttpResponse<String> response =
+        HTTP.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://localhost:" + server.port()
+                        + "/v1/metrics/count_by_category/windows?from=" + from + "&to=" + to))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return JSON.readTree(response.body()).get("windows");
+  }
+
+  private static String difference(Map<String, Long> expected, Map<String, Long> served) {
+    List<String> diff = new ArrayList<>();
+    expected.forEach((k, v) -> {
+      if (!v.equals(served.get(k))) {
+        diff.add(k + " expected " + v + " got " + served.get(k));
+      }
+    });
+    served.keySet().stream().filter(k -> !expected.containsKey(k)).forEach(k -> diff.add(k + " unexpected"));
+    return diff.size() + " windows differ" + (diff.isEmpty() ? "" : ", e.g. " + diff.subList(0, Math.min(5, diff.size())));
+  }
+}
