@@ -18,15 +18,15 @@ public final class RuleHistory {
   private MetricCatalog catalog = MetricCatalog.ofHistories(List.of());
 
   /**
-   * Applies {@code change} if it is the next version of its metric; otherwise leaves everything
-   * as it was (another change got there first).
+   * Applies {@code change} if it is the next version of its metric (any version for a name never
+   * seen, so that seeded definitions keep the version their file gives); otherwise leaves
+   * everything as it was (another change got there first).
    *
    * @return whether it took effect
    */
   public boolean apply(RuleChange change) {
     List<MetricVersion> history = byName.get(change.name());
-    long current = history == null ? 0 : history.get(history.size() - 1).version();
-    if (change.version() != current + 1) {
+    if (history != null && change.version() != history.get(history.size() - 1).version() + 1) {
       return false;
     }
     boolean exists = history != null && !history.get(history.size() - 1).isDeletion();

@@ -66,9 +66,10 @@ public abstract class RuleLog implements AutoCloseable {
   }
 
   /**
-   * Makes every definition of {@code initial} version 1 of its metric, in force for all events,
-   * unless the log already has a history of that name (then the log wins: a deleted metric stays
-   * deleted). Several processes may seed at once; the first one's definitions take effect.
+   * Makes every definition of {@code initial} the first version of its metric (with the version
+   * it has), in force for all events, unless the log already has a history of that name (then
+   * the log wins: a deleted metric stays deleted). Several processes may seed at once; the first
+   * one's definitions take effect.
    */
   public final void seed(MetricCatalog initial, Duration timeout) {
     for (MetricDefinition definition : initial.definitions()) {
@@ -77,9 +78,9 @@ public abstract class RuleLog implements AutoCloseable {
             new RuleChange(
                 UUID.randomUUID().toString(),
                 definition.name(),
-                1,
+                definition.version(),
                 MetricVersion.ALWAYS,
-                definition.withVersion(1)),
+                definition),
             timeout);
       }
     }
