@@ -133,6 +133,7 @@ class IngestOverloadIT {
   private static HttpRequest request(String body) {
     return HttpRequest.newBuilder(URI.create("http://localhost:" + app.getLocalPort() + "/v1/events"))
         .header("Content-Type", "application/x-ndjson")
+            .header("Authorization", TallyTestConfigs.AUTHORIZATION)
         .POST(HttpRequest.BodyPublishers.ofString(body))
         .build();
   }
