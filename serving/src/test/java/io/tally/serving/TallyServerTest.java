@@ -48,6 +48,11 @@ class TallyServerTest {
     assertThat(((HttpConnectorFactory) server.getAdminConnectors().get(0)).getPort())
         .isEqualTo(8081);
     assertThat(config.loadMetricCatalog().size()).isEqualTo(MetricCatalog.defaults().size());
+    // No anonymous write: no key is shipped, and reads are open.
+    assertThat(config.getAuth().getCredentials()).isEmpty();
+    assertThat(config.getAuth().isReadsNeedCredentials()).isFalse();
+    assertThat(config.getRules().getTopic()).isEqualTo("rules");
+    assertThat(config.getRules().getActivationDelay()).isEqualTo(Duration.seconds(2));
   }
 
   @Test
