@@ -73,6 +73,8 @@ public final class TallyTestConfigs {
     TallyConfiguration config = new TallyConfiguration();
     config.getHotStore().setName(hotStoreName);
     config.setKafka(kafka);
+    // A rule log of its own, so that no other test's definitions reach this one.
+    config.getRules().setTopic(hotStoreName + "-rules");
     config.getAuth().setCredentials(List.of(Credential.forKey("integration-tests", KEY, Roles.ALL)));
     DefaultServerFactory server = (DefaultServerFactory) config.getServerFactory();
     ((HttpConnectorFactory) server.getApplicationConnectors().get(0)).setPort(0);

@@ -72,6 +72,7 @@ class KafkaPipelineRecoveryIT {
             "--changeFeedTopic=" + FEED,
             "--deadLetterTopic=" + DLQ,
             "--consumerGroup=recovery-it-" + RUN,
+            "--rulesTopic=recovery-it-rules-" + RUN,
             "--metricsFile=" + metrics,
             "--maxDisorder=1s",
             "--checkpointDir=" + checkpoints,
