@@ -13,6 +13,12 @@ import io.tally.pipelines.synthetic.SyntheticEventSource;
 import io.tally.pipelines.synthetic.SyntheticSettings;
 import io.tally.serving.TallyApplication;
 import io.tally.serving.TallyServer;
+import io.tally.serving.auth.Credential;
+import io.tally.serving.auth.Roles;
+import io.tally.tiering.rules.RuleLog;
+import io.tally.tiering.rules.RuleLogCatalogSource;
+import io.tally.tiering.rules.SharedRuleLogs;
+import java.util.Set;
 import io.tally.tiering.hot.InMemoryHotStore;
 import io.tally.tiering.hot.SharedHotStores;
 import io.tally.tiering.hot.WindowQuery;
@@ -136,11 +142,15 @@ public final class EmbeddedMain implements Callable<Integer> {
   public Integer call() throws Exception {
     TallyPipelineOptions options = pipelineOptions();
     MetricCatalog catalog = AggregationPipeline.catalog(options);
-    MetricCatalogSource catalogSource = MetricCatalogSource.fixed(catalog);
+    // The rule log of this process, seeded from the metrics file; the API changes it and the
+    // pipeline follows it, both finding it by the store's name.
+    RuleLog rules = SharedRuleLogs.named(store);
+    rules.seed(catalog, java.time.Duration.ofSeconds(10));
+    MetricCatalogSource catalogSource = RuleLogCatalogSource.inMemory(store);
     SyntheticSettings settings = settings();
     InMemoryHotStore hotStore = SharedHotStores.named(store);
 
-    TallyServer server = noApi ? null : startApi(catalogSource);
+    TallyServer server = noApi ? null : startApi(rules);
     quietenFrameworkLogs();
 
     String generated = "embedded-events-" + System.nanoTime();
@@ -213,11 +223,27 @@ public final class EmbeddedMain implements Callable<Integer> {
     return failure.get() == null ? 0 : 1;
   }
 
-  private TallyServer startApi(MetricCatalogSource catalog) throws Exception {
+  /**
+   * Starts the API with a key made for this run, printed once. A fixed default key would be an
+   * anonymous write in disguise (everyone knows it); a key configured by hash needs a step before
+   * the first run. A fresh random key per start needs neither and is gone with the process:
+   * only its hash is held, and only the console shows it. Keys configured in the YAML
+   * ({@code auth.credentials}) work as well.
+   */
+  private TallyServer startApi(RuleLog rules) throws Exception {
     System.setProperty("dw.server.applicationConnectors[0].port", Integer.toString(port));
     System.setProperty("dw.server.adminConnectors[0].port", Integer.toString(adminPort));
     System.setProperty("dw.hotStore.name", store);
-    return TallyServer.start(new TallyApplication(catalog), "tally-serving.yml");
+    String key = Credential.newKey();
+    Credential dev =
+        Credential.forKey("embedded-dev", key, Set.of(Roles.ADMIN, Roles.INGESTER, Roles.READER));
+    TallyServer server =
+        TallyServer.start(new TallyApplication(rules, List.of(dev)), "tally-serving.yml");
+    System.out.printf(
+        "%nAPI key of this run (admin): %s%n  e.g. curl -X PUT -H 'Authorization: Bearer %s'"
+            + " -H 'Content-Type: application/json' localhost:%d/v1/metrics/NAME -d @definition.json%n%n",
+        key, key, server.port());
+    return server;
   }
 
   /** Dropwizard sets the log levels from its YAML; Flink and Beam are too chatty at INFO. */

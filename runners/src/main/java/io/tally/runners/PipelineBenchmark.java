@@ -4,6 +4,9 @@ import io.tally.deadletter.DeadLetter;
 import io.tally.metric.Durations;
 import io.tally.metric.MetricCatalog;
 import io.tally.metric.MetricCatalogSource;
+import io.tally.metric.MetricDefinition;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import io.tally.pipelines.AggregationPipeline;
 import io.tally.pipelines.TallyPipelineOptions;
 import io.tally.pipelines.synthetic.SyntheticEventSource;
@@ -125,6 +128,19 @@ public final class PipelineBenchmark implements Callable<Integer> {
   @Option(names = "--dedup-horizon", defaultValue = "10m", description = "De-duplication horizon (${DEFAULT-VALUE}).")
   String dedupHorizon;
 
+  /**
+   * When set, the core runs with each number of active metrics instead of the three defaults, on
+   * the same events, to show what each extra metric costs. Metric i is a copy of the i-th default
+   * metric (in turn: count by category over 1 min, top 10 entities by category over hopping
+   * 5 min, distinct users by geo over 1 min) under its own name; none has a filter, so every
+   * event matches every metric: the most each metric can cost.
+   */
+  @Option(
+      names = "--metric-counts",
+      split = ",",
+      description = "Active metrics per configuration, e.g. 1,10,100 (default: the 3 examples).")
+  List<Integer> metricCounts;
+
   @Unmatched List<String> beamArgs = new ArrayList<>();
 
   /** What one run measured. */
@@ -197,6 +213,9 @@ public final class PipelineBenchmark implements Callable<Integer> {
         Runtime.getRuntime().availableProcessors(),
         Runtime.getRuntime().maxMemory() >> 20);
 
+    if (metricCounts != null && !metricCounts.isEmpty()) {
+      return compareMetricCounts(settings);
+    }
     MetricCatalog catalog = MetricCatalog.defaults();
     List<Run> core = new ArrayList<>();
     List<Run> passThrough = new ArrayList<>();
@@ -244,6 +263,50 @@ public final class PipelineBenchmark implements Callable<Integer> {
       return 1;
     }
     return 0;
+  }
+
+  /** The core with each of {@code --metric-counts} metrics, runs interleaved; ratios to the first. */
+  private int compareMetricCounts(SyntheticSettings settings) {
+    Map<Integer, List<Run>> byCount = new LinkedHashMap<>();
+    for (int r = 1; r <= runs; r++) {
+      for (int count : metricCounts) {
+        Run run = runCore(settings, metrics(count), r);
+        byCount.computeIfAbsent(count, c -> new ArrayList<>()).add(run);
+        System.out.printf(Locale.ROOT, "%3d metrics: ", count);
+        print(run, r);
+      }
+    }
+    System.out.println();
+    double base = median(byCount.get(metricCounts.get(0)));
+    boolean complete = true;
+    for (Map.Entry<Integer, List<Run>> entry : byCount.entrySet()) {
+      double median = median(entry.getValue());
+      System.out.printf(
+          Locale.ROOT,
+          "%3d active metrics: median %,10.0f events/s over %d runs; ratio to %d metric%s: %.3f%n",
+          entry.getKey(), median, entry.getValue().size(), metricCounts.get(0),
+          metricCounts.get(0) == 1 ? "" : "s", median / base);
+      complete &= entry.getValue().stream().allMatch(run -> run.read() == run.events());
+    }
+    if (!complete) {
+      System.out.println("WARNING: some run did not read every event; its figure is not valid");
+      return 1;
+    }
+    return 0;
+  }
+
+  /** {@code count} metrics: copies of the default ones in turn, each under its own name. */
+  static MetricCatalog metrics(int count) {
+    List<MetricDefinition> defaults = List.copyOf(MetricCatalog.defaults().definitions());
+    List<MetricDefinition> metrics = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      MetricDefinition d = defaults.get(i % defaults.size());
+      metrics.add(
+          new MetricDefinition(
+              String.format(Locale.ROOT, "m%03d_%s", i, d.name()), 1, d.filter(), d.groupBy(),
+              d.aggregate(), d.window(), d.allowedLatenessMillis()));
+    }
+    return MetricCatalog.of(metrics);
   }
 
   private static void print(Run run, int r) {

@@ -56,14 +56,19 @@ public final class StreamingMain {
     KafkaTopics.ensure(options, options.getPartitions(), (short) options.getReplicationFactor());
     MetricCatalog catalog = AggregationPipeline.catalog(options);
     Pipeline pipeline = Pipeline.create(options);
-    KafkaAggregationPipeline.build(pipeline, MetricCatalogSource.fixed(catalog));
+    // --metricsFile seeds the rule log; from then on the log is the truth and changes to it
+    // (PUT/DELETE /v1/metrics/{name}) take effect without a restart.
+    MetricCatalogSource rules = KafkaAggregationPipeline.followRules(options, catalog);
+    catalog = rules.current();
+    KafkaAggregationPipeline.build(pipeline, rules);
 
     FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
     LOG.info(
-        "Tally streaming: {} on {} -> {} (dead letters: {}), metrics {}, runner {}, parallelism {},"
-            + " checkpoints {}{}",
+        "Tally streaming: {} on {} -> {} (dead letters: {}), metrics {} (rule log {}), runner {},"
+            + " parallelism {}, checkpoints {}{}",
         options.getEventsTopic(), options.getBootstrapServers(), options.getChangeFeedTopic(),
         options.getDeadLetterTopic(), catalog.definitions().stream().map(d -> d.name()).toList(),
+        options.getRulesTopic(),
         options.getRunner().getSimpleName(), flink.getParallelism(),
         options.getCheckpointDir() == null
             ? "in memory every " + flink.getCheckpointingInterval() + " ms"

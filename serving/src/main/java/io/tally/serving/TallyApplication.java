@@ -10,7 +10,13 @@ import io.dropwizard.core.setup.Environment;
 import io.tally.metric.MetricCatalogSource;
 import com.codahale.metrics.Gauge;
 import io.dropwizard.lifecycle.AutoCloseableManager;
+import io.tally.serving.auth.Credential;
 import io.tally.serving.core.ChangeFeedView;
+import io.tally.serving.core.RulesService;
+import io.tally.serving.errors.RuleExceptionMapper;
+import io.tally.serving.errors.RuleLogUnavailableExceptionMapper;
+import io.tally.tiering.rules.RuleLog;
+import java.util.List;
 import io.tally.serving.core.EventLog;
 import io.tally.serving.core.HotStoreEvictor;
 import io.tally.serving.core.IngestService;
@@ -45,24 +51,27 @@ import org.eclipse.jetty.util.component.LifeCycle;
  * The Tally query service: {@code java io.tally.serving.TallyApplication server tally-serving.yml}.
  *
  * <p>To run it inside another process (the embedded mode runs the pipeline next to it), build it
- * with the catalog the pipeline uses, {@code new TallyApplication(catalogSource)}, and start it
- * with {@link TallyServer#start}; both meet in the hot store named by {@code hotStore.name}.
+ * with the rule log the pipeline follows, {@code new TallyApplication(ruleLog, credentials)}, and
+ * start it with {@link TallyServer#start}; both meet in the hot store named by
+ * {@code hotStore.name}.
  */
 public class TallyApplication extends Application<TallyConfiguration> {
-  private final MetricCatalogSource catalogOverride;
+  private final RuleLog ruleLogOverride;
+  private final List<Credential> extraCredentials;
 
-  /** Reads the metric definitions from the configuration's {@code metricsFile}. */
+  /** The rule log of the configuration, seeded from its {@code metricsFile}. */
   public TallyApplication() {
-    this(null);
+    this(null, List.of());
   }
 
   /**
-   * Serves the definitions of {@code catalog} (when not null) instead of the configuration's
-   * {@code metricsFile}: a launcher passes the source its pipeline uses, so both see the same
-   * definitions.
+   * Serves and changes the definitions of {@code ruleLog} (when not null; the launcher has seeded
+   * it) instead of the configuration's, and accepts {@code extraCredentials} besides the
+   * configured ones.
    */
-  public TallyApplication(MetricCatalogSource catalog) {
-    this.catalogOverride = catalog;
+  public TallyApplication(RuleLog ruleLog, List<Credential> extraCredentials) {
+    this.ruleLogOverride = ruleLog;
+    this.extraCredentials = List.copyOf(extraCredentials);
   }
 
   public static void main(String[] args) throws Exception {
@@ -93,10 +102,19 @@ public class TallyApplication extends Application<TallyConfiguration> {
       server.setRegisterDefaultExceptionMappers(false);
     }
 
-    MetricCatalogSource catalog =
-        catalogOverride != null
-            ? catalogOverride
-            : MetricCatalogSource.fixed(config.loadMetricCatalog());
+    RuleLog ruleLog = ruleLogOverride;
+    if (ruleLog == null) {
+      ruleLog =
+          config.getRules().build(config.getKafka(), config.getHotStore().getName(), environment);
+      ruleLog.seed(config.loadMetricCatalog(), config.getRules().getWriteTimeout().toJavaDuration());
+    }
+    MetricCatalogSource catalog = ruleLog::catalog;
+    RulesService rules =
+        new RulesService(
+            ruleLog,
+            config.getRules().getActivationDelay().toJavaDuration(),
+            config.getRules().getWriteTimeout().toJavaDuration(),
+            Clock.systemUTC());
     HotStore hotStore = config.getHotStore().build();
 
     WindowQueryService queries =
@@ -116,9 +134,8 @@ public class TallyApplication extends Application<TallyConfiguration> {
       eventLog = kafka(config.getKafka(), hotStore, environment);
     }
 
-    // Reads are open. Ingest is open for now too, but kept in its own resource: writes will
-    // need credentials, and the auth filter will guard that resource only.
-    environment.jersey().register(new MetricsResource(config.getQueryLimits().wrap(queries)));
+    config.getAuth().register(environment, extraCredentials);
+    environment.jersey().register(new MetricsResource(config.getQueryLimits().wrap(queries), rules));
     RateLimiter queryRateLimiter = config.getQueryLimits().buildRateLimiter();
     if (queryRateLimiter != null) {
       environment.jersey().register(new QueryRateLimitFilter(queryRateLimiter));
@@ -127,6 +144,8 @@ public class TallyApplication extends Application<TallyConfiguration> {
 
     environment.jersey().register(new QueryExceptionMapper());
     environment.jersey().register(new IngestExceptionMapper());
+    environment.jersey().register(new RuleExceptionMapper());
+    environment.jersey().register(new RuleLogUnavailableExceptionMapper());
     environment.jersey().register(new WebApplicationExceptionMapper());
     environment.jersey().register(new JsonProcessingExceptionMapper());
     environment.jersey().register(new ConstraintViolationExceptionMapper());

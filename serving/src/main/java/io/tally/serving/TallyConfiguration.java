@@ -7,8 +7,10 @@ import io.dropwizard.validation.MinDuration;
 import io.tally.metric.InvalidDefinitionException;
 import io.tally.metric.MetricCatalog;
 import io.tally.serving.core.HotStoreFactory;
+import io.tally.serving.auth.AuthFactory;
 import io.tally.serving.core.KafkaFactory;
 import io.tally.serving.core.QueryLimitsFactory;
+import io.tally.serving.core.RulesFactory;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import java.nio.file.Path;
@@ -16,10 +18,19 @@ import java.util.concurrent.TimeUnit;
 
 /** The service's YAML configuration; see {@code tally-serving.yml} for an annotated example. */
 public class TallyConfiguration extends Configuration {
-  /** A YAML or JSON file of metric definitions; none means the built-in example metrics. */
+  /**
+   * A YAML or JSON file of metric definitions; none means the built-in example metrics. They
+   * seed the rule log: each becomes version 1 of its metric unless the log already knows it.
+   */
   private String metricsFile;
 
   @Valid @NotNull private HotStoreFactory hotStore = new HotStoreFactory();
+
+  /** The rule log and how changes take effect. */
+  @Valid @NotNull private RulesFactory rules = new RulesFactory();
+
+  /** API keys and their roles; without any, nothing can be written. */
+  @Valid @NotNull private AuthFactory auth = new AuthFactory();
 
   /** The longest {@code [from, to)} a window query may ask for. */
   @NotNull
@@ -58,6 +69,26 @@ public class TallyConfiguration extends Configuration {
   @JsonProperty
   public void setMetricsFile(String metricsFile) {
     this.metricsFile = metricsFile;
+  }
+
+  @JsonProperty
+  public RulesFactory getRules() {
+    return rules;
+  }
+
+  @JsonProperty
+  public void setRules(RulesFactory rules) {
+    this.rules = rules;
+  }
+
+  @JsonProperty
+  public AuthFactory getAuth() {
+    return auth;
+  }
+
+  @JsonProperty
+  public void setAuth(AuthFactory auth) {
+    this.auth = auth;
   }
 
   @JsonProperty

@@ -13,7 +13,11 @@ import io.dropwizard.jersey.validation.Validators;
 import io.dropwizard.request.logging.LogbackAccessRequestLogFactory;
 import io.dropwizard.util.Duration;
 import io.tally.metric.MetricCatalog;
-import io.tally.metric.MetricCatalogSource;
+import io.tally.serving.auth.Credential;
+import io.tally.serving.auth.Roles;
+import io.tally.tiering.rules.RuleChange;
+import io.tally.tiering.rules.RuleLog;
+import java.util.Set;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -44,20 +48,32 @@ class TallyServerTest {
     assertThat(((HttpConnectorFactory) server.getAdminConnectors().get(0)).getPort())
         .isEqualTo(8081);
     assertThat(config.loadMetricCatalog().size()).isEqualTo(MetricCatalog.defaults().size());
+    // No anonymous write: no key is shipped, and reads are open.
+    assertThat(config.getAuth().getCredentials()).isEmpty();
+    assertThat(config.getAuth().isReadsNeedCredentials()).isFalse();
+    assertThat(config.getRules().getTopic()).isEqualTo("rules");
+    assertThat(config.getRules().getActivationDelay()).isEqualTo(Duration.seconds(2));
   }
 
   @Test
-  void startsInProcessWithTheLaunchersCatalogAndHidesInternalErrors() throws Exception {
+  void startsInProcessWithTheLaunchersRuleLogAndHidesInternalErrors() throws Exception {
     AtomicBoolean broken = new AtomicBoolean();
     MetricCatalog catalog = MetricCatalog.defaults();
-    MetricCatalogSource source =
-        () -> {
-          if (broken.get()) {
-            throw new IllegalStateException("secret internal detail");
+    RuleLog log =
+        new RuleLog() {
+          @Override
+          protected void append(RuleChange change, java.time.Duration timeout) {
+            if (broken.get()) {
+              throw new IllegalStateException("secret internal detail");
+            }
+            read(change);
           }
-          return catalog;
         };
-    try (TallyServer server = TallyServer.start(new TallyApplication(source), config())) {
+    log.seed(catalog, java.time.Duration.ofSeconds(1));
+    String key = Credential.newKey();
+    TallyApplication application =
+        new TallyApplication(log, List.of(Credential.forKey("launcher", key, Set.of(Roles.ADMIN))));
+    try (TallyServer server = TallyServer.start(application, config())) {
       HttpResponse<String> list = get(server.port(), "/v1/metrics");
       assertThat(list.statusCode()).isEqualTo(200);
       assertThat(JSON.readTree(list.body()).get("metrics")).hasSize(catalog.size());
@@ -76,13 +92,23 @@ class TallyServerTest {
       assertThat(html.headers().firstValue("Content-Type")).hasValue("application/problem+json");
 
       broken.set(true);
-      HttpResponse<String> failed = get(server.port(), "/v1/metrics");
+      HttpResponse<String> failed =
+          HTTP.send(
+              HttpRequest.newBuilder(
+                      URI.create("http://localhost:" + server.port() + "/v1/metrics/new_metric"))
+                  .header("Authorization", "Bearer " + key)
+                  .header("Content-Type", "application/json")
+                  .PUT(
+                      HttpRequest.BodyPublishers.ofString(
+                          "{\"aggregate\": {\"fn\": \"count\"}, \"window\": {\"size\": \"1m\"}}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertThat(failed.statusCode()).isEqualTo(500);
       assertThat(failed.headers().firstValue("Content-Type")).hasValue("application/problem+json");
       JsonNode problem = JSON.readTree(failed.body());
       assertThat(problem.get("status").asInt()).isEqualTo(500);
       assertThat(problem.get("title").asText()).isEqualTo("Internal Server Error");
-      assertThat(failed.body()).doesNotContain("secret", "Exception", "at io.");
+      assertThat(failed.body()).doesNotContain("secret", "Exception", "at io.", key);
     }
   }
 

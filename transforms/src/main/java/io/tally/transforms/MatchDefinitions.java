@@ -5,6 +5,7 @@ import io.tally.metric.MetricCatalog;
 import io.tally.metric.MetricCatalogSource;
 import io.tally.metric.MetricDefinition;
 import io.tally.metric.MetricSpec;
+import io.tally.metric.MetricVersion;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -26,6 +27,22 @@ import org.joda.time.Instant;
  * <p>The definitions come from a {@link MetricCatalogSource} asked afresh for every bundle, and
  * each batch carries the definition it matched: the pipeline's graph holds no definition, so
  * definitions can change while it runs.
+ *
+ * <p>Which version of a metric counts an event is decided by the event's own time: the version
+ * in force then ({@link MetricVersion#activeFromMillis()}), or none when the metric did not exist
+ * or was deleted. So a change takes effect at the same point of event time on every worker, and a
+ * replay of the same events gives the same results, however late a worker learns of the change
+ * (as long as it learns before the events from the activation arrive, which the rules service
+ * ensures by activating changes a little after it accepts them).
+ *
+ * <p>Why a catalog source asked per bundle and not a side input: the slowly-updating side input
+ * pattern ({@code GenerateSequence} → read → {@code View.asSingleton}, re-triggered) makes every
+ * worker wait for the side input's window to be ready and, on Flink, pushes back the main input
+ * while it buffers; its re-firing is known to be fragile across runners. Definitions are tiny and
+ * change rarely, so each worker follows the rule log itself (one consumer per JVM, see the
+ * sources in {@code tiering}) and this stage only compares a reference per bundle. A version
+ * keyed by event time makes the result independent of when each worker sees the change, which a
+ * side input could not promise either.
  */
 public final class MatchDefinitions
     extends PTransform<PCollection<Event>, PCollection<KV<MetricKey, Observations>>> {
@@ -49,6 +66,8 @@ public final class MatchDefinitions
   static final class MatchFn extends DoFn<Event, KV<MetricKey, Observations>> {
     private final MetricCatalogSource source;
     private transient MetricCatalog catalog;
+    /** Per metric, its versions; only versions with a definition have batches. */
+    private transient List<Timeline> timelines;
     private transient List<Compiled> compiled;
 
     /**
@@ -60,6 +79,19 @@ public final class MatchDefinitions
         MetricSpec spec,
         boolean readsUser,
         Map<List<String>, Batch> batches) {}
+
+    /** A metric's versions by activation time: the one in force at an event's time counts it. */
+    private record Timeline(long[] activeFrom, Compiled[] versions) {
+      /** The version in force at {@code timestampMillis}; null if none (absent or deleted). */
+      Compiled inForceAt(long timestampMillis) {
+        for (int i = activeFrom.length - 1; i >= 0; i--) {
+          if (activeFrom[i] <= timestampMillis) {
+            return versions[i];
+          }
+        }
+        return null;
+      }
+    }
 
     /** The observations of one group in this bundle, and the earliest of their timestamps. */
     private static final class Batch {
@@ -81,18 +113,36 @@ public final class MatchDefinitions
       MetricCatalog current = source.current();
       if (current != catalog) {
         catalog = current;
-        List<Compiled> list = new ArrayList<>();
-        for (MetricDefinition d : current.definitions()) {
-          list.add(
-              new Compiled(d, d.spec(), "user".equals(d.aggregate().field()), new HashMap<>()));
+        List<Timeline> metrics = new ArrayList<>();
+        List<Compiled> all = new ArrayList<>();
+        for (List<MetricVersion> history : current.histories()) {
+          long[] activeFrom = new long[history.size()];
+          Compiled[] versions = new Compiled[history.size()];
+          for (int i = 0; i < history.size(); i++) {
+            MetricVersion version = history.get(i);
+            activeFrom[i] = version.activeFromMillis();
+            MetricDefinition d = version.definition();
+            if (d != null) {
+              versions[i] =
+                  new Compiled(d, d.spec(), "user".equals(d.aggregate().field()), new HashMap<>());
+              all.add(versions[i]);
+            }
+          }
+          metrics.add(new Timeline(activeFrom, versions));
         }
-        compiled = list;
+        timelines = metrics;
+        compiled = all;
       }
     }
 
     @ProcessElement
     public void process(@Element Event event) {
-      for (Compiled c : compiled) {
+      long timestamp = event.timestampMillis();
+      for (Timeline timeline : timelines) {
+        Compiled c = timeline.inForceAt(timestamp);
+        if (c == null) {
+          continue;
+        }
         MetricDefinition d = c.definition();
         if (!d.matches(event)) {
           continue;

@@ -99,6 +99,7 @@ class IngestBrokerOutageIT {
     return HTTP.send(
         HttpRequest.newBuilder(URI.create("http://localhost:" + app.getLocalPort() + "/v1/events"))
             .header("Content-Type", "application/x-ndjson")
+            .header("Authorization", TallyTestConfigs.AUTHORIZATION)
             .POST(HttpRequest.BodyPublishers.ofString(body))
             .build(),
         HttpResponse.BodyHandlers.ofString());

@@ -256,6 +256,7 @@ class IngestIT {
       OutputStream out = socket.getOutputStream();
       out.write(
           ("POST /v1/events HTTP/1.1\r\nHost: localhost\r\n"
+                  + "Authorization: " + TallyTestConfigs.AUTHORIZATION + "\r\n"
                   + "Content-Type: application/x-ndjson\r\n" + headersEnd)
               .getBytes(StandardCharsets.US_ASCII));
       out.flush();
@@ -275,7 +276,8 @@ class IngestIT {
   }
 
   private static HttpRequest.Builder request() {
-    return HttpRequest.newBuilder(URI.create("http://localhost:" + app.getLocalPort() + "/v1/events"));
+    return HttpRequest.newBuilder(URI.create("http://localhost:" + app.getLocalPort() + "/v1/events"))
+        .header("Authorization", TallyTestConfigs.AUTHORIZATION);
   }
 
   private static HttpResponse<String> post(String body, String contentType) throws Exception {

@@ -138,6 +138,7 @@ class IngestOverloadIT {
         // An overloaded service answers; it never leaves a request hanging.
         .timeout(Duration.ofSeconds(30))
         .header("Content-Type", "application/x-ndjson")
+            .header("Authorization", TallyTestConfigs.AUTHORIZATION)
         .POST(HttpRequest.BodyPublishers.ofString(body))
         .build();
   }

@@ -10,6 +10,8 @@ import io.dropwizard.util.Duration;
 import io.tally.it.support.KafkaBroker;
 import io.tally.serving.TallyApplication;
 import io.tally.serving.TallyConfiguration;
+import io.tally.serving.auth.Credential;
+import io.tally.serving.auth.Roles;
 import io.tally.serving.core.KafkaFactory;
 import io.tally.tiering.hot.SharedHotStores;
 import java.util.List;
@@ -21,6 +23,12 @@ import java.util.function.Consumer;
  * store, and a {@code kafka} section pointed at the test broker.
  */
 public final class TallyTestConfigs {
+  /** The API key the test services accept, with every role. */
+  public static final String KEY = "integration-test-key";
+
+  /** The {@code Authorization} header value that presents {@link #KEY}. */
+  public static final String AUTHORIZATION = "Bearer " + KEY;
+
   private TallyTestConfigs() {}
 
   public static KafkaFactory kafka(String eventsTopic, String changeFeedTopic) {
@@ -65,6 +73,9 @@ public final class TallyTestConfigs {
     TallyConfiguration config = new TallyConfiguration();
     config.getHotStore().setName(hotStoreName);
     config.setKafka(kafka);
+    // A rule log of its own, so that no other test's definitions reach this one.
+    config.getRules().setTopic(hotStoreName + "-rules");
+    config.getAuth().setCredentials(List.of(Credential.forKey("integration-tests", KEY, Roles.ALL)));
     DefaultServerFactory server = (DefaultServerFactory) config.getServerFactory();
     ((HttpConnectorFactory) server.getApplicationConnectors().get(0)).setPort(0);
     ((HttpConnectorFactory) server.getAdminConnectors().get(0)).setPort(0);

@@ -364,6 +364,7 @@ class KafkaPipelineIT {
     return HTTP.send(
         HttpRequest.newBuilder(URI.create("http://localhost:" + server.port() + "/v1/events"))
             .header("Content-Type", "application/x-ndjson")
+            .header("Authorization", TallyTestConfigs.AUTHORIZATION)
             .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
             .build(),
         HttpResponse.BodyHandlers.ofString());

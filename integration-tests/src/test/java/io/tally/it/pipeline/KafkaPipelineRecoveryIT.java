@@ -50,6 +50,7 @@ class KafkaPipelineRecoveryIT {
             "--changeFeedTopic=" + FEED,
             "--deadLetterTopic=" + DLQ,
             "--consumerGroup=recovery-it-" + RUN,
+            "--rulesTopic=recovery-it-rules-" + RUN,
             "--metricsFile=" + metrics,
             "--maxDisorder=1s",
             "--checkpointDir=" + checkpoints,

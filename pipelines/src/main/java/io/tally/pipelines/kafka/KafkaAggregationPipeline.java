@@ -2,7 +2,11 @@ package io.tally.pipelines.kafka;
 
 import io.tally.deadletter.DeadLetter;
 import io.tally.metric.Durations;
+import io.tally.metric.MetricCatalog;
 import io.tally.metric.MetricCatalogSource;
+import io.tally.tiering.rules.RuleLogCatalogSource;
+import io.tally.tiering.rules.SharedRuleLogs;
+import java.util.Map;
 import io.tally.pipelines.AggregationPipeline;
 import io.tally.update.WindowUpdate;
 import org.apache.beam.sdk.Pipeline;
@@ -18,6 +22,18 @@ import org.joda.time.Duration;
  */
 public final class KafkaAggregationPipeline {
   private KafkaAggregationPipeline() {}
+
+  /**
+   * The definitions of the rule log on {@code --rulesTopic}, seeded with {@code initial} (each
+   * becomes its metric's first version unless the log already knows the name). Every worker
+   * process follows the topic with one consumer and applies changes without a restart.
+   */
+  public static MetricCatalogSource followRules(KafkaOptions options, MetricCatalog initial) {
+    Map<String, Object> client = Map.of("bootstrap.servers", options.getBootstrapServers());
+    SharedRuleLogs.kafka(client, options.getRulesTopic())
+        .seed(initial, java.time.Duration.ofSeconds(30));
+    return RuleLogCatalogSource.kafka(client, options.getRulesTopic());
+  }
 
   public static WithFailures.Result<PCollection<WindowUpdate>, DeadLetter> build(
       Pipeline pipeline, MetricCatalogSource catalog) {

@@ -31,6 +31,14 @@ public interface KafkaOptions extends PipelineOptions {
 
   void setDeadLetterTopic(String value);
 
+  @Description(
+      "Compacted topic of metric definition changes (the rule log): the pipeline follows it and"
+          + " applies changes without a restart")
+  @Default.String("rules")
+  String getRulesTopic();
+
+  void setRulesTopic(String value);
+
   @Description("Consumer group whose committed offsets record how far the pipeline has read")
   @Default.String("tally-aggregation")
   String getConsumerGroup();

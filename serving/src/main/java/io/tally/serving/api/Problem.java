@@ -19,4 +19,7 @@ public record Problem(String type, String title, int status, String detail) {
   public static final String LOG_OVERLOADED = "urn:tally:problem:log-overloaded";
   public static final String LOG_UNAVAILABLE = "urn:tally:problem:log-unavailable";
   public static final String INGEST_DISABLED = "urn:tally:problem:ingest-disabled";
+  public static final String INVALID_DEFINITION = "urn:tally:problem:invalid-definition";
+  public static final String PRECONDITION_FAILED = "urn:tally:problem:precondition-failed";
+  public static final String RULE_LOG_UNAVAILABLE = "urn:tally:problem:rule-log-unavailable";
 }

@@ -33,6 +33,8 @@ public class WebApplicationExceptionMapper implements ExceptionMapper<WebApplica
       long id = Problems.newId();
       LOG.error(String.format("Error handling a request: %016x", id), e);
       detail = String.format(Problems.INTERNAL_DETAIL, id);
+    } else if (status == 403) {
+      detail = "The API key presented does not have the role this request needs.";
     } else if (e instanceof NotFoundException) {
       detail = "Nothing is at " + path() + ".";
     } else if (e instanceof NotAllowedException) {

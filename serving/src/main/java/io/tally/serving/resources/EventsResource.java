@@ -2,7 +2,9 @@ package io.tally.serving.resources;
 
 import com.codahale.metrics.annotation.Timed;
 import io.tally.serving.api.IngestResult;
+import io.tally.serving.auth.Roles;
 import io.tally.serving.core.IngestService;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -17,9 +19,7 @@ import java.util.Objects;
 
 /**
  * The write side for events (contract §5): NDJSON in, 202 once every accepted event is in the
- * log. A separate class from the read side because writes need credentials: the auth filter
- * (e.g. {@code @RolesAllowed} with Dropwizard's {@code AuthDynamicFeature}) will guard this class
- * only. For now it is open.
+ * log. Needs a credential with the ingester role.
  */
 @Path("/v1/events")
 @Produces(MediaType.APPLICATION_JSON)
@@ -39,6 +39,7 @@ public class EventsResource {
    */
   @POST
   @Timed
+  @RolesAllowed(Roles.INGESTER)
   @Consumes({NDJSON, MediaType.APPLICATION_JSON})
   public Response post(InputStream body, @Context HttpHeaders headers) throws IOException {
     IngestResult result = IngestResult.of(ingest.ingest(body, headers.getLength()));

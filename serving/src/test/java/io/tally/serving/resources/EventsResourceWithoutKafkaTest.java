@@ -44,6 +44,7 @@ class EventsResourceWithoutKafkaTest {
         HTTP.send(
             HttpRequest.newBuilder(URI.create("http://localhost:" + APP.getLocalPort() + "/v1/events"))
                 .header("Content-Type", "application/x-ndjson")
+                .header("Authorization", "Bearer " + TestKeys.INGESTER)
                 .POST(
                     HttpRequest.BodyPublishers.ofString(
                         "{\"id\":\"1\",\"source\":\"s\",\"type\":\"t\",\"category\":\"c\",\"ts\":0}\n"))

@@ -1,0 +1,17 @@
+package io.tally.serving.auth;
+
+import java.util.Set;
+
+/** What a credential may do. */
+public final class Roles {
+  /** Query metrics and windows, when the configuration makes reads need credentials. */
+  public static final String READER = "reader";
+  /** {@code POST /v1/events}. */
+  public static final String INGESTER = "ingester";
+  /** Create, replace and delete metric definitions. */
+  public static final String ADMIN = "admin";
+
+  public static final Set<String> ALL = Set.of(READER, INGESTER, ADMIN);
+
+  private Roles() {}
+}
