@@ -18,4 +18,6 @@ public record Problem(String type, String title, int status, String detail) {
   public static final String LOG_OVERLOADED = "urn:tally:problem:log-overloaded";
   public static final String LOG_UNAVAILABLE = "urn:tally:problem:log-unavailable";
   public static final String INGEST_DISABLED = "urn:tally:problem:ingest-disabled";
+  public static final String UNKNOWN_SAVED_QUERY = "urn:tally:problem:unknown-saved-query";
+  public static final String SAVED_QUERIES_UNAVAILABLE = "urn:tally:problem:saved-queries-unavailable";
 }
