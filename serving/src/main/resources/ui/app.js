@@ -27,8 +27,8 @@ function describe(def) {
     count: "events counted",
     sum: `sum of ${def.aggregate.field || "value"}`,
     rate: "events per second",
-    distinct: `distinct ${def.aggregate.field}s`,
-    topk: `top ${def.aggregate.k} ${def.aggregate.field}s`,
+    distinct: `distinct ${def.aggregate.field} values`,
+    topk: `the ${def.aggregate.k} most frequent ${def.aggregate.field} values`,
   }[fn] || fn;
   const win = def.window.slide && def.window.slide !== def.window.size
     ? `${def.window.size} windows every ${def.window.slide}` : `${def.window.size} windows`;
@@ -169,12 +169,20 @@ function render() {
   }
   const current = byStart.get(currentStart(shown, def));
 
-  bump("kpi-value", topk ? formatNumber(current.events) : formatNumber(current.v));
-  $("kpi-label").textContent = topk ? "Events in current window" : `Current ${def.aggregate.fn}`;
   const end = current.t + durationMillis(def.window.size);
-  $("kpi-window").textContent =
-    `${new Date(current.t).toLocaleTimeString()} – ${new Date(end).toLocaleTimeString()}` +
-    (current.open ? " · open" : " · final");
+  const span = `${clock(current.t)} – ${clock(end)}` + (current.open ? " · open" : " · final");
+  if (topk) {
+    const leader = ranked(current)[0];
+    $("kpi-label").textContent = "Leader, current window";
+    $("kpi-value").classList.add("text");
+    bump("kpi-value", leader ? leader.name : "–");
+    $("kpi-window").textContent = leader ? `${formatNumber(leader.count)} · ${span}` : span;
+  } else {
+    $("kpi-label").textContent = `Current ${def.aggregate.fn}`;
+    $("kpi-value").classList.remove("text");
+    bump("kpi-value", formatNumber(current.v));
+    $("kpi-window").textContent = span;
+  }
   bump("kpi-events", formatNumber(current.events));
   const elapsed = Math.max(1, Math.min(Date.now(), end) - current.t) / 1000;
   $("kpi-rate").textContent = `≈ ${formatNumber(current.events / elapsed)} events/s`;
@@ -188,27 +196,36 @@ function render() {
   suggestValues(windows);
 }
 
-function renderBoard(current, topk) {
+function clock(millis) {
+  return new Date(millis).toLocaleTimeString([], { hour12: false });
+}
+
+/**
+ * The current window's leaderboard, largest first: for top-K, its items summed over the followed
+ * groups; otherwise the groups by value.
+ */
+function ranked(current) {
   let rows;
-  if (topk) {
-    // The ranked items of the current window, summed over the followed groups.
+  if (state.definition.aggregate.fn === "topk") {
     const counts = new Map();
     for (const w of current.windows) {
       for (const item of w.value || []) counts.set(item.key, (counts.get(item.key) || 0) + item.count);
     }
     rows = [...counts].map(([name, count]) => ({ name, count }));
-    $("board-title").textContent = "Top items, current window";
   } else {
     rows = current.windows.map((w) => ({ name: groupLabel(w.group), count: Number(w.value) || 0 }));
-    $("board-title").textContent = "Top groups, current window";
   }
   rows.sort((a, b) => b.count - a.count || (a.name < b.name ? -1 : 1));
-  rows = rows.slice(0, BOARD_SIZE);
+  return rows.slice(0, BOARD_SIZE);
+}
+
+function renderBoard(current, topk) {
+  const rows = ranked(current);
+  $("board-title").textContent = topk ? "Top items, current window" : "Top groups, current window";
   const max = rows.length ? Math.max(1, rows[0].count) : 1;
   const list = $("leaderboard");
   list.replaceChildren(...rows.map((row, i) => {
     const li = document.createElement("li");
-    li.dataset.key = row.name;
     li.innerHTML = `<span class="rank">${i + 1}</span><span class="name"></span>` +
       `<span class="count">${formatNumber(row.count)}</span>` +
       `<span class="track"><span class="fill" style="width:${(100 * row.count / max).toFixed(1)}%"></span></span>`;

@@ -28,13 +28,13 @@ export function formatNumber(value) {
 
 function timeLabel(millis) {
   const d = new Date(millis);
-  return d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  return d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hour12: false });
 }
 
 /** points: [{t: start millis, v: value, open: bool}], sorted by t. */
 export function drawChart(container, points) {
-  const width = 640, height = 260;
-  const pad = { left: 48, right: 16, top: 14, bottom: 26 };
+  const width = 640, height = 300;
+  const pad = { left: 48, right: 30, top: 14, bottom: 26 };
   container.replaceChildren();
   const svg = el("svg", { viewBox: `0 0 ${width} ${height}`, preserveAspectRatio: "none" }, container);
   if (points.length === 0) {
