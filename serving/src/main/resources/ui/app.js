@@ -144,6 +144,7 @@ function render() {
   state.dirty = false;
   const def = state.definition;
   const topk = def.aggregate.fn === "topk";
+  const fnName = def.aggregate.fn[0].toUpperCase() + def.aggregate.fn.slice(1);
   const windows = [...state.windows.values()];
   $("kpi-updates").textContent = formatNumber(state.updates);
   if (windows.length === 0) return;
@@ -178,19 +179,19 @@ function render() {
     bump("kpi-value", leader ? leader.name : "–");
     $("kpi-window").textContent = leader ? `${formatNumber(leader.count)} · ${span}` : span;
   } else {
-    $("kpi-label").textContent = `Current ${def.aggregate.fn}`;
+    $("kpi-label").textContent = `${fnName}, current window`;
     $("kpi-value").classList.remove("text");
     bump("kpi-value", formatNumber(current.v));
     $("kpi-window").textContent = span;
   }
-  bump("kpi-events", formatNumber(current.events));
   const elapsed = Math.max(1, Math.min(Date.now(), end) - current.t) / 1000;
-  $("kpi-rate").textContent = `≈ ${formatNumber(current.events / elapsed)} events/s`;
+  bump("kpi-events", formatNumber(current.events / elapsed));
+  $("kpi-rate").textContent = `${formatNumber(current.events)} events in the window so far`;
   $("kpi-groups").textContent = `${groups.size} group${groups.size === 1 ? "" : "s"} followed`;
 
   $("chart-title").textContent = topk
     ? "Events per window"
-    : `${def.aggregate.fn} per window${groups.size > 1 ? " (all followed groups)" : ""}`;
+    : `${fnName} per window${groups.size > 1 ? " · all followed groups" : ""}`;
   drawChart($("chart"), shown.map((t) => byStart.get(t)));
   renderBoard(current, topk);
   suggestValues(windows);

@@ -26,6 +26,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Live subscriptions (contract §4): hears every update the hot store stores, whoever wrote it
@@ -37,6 +39,7 @@ import java.util.concurrent.atomic.LongAdder;
  * serve every client: no thread per client, no consumer per client.
  */
 public final class SubscriptionHub implements HotStoreListener, Managed {
+  private static final Logger LOG = LoggerFactory.getLogger(SubscriptionHub.class);
   private static final long TICK_MILLIS = 1_000;
   private static final long EVICT_MILLIS = 60_000;
 
@@ -166,7 +169,12 @@ public final class SubscriptionHub implements HotStoreListener, Managed {
   private void tick() {
     long now = System.nanoTime();
     for (SseConnection connection : connections) {
-      connection.tick(now, settings);
+      try {
+        connection.tick(now, settings);
+      } catch (RuntimeException e) {
+        // A failure must not end the timer: every stream's heartbeats depend on it.
+        LOG.warn("checking a live stream failed", e);
+      }
     }
   }
 
