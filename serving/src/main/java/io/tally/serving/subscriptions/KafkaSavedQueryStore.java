@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -48,6 +49,7 @@ public final class KafkaSavedQueryStore implements SavedQueryStore, Managed {
   private final Map<String, SavedQuery> queries = new ConcurrentHashMap<>();
   private KafkaProducer<byte[], byte[]> producer;
   private KafkaConsumer<byte[], byte[]> consumer;
+  private final CountDownLatch loaded = new CountDownLatch(1);
   private Thread follower;
   private volatile boolean running;
 
@@ -61,13 +63,18 @@ public final class KafkaSavedQueryStore implements SavedQueryStore, Managed {
     this.timeout = timeout;
   }
 
-  /** Creates the topic when missing, reads it to its end, then follows it. */
+  /**
+   * Starts reading the topic (created when missing) from its beginning on a thread of its own,
+   * and waits up to the timeout until it has read to the end. A broker that cannot be reached in
+   * time does not keep the service down: it starts, the reader keeps trying, and saved queries
+   * appear once it has read them (saving one fails with a 503 meanwhile).
+   */
   @Override
-  public void start() throws Exception {
-    createTopic();
+  public void start() throws InterruptedException {
     Map<String, Object> producerConfig = new HashMap<>(clientConfig);
     producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
     producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    producerConfig.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout.toMillis());
     producerConfig.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     producerConfig.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     producer = new KafkaProducer<>(producerConfig);
@@ -77,25 +84,51 @@ public final class KafkaSavedQueryStore implements SavedQueryStore, Managed {
     consumerConfig.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     consumerConfig.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     consumer = new KafkaConsumer<>(consumerConfig);
-    List<TopicPartition> partitions =
-        consumer.partitionsFor(topic, timeout).stream()
-            .map(p -> new TopicPartition(p.topic(), p.partition()))
-            .toList();
-    consumer.assign(partitions);
-    consumer.seekToBeginning(partitions);
-    Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, timeout);
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!caughtUp(ends)) {
-      if (System.nanoTime() > deadline) {
-        throw new TimeoutException("saved queries: topic " + topic + " not read to its end in " + timeout);
-      }
-      consumer.poll(POLL).forEach(this::apply);
-    }
-    LOG.info("{} saved queries read from topic {}", queries.size(), topic);
+
     running = true;
     follower = new Thread(this::follow, "saved-queries-" + topic);
     follower.setDaemon(true);
     follower.start();
+    if (loaded.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      LOG.info("{} saved queries read from topic {}", queries.size(), topic);
+    } else {
+      LOG.warn("saved queries not read from topic {} after {}; starting anyway", topic, timeout);
+    }
+  }
+
+  /** The reader's thread: assigns the topic from its beginning, reads it, and follows it. */
+  private void follow() {
+    Map<TopicPartition, Long> ends = null;
+    while (running) {
+      try {
+        if (ends == null) {
+          createTopic();
+          List<TopicPartition> partitions =
+              consumer.partitionsFor(topic, timeout).stream()
+                  .map(p -> new TopicPartition(p.topic(), p.partition()))
+                  .toList();
+          consumer.assign(partitions);
+          consumer.seekToBeginning(partitions);
+          ends = consumer.endOffsets(partitions, timeout);
+        }
+        consumer.poll(POLL).forEach(this::apply);
+        if (loaded.getCount() > 0 && caughtUp(ends)) {
+          loaded.countDown();
+        }
+      } catch (WakeupException e) {
+        // stop() wants us to end.
+      } catch (Exception e) {
+        if (e instanceof InterruptedException) {
+          return;
+        }
+        LOG.warn("reading saved queries from topic {} failed; retrying: {}", topic, e.toString());
+        try {
+          Thread.sleep(1_000);
+        } catch (InterruptedException interrupted) {
+          return;
+        }
+      }
+    }
   }
 
   private boolean caughtUp(Map<TopicPartition, Long> ends) {
@@ -105,23 +138,6 @@ public final class KafkaSavedQueryStore implements SavedQueryStore, Managed {
       }
     }
     return true;
-  }
-
-  private void follow() {
-    while (running) {
-      try {
-        consumer.poll(POLL).forEach(this::apply);
-      } catch (WakeupException e) {
-        // stop() wants us to end.
-      } catch (RuntimeException e) {
-        LOG.warn("following saved queries on topic {} failed; retrying", topic, e);
-        try {
-          Thread.sleep(1_000);
-        } catch (InterruptedException interrupted) {
-          return;
-        }
-      }
-    }
   }
 
   private void apply(ConsumerRecord<byte[], byte[]> record) {
