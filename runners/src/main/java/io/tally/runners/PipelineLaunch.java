@@ -10,7 +10,7 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
  * Pipeline options for the in-process runners: the embedded Flink runner (a local mini cluster
  * in this JVM, {@code --flinkMaster=[local]}) or the Direct runner, always streaming.
  */
-final class PipelineLaunch {
+public final class PipelineLaunch {
 
   private PipelineLaunch() {}
 
@@ -31,7 +31,7 @@ final class PipelineLaunch {
    * Options for {@code runner} with {@code parallelism}, streaming; {@code extraArgs} are any
    * further Beam or runner options ({@code --maxBundleSize=…}) and win over these defaults.
    */
-  static TallyPipelineOptions options(String runner, int parallelism, List<String> extraArgs) {
+  public static TallyPipelineOptions options(String runner, int parallelism, List<String> extraArgs) {
     String name = runnerName(runner);
     List<String> args = new ArrayList<>();
     addDefault(args, extraArgs, "runner", name);

@@ -1,5 +1,8 @@
 package io.tally.serving;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+
 import io.dropwizard.configuration.ConfigurationSourceProvider;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
@@ -7,6 +10,7 @@ import io.dropwizard.core.Application;
 import io.dropwizard.core.server.AbstractServerFactory;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
+import io.dropwizard.servlets.assets.AssetServlet;
 import io.tally.metric.MetricCatalogSource;
 import com.codahale.metrics.Gauge;
 import io.dropwizard.lifecycle.AutoCloseableManager;
@@ -30,16 +34,27 @@ import io.tally.serving.errors.IngestExceptionMapper;
 import io.tally.serving.errors.JsonProcessingExceptionMapper;
 import io.tally.serving.errors.ProblemErrorHandler;
 import io.tally.serving.errors.QueryExceptionMapper;
+import io.tally.serving.errors.SavedQueryStoreExceptionMapper;
 import io.tally.serving.errors.WebApplicationExceptionMapper;
 import io.tally.serving.health.ChangeFeedHealthCheck;
 import io.tally.serving.health.HotStoreHealthCheck;
 import io.tally.serving.health.KafkaHealthCheck;
 import io.tally.serving.health.MetricCatalogHealthCheck;
 import io.tally.serving.resources.EventsResource;
+import io.tally.serving.resources.DashboardResource;
 import io.tally.serving.resources.MetricsResource;
 import io.tally.serving.resources.QueryRateLimitFilter;
+import io.tally.serving.resources.SubscriptionsResource;
+import io.tally.serving.subscriptions.FileSavedQueryStore;
+import io.tally.serving.subscriptions.KafkaSavedQueryStore;
+import io.tally.serving.subscriptions.LiveQueries;
+import io.tally.serving.subscriptions.SavedQueryStore;
+import io.tally.serving.subscriptions.SubscriptionHub;
+import io.tally.serving.subscriptions.SubscriptionsFactory;
 import io.tally.tiering.feed.KafkaChangeFeedReader;
 import io.tally.tiering.hot.HotStore;
+import io.tally.tiering.hot.InMemoryHotStore;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -115,7 +130,7 @@ public class TallyApplication extends Application<TallyConfiguration> {
             config.getRules().getActivationDelay().toJavaDuration(),
             config.getRules().getWriteTimeout().toJavaDuration(),
             Clock.systemUTC());
-    HotStore hotStore = config.getHotStore().build();
+    InMemoryHotStore hotStore = config.getHotStore().build();
 
     WindowQueryService queries =
         new WindowQueryService(catalog, hotStore, config.getMaxQueryRange().toMilliseconds());
@@ -129,23 +144,53 @@ public class TallyApplication extends Application<TallyConfiguration> {
     environment.healthChecks().register("hot-store", new HotStoreHealthCheck(hotStore));
     environment.healthChecks().register("metric-catalog", new MetricCatalogHealthCheck(catalog));
 
+    // Managed before the change-feed view, so that it starts first and hears the rebuild.
+    SubscriptionHub hub =
+        new SubscriptionHub(
+            hotStore,
+            config.getSubscriptions().settings(),
+            config.getHotRetention().toMilliseconds(),
+            Clock.systemUTC());
+    environment.lifecycle().manage(hub);
+    registerLiveGauges(hub, environment);
+
     EventLog eventLog = EventLog.none();
+    SavedQueryStore savedQueries;
     if (config.getKafka() != null) {
       eventLog = kafka(config.getKafka(), hotStore, environment);
+      savedQueries = kafkaSavedQueries(config.getKafka(), config.getSubscriptions(), environment);
+    } else {
+      savedQueries =
+          new FileSavedQueryStore(Path.of(config.getSubscriptions().getSavedQueriesFile()));
     }
+    LiveQueries live = new LiveQueries(queries, savedQueries, hub);
 
     config.getAuth().register(environment, extraCredentials);
-    environment.jersey().register(new MetricsResource(config.getQueryLimits().wrap(queries), rules));
+    environment
+        .jersey()
+        .register(new MetricsResource(config.getQueryLimits().wrap(queries), rules, live));
+    environment.jersey().register(new SubscriptionsResource(live));
     RateLimiter queryRateLimiter = config.getQueryLimits().buildRateLimiter();
     if (queryRateLimiter != null) {
       environment.jersey().register(new QueryRateLimitFilter(queryRateLimiter));
     }
     environment.jersey().register(new EventsResource(new IngestService(eventLog)));
 
+    // The live dashboard: its page at /, its files under /ui/ (a servlet mapping more specific
+    // than Jersey's /*, so /v1/... is untouched).
+    environment.jersey().register(new DashboardResource());
+    environment
+        .servlets()
+        .addServlet(
+            "dashboard-assets",
+            new AssetServlet(DashboardResource.ASSETS, DashboardResource.ASSETS, null, UTF_8))
+        .addMapping(DashboardResource.ASSETS + "/*");
+
     environment.jersey().register(new QueryExceptionMapper());
     environment.jersey().register(new IngestExceptionMapper());
     environment.jersey().register(new RuleExceptionMapper());
     environment.jersey().register(new RuleLogUnavailableExceptionMapper());
+    environment.jersey().register(new SavedQueryStoreExceptionMapper());
     environment.jersey().register(new WebApplicationExceptionMapper());
     environment.jersey().register(new JsonProcessingExceptionMapper());
     environment.jersey().register(new ConstraintViolationExceptionMapper());
@@ -162,7 +207,37 @@ public class TallyApplication extends Application<TallyConfiguration> {
                   server.setErrorHandler(new ProblemErrorHandler());
                 }
               }
+
+              @Override
+              public void lifeCycleStopping(LifeCycle event) {
+                // Before the graceful stop, which would wait for the live streams to end.
+                if (event instanceof Server) {
+                  hub.closeAll();
+                }
+              }
             });
+  }
+
+  private static SavedQueryStore kafkaSavedQueries(
+      KafkaFactory kafka, SubscriptionsFactory subscriptions, Environment environment) {
+    KafkaSavedQueryStore store =
+        new KafkaSavedQueryStore(
+            kafka.clientConfig(kafka.getConsumer()),
+            subscriptions.getSavedQueriesTopic(),
+            kafka.getAckTimeout().toJavaDuration());
+    environment.lifecycle().manage(store);
+    return store;
+  }
+
+  private static void registerLiveGauges(SubscriptionHub hub, Environment environment) {
+    environment.metrics().register("io.tally.live.connections", (Gauge<Integer>) hub::connections);
+    environment.metrics().register("io.tally.live.opened", (Gauge<Long>) hub::opened);
+    environment.metrics().register("io.tally.live.offered", (Gauge<Long>) hub::offered);
+    environment.metrics().register("io.tally.live.coalesced", (Gauge<Long>) hub::coalesced);
+    environment.metrics().register("io.tally.live.sent", (Gauge<Long>) hub::sent);
+    environment
+        .metrics()
+        .register("io.tally.live.slowDisconnects", (Gauge<Long>) hub::slowDisconnects);
   }
 
   /**

@@ -11,6 +11,7 @@ import io.tally.serving.auth.AuthFactory;
 import io.tally.serving.core.KafkaFactory;
 import io.tally.serving.core.QueryLimitsFactory;
 import io.tally.serving.core.RulesFactory;
+import io.tally.serving.subscriptions.SubscriptionsFactory;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import java.nio.file.Path;
@@ -50,6 +51,19 @@ public class TallyConfiguration extends Configuration {
    * without Kafka.
    */
   @Valid private KafkaFactory kafka;
+
+  /** Live streams and saved queries. */
+  @Valid @NotNull private SubscriptionsFactory subscriptions = new SubscriptionsFactory();
+
+  @JsonProperty
+  public SubscriptionsFactory getSubscriptions() {
+    return subscriptions;
+  }
+
+  @JsonProperty
+  public void setSubscriptions(SubscriptionsFactory subscriptions) {
+    this.subscriptions = subscriptions;
+  }
 
   @JsonProperty
   public KafkaFactory getKafka() {

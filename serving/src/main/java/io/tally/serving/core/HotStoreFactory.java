@@ -1,7 +1,7 @@
 package io.tally.serving.core;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.tally.tiering.hot.HotStore;
+import io.tally.tiering.hot.InMemoryHotStore;
 import io.tally.tiering.hot.SharedHotStores;
 import jakarta.validation.constraints.NotBlank;
 
@@ -25,7 +25,8 @@ public class HotStoreFactory {
     this.name = name;
   }
 
-  public HotStore build() {
+  /** The in-memory store: the live subscriptions hear its writes. */
+  public InMemoryHotStore build() {
     return SharedHotStores.named(name);
   }
 }

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Answers metric and window queries: checks the parameters, then asks the storage tiers.
@@ -87,11 +88,19 @@ public final class WindowQueryService implements WindowQueries {
       throw new InvalidQueryException(
           TO, "is too far after 'from': a query may span at most " + Durations.format(maxRangeMillis));
     }
-    Map<String, String> where = where(definition, parameters);
+    Map<String, String> where = where(definition, parameters, Set.of(FROM, TO));
     List<WindowUpdate> windows =
         new ArrayList<>(hotStore.windows(new WindowQuery(name, from, to, where)));
     windows.sort(WINDOW_ORDER);
     return new MetricWindows(definition, windows);
+  }
+
+  /**
+   * The groups of metric {@code name} that a live stream or saved query follows: every parameter
+   * names a dimension of the metric and gives the value its groups must have.
+   */
+  public Map<String, String> groupFilter(String name, Map<String, List<String>> parameters) {
+    return where(definition(name), parameters, Set.of());
   }
 
   private static long time(Map<String, List<String>> parameters, String name) {
@@ -108,11 +117,11 @@ public final class WindowQueryService implements WindowQueries {
   }
 
   private static Map<String, String> where(
-      MetricDefinition definition, Map<String, List<String>> parameters) {
+      MetricDefinition definition, Map<String, List<String>> parameters, Set<String> notGroups) {
     List<String> dimensions = definition.groupBy().stream().map(Dimension::name).toList();
     Map<String, String> where = new LinkedHashMap<>();
     for (String parameter : parameters.keySet()) {
-      if (parameter.equals(FROM) || parameter.equals(TO)) {
+      if (notGroups.contains(parameter)) {
         continue;
       }
       if (!dimensions.contains(parameter)) {

@@ -6,13 +6,14 @@ import io.tally.serving.core.QueryException;
 import io.tally.serving.core.QueryRateLimitedException;
 import io.tally.serving.core.UnknownMetricException;
 import jakarta.ws.rs.core.HttpHeaders;
+import io.tally.serving.subscriptions.UnknownSavedQueryException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 
 /**
- * Invalid parameters are 400 problems, unknown metrics 404 problems, a client over its rate limit
- * a 429 problem with {@code Retry-After}.
+ * Invalid parameters are 400 problems, unknown metrics and saved queries 404 problems, a client
+ * over its rate limit a 429 problem with {@code Retry-After}.
  */
 @Provider
 public class QueryExceptionMapper implements ExceptionMapper<QueryException> {
@@ -20,6 +21,9 @@ public class QueryExceptionMapper implements ExceptionMapper<QueryException> {
   public Response toResponse(QueryException e) {
     if (e instanceof UnknownMetricException) {
       return Problems.of(Problem.UNKNOWN_METRIC, 404, "Unknown metric", e.getMessage());
+    }
+    if (e instanceof UnknownSavedQueryException) {
+      return Problems.of(Problem.UNKNOWN_SAVED_QUERY, 404, "Unknown saved query", e.getMessage());
     }
     if (e instanceof InvalidQueryException) {
       return Problems.of(Problem.INVALID_QUERY, 400, "Invalid query parameter", e.getMessage());

@@ -17,9 +17,13 @@ import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.PUT;
+import io.tally.serving.subscriptions.LiveQueries;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.container.AsyncResponse;
+import jakarta.ws.rs.container.Suspended;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.EntityTag;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -37,12 +41,17 @@ import java.util.Objects;
 @Path("/v1/metrics")
 @Produces(MediaType.APPLICATION_JSON)
 public class MetricsResource {
+  /** The header an EventSource sends when it reconnects: the id of the last message it got. */
+  static final String LAST_EVENT_ID = "Last-Event-ID";
+
   private final WindowQueries queries;
   private final RulesService rules;
+  private final LiveQueries live;
 
-  public MetricsResource(WindowQueries queries, RulesService rules) {
+  public MetricsResource(WindowQueries queries, RulesService rules, LiveQueries live) {
     this.queries = Objects.requireNonNull(queries, "queries");
     this.rules = Objects.requireNonNull(rules, "rules");
+    this.live = Objects.requireNonNull(live, "live");
   }
 
   @GET
@@ -104,5 +113,24 @@ public class MetricsResource {
 
   private static EntityTag etag(MetricVersion version) {
     return new EntityTag(Long.toString(version.version()));
+  }
+
+  /**
+   * {@code [?<dimension>=<value>...]}: a Server-Sent Events stream of the metric's windows in the
+   * selected groups (contract §4). Parameters are checked here, so a bad one is a problem
+   * response; then the request leaves Jersey's hands (suspended, never resumed) and the stream
+   * is written with non-blocking I/O by the subscriptions package until one side closes it.
+   */
+  @GET
+  @ReadAccess
+  @Path("{name}/stream")
+  @Produces(MediaType.SERVER_SENT_EVENTS)
+  public void stream(
+      @PathParam("name") String name,
+      @Context UriInfo uri,
+      @HeaderParam(LAST_EVENT_ID) String lastEventId,
+      @Context HttpServletRequest request,
+      @Suspended AsyncResponse response) {
+    live.stream(name, uri.getQueryParameters(), lastEventId, request);
   }
 }

@@ -9,13 +9,21 @@ import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The hot tier in this process's memory: windows indexed by metric and start time so that range
  * reads touch only the windows they return. Safe for concurrent writers and readers; each
  * window's replacement is atomic, so the monotonic rule holds under any interleaving.
+ *
+ * <p>{@link HotStoreListener}s hear of every stored update.
  */
 public final class InMemoryHotStore implements HotStore {
+  private static final Logger LOG = LoggerFactory.getLogger(InMemoryHotStore.class);
+
+  private final List<HotStoreListener> listeners = new CopyOnWriteArrayList<>();
 
   /** Windows of one metric: start time → window key → latest update. */
   private final Map<String, NavigableMap<Long, Map<WindowKey, WindowUpdate>>> metrics =
@@ -43,7 +51,25 @@ public final class InMemoryHotStore implements HotStore {
                   });
               return atStart;
             });
+    if (stored[0]) {
+      for (HotStoreListener listener : listeners) {
+        try {
+          listener.stored(update);
+        } catch (RuntimeException e) {
+          // A listener's failure must never fail the writer (the pipeline would retry forever).
+          LOG.warn("a hot-store listener failed on {}", update.key(), e);
+        }
+      }
+    }
     return stored[0];
+  }
+
+  public void addListener(HotStoreListener listener) {
+    listeners.add(listener);
+  }
+
+  public void removeListener(HotStoreListener listener) {
+    listeners.remove(listener);
   }
 
   @Override

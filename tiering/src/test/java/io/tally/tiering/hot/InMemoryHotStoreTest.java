@@ -53,6 +53,23 @@ class InMemoryHotStoreTest {
   }
 
   @Test
+  void listenersHearEveryStoredUpdateAndNothingElse() {
+    List<Long> heard = new ArrayList<>();
+    HotStoreListener listener = update -> heard.add(update.events());
+    store.addListener(listener);
+    store.addListener(update -> { throw new IllegalStateException("a broken listener"); });
+
+    assertThat(store.apply(update("US", 0, 5, false))).isTrue();
+    assertThat(store.apply(update("US", 0, 3, false))).isFalse(); // stale: not stored, not heard
+    assertThat(store.apply(update("US", 0, 8, false))).isTrue();
+    store.removeListener(listener);
+    assertThat(store.apply(update("US", 0, 9, false))).isTrue();
+
+    assertThat(heard).containsExactly(5L, 8L);
+    assertThat(store.get(update("US", 0, 0, false).key())).contains(update("US", 0, 9, false));
+  }
+
+  @Test
   void largerEventsReplace() {
     assertThat(store.apply(update("US", 0, 5, false))).isTrue();
     assertThat(store.apply(update("US", 0, 8, false))).isTrue();
