@@ -66,7 +66,8 @@ class QueryRateLimitTest {
     assertThat(problem.get("status").asInt()).isEqualTo(429);
     assertThat(problem.get("detail").asText()).contains("retry after 100 s");
 
-    // Ingest is another resource: not counted against the query limit (503: no Kafka here).
+    // Ingest is another resource, not counted against the query limit: it answers for itself
+    // (401: it needs an ingester's key), not 429.
     HttpResponse<String> ingest =
         HTTP.send(
             HttpRequest.newBuilder(URI.create("http://localhost:" + APP.getLocalPort() + "/v1/events"))
@@ -74,7 +75,7 @@ class QueryRateLimitTest {
                 .header("Content-Type", "application/x-ndjson")
                 .build(),
             HttpResponse.BodyHandlers.ofString());
-    assertThat(ingest.statusCode()).isEqualTo(503);
+    assertThat(ingest.statusCode()).isEqualTo(401);
   }
 
   @Test
