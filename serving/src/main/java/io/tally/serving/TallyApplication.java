@@ -25,13 +25,16 @@ import io.tally.serving.errors.ProblemErrorHandler;
 import io.tally.serving.errors.QueryExceptionMapper;
 import io.tally.serving.errors.WebApplicationExceptionMapper;
 import io.tally.serving.health.ChangeFeedHealthCheck;
+import io.tally.serving.health.HistoryHealthCheck;
 import io.tally.serving.health.HotStoreHealthCheck;
 import io.tally.serving.health.KafkaHealthCheck;
 import io.tally.serving.health.MetricCatalogHealthCheck;
 import io.tally.serving.resources.EventsResource;
 import io.tally.serving.resources.MetricsResource;
 import io.tally.tiering.feed.KafkaChangeFeedReader;
+import io.tally.tiering.history.HistoryStore;
 import io.tally.tiering.hot.HotStore;
+import io.tally.tiering.tiers.TieredWindowReader;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -97,14 +100,22 @@ public class TallyApplication extends Application<TallyConfiguration> {
             : MetricCatalogSource.fixed(config.loadMetricCatalog());
     HotStore hotStore = config.getHotStore().build();
 
+    long hotRetention = config.getHotRetention().toMilliseconds();
+    HistoryStore history = null;
+    if (config.getHistory() != null) {
+      history = config.getHistory().build();
+      environment.healthChecks().register("history", new HistoryHealthCheck(history));
+    }
+    // The hot store keeps every window for hotRetention after its end: the tier boundary.
+    TieredWindowReader tiers =
+        new TieredWindowReader(hotStore, null, history, hotRetention, System::currentTimeMillis);
     WindowQueryService queries =
-        new WindowQueryService(catalog, hotStore, config.getMaxQueryRange().toMilliseconds());
+        new WindowQueryService(catalog, tiers, config.getMaxQueryRange().toMilliseconds());
 
     environment
         .lifecycle()
         .manage(
-            new HotStoreEvictor(
-                hotStore, config.getHotRetention().toMilliseconds(), Clock.systemUTC()));
+            new HotStoreEvictor(hotStore, hotRetention, Clock.systemUTC()));
 
     environment.healthChecks().register("hot-store", new HotStoreHealthCheck(hotStore));
     environment.healthChecks().register("metric-catalog", new MetricCatalogHealthCheck(catalog));
