@@ -22,8 +22,9 @@ import java.util.function.LongSupplier;
  * after the boundary is theirs, complete, and history is not asked for it. Windows that start
  * before the boundary are history's; the younger tiers are asked for them too, since they may
  * still hold a window that the history sink has not written yet (it writes in batches, and it
- * waits out an outage). At a coarse resolution the boundary is rounded down to a whole hour or
- * day, so that each coarse window is built on one side of it.
+ * waits out an outage). At a coarse resolution, whole hours (days) before the boundary come from
+ * history's rolled-up windows; the hour (day) that the boundary cuts through is merged from the
+ * metric's own windows of both sides: history's before the boundary, the younger tiers' after.
  *
  * <p>Every window is in the answer once: the same window from several tiers is merged by
  * {@link WindowMerge#latest}, which keeps the state with the most events. Hence no window is
@@ -92,10 +93,13 @@ public final class TieredWindowReader {
     long first = coarse == 0 ? query.fromMillis() : ceil(query.fromMillis(), coarse);
     long last = coarse == 0 ? query.toMillis() : Math.max(first, ceil(query.toMillis(), coarse));
     long boundary = boundaryMillis();
-    if (coarse > 0 && boundary != Long.MIN_VALUE) {
-      boundary = Math.floorDiv(boundary, coarse) * coarse;
-    }
-    long split = Math.min(Math.max(boundary, first), last);
+    // Whole coarse windows before the boundary are history's; the one it cuts through is merged
+    // from the metric's windows of both sides.
+    long split =
+        history == null
+            ? first
+            : Math.min(Math.max(coarse > 0 ? Math.floorDiv(boundary, coarse) * coarse : boundary, first), last);
+    long cutEnd = Math.min(Math.max(boundary, split), last);
 
     List<TierRead> reads = new ArrayList<>();
     WindowQuery fine = new WindowQuery(query.metric(), first, last, query.where());
@@ -105,6 +109,10 @@ public final class TieredWindowReader {
     }
     List<WindowMerge.LeftOut> notMerged = List.of();
     if (coarse > 0) {
+      if (history != null && cutEnd > split) {
+        WindowQuery cut = new WindowQuery(query.metric(), split, cutEnd, query.where());
+        young = WindowMerge.latest(readHistoryWindows(cut, reads), young);
+      }
       WindowMerge.Coarsened coarsened = WindowMerge.coarsen(young, spec, resolution);
       young = coarsened.windows();
       notMerged = coarsened.leftOut();
@@ -140,6 +148,18 @@ public final class TieredWindowReader {
       return windows;
     } catch (RuntimeException e) {
       reads.add(TierRead.failed(tier, query.fromMillis(), query.toMillis(), message(e)));
+      return List.of();
+    }
+  }
+
+  /** History's windows of the metric's own resolution in the query's range. */
+  private List<WindowUpdate> readHistoryWindows(WindowQuery query, List<TierRead> reads) {
+    try {
+      List<WindowUpdate> windows = history.windows(Resolution.MINUTE, query);
+      reads.add(TierRead.answered(Tier.HISTORY, query.fromMillis(), query.toMillis(), windows.size()));
+      return windows;
+    } catch (RuntimeException e) {
+      reads.add(TierRead.failed(Tier.HISTORY, query.fromMillis(), query.toMillis(), message(e)));
       return List.of();
     }
   }

@@ -154,6 +154,21 @@ class TieredWindowReaderTest {
   }
 
   @Test
+  void theHourTheBoundaryCutsThroughMergesHistorysMinutesBeforeItWithMemorysAfter() {
+    // Boundary at T0 + 30 min: memory has evicted the hour's first half, history lacks its last.
+    history.minutes.addAll(finalMinutes(T0, T0 + 45 * MINUTE));
+    InMemoryHotStore memory = hot(finalMinutes(T0 + 30 * MINUTE, NOW).stream().map(TierWindows::withoutAccumulator).toList());
+    TieredWindowReader reader = new TieredWindowReader(memory, null, history, 90 * MINUTE, () -> NOW);
+
+    TieredWindows answer = reader.windows(COUNT, all(T0, NOW), Resolution.HOUR);
+
+    assertThat(answer.boundaryMillis()).isEqualTo(T0 + 30 * MINUTE);
+    assertThat(answer.windows()).extracting(w -> w.group().get(0) + "@" + (w.startMillis() - T0) / HOUR + "=" + w.events())
+        .containsExactlyInAnyOrder("US@0=120", "CA@0=60", "US@1=120", "CA@1=60");
+    assertThat(answer.partial()).isFalse();
+  }
+
+  @Test
   void hoursOfDistinctMergeHistorysSketchesAndReportWhatMemoryCannotMerge() {
     MetricSpec distinct = spec(AggregateFunction.DISTINCT, MINUTE, MINUTE);
     history.minutes.add(window(distinct, "US", T0, true, "u1", "u2"));
