@@ -4,10 +4,13 @@ import io.tally.deadletter.DeadLetter;
 import io.tally.metric.Durations;
 import io.tally.metric.MetricCatalogSource;
 import io.tally.pipelines.AggregationPipeline;
+import io.tally.pipelines.sinks.AerospikeOptions;
 import io.tally.pipelines.sinks.HistoryOptions;
+import io.tally.pipelines.sinks.WriteToAerospike;
 import io.tally.pipelines.sinks.WriteToHistoryStore;
 import io.tally.tiering.history.ClickHouseConfig;
 import io.tally.tiering.history.HistoryStoreProvider;
+import io.tally.tiering.hot.aerospike.AerospikeConfig;
 import io.tally.update.WindowUpdate;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.transforms.WithFailures;
@@ -16,7 +19,8 @@ import org.joda.time.Duration;
 
 /**
  * The production pipeline: events from the Kafka log, window updates to the change feed (and,
- * with {@code --historyJdbcUrl}, final windows to the history tier), dead letters to their topic. Everything it needs to recover is in Kafka and in the runner's
+ * with {@code --aerospikeHosts}, to the Aerospike hot tier; with {@code --historyJdbcUrl}, final
+ * windows to the history tier), dead letters to their topic. Everything it needs to recover is in Kafka and in the runner's
  * checkpoints: after a failure it resumes from the last checkpoint's offsets and state, and the
  * updates it publishes again are harmless, since readers keep the larger {@code events}.
  */
@@ -34,6 +38,15 @@ public final class KafkaAggregationPipeline {
             catalog,
             WriteToChangeFeed.to(options),
             WriteDeadLettersToKafka.to(options));
+    AerospikeConfig aerospike = AerospikeOptions.config(pipeline.getOptions().as(AerospikeOptions.class));
+    if (aerospike != null) {
+      result
+          .output()
+          .apply(
+              "WriteAerospike",
+              WriteToAerospike.to(
+                  aerospike, pipeline.getOptions().as(AerospikeOptions.class).getAerospikeMaxInFlight()));
+    }
     ClickHouseConfig history = HistoryOptions.clickHouseConfig(pipeline.getOptions().as(HistoryOptions.class));
     if (history != null) {
       HistoryStoreProvider provider = HistoryOptions.provider(history, catalog);
