@@ -34,6 +34,7 @@ import io.tally.serving.resources.MetricsResource;
 import io.tally.tiering.feed.KafkaChangeFeedReader;
 import io.tally.tiering.history.HistoryStore;
 import io.tally.tiering.hot.HotStore;
+import io.tally.tiering.hot.aerospike.AerospikeHotStore;
 import io.tally.tiering.tiers.TieredWindowReader;
 import java.time.Clock;
 import java.time.Duration;
@@ -106,9 +107,14 @@ public class TallyApplication extends Application<TallyConfiguration> {
       history = config.getHistory().build();
       environment.healthChecks().register("history", new HistoryHealthCheck(history));
     }
-    // The hot store keeps every window for hotRetention after its end: the tier boundary.
+    AerospikeHotStore recent = config.getHotStore().buildRecent();
+    if (recent != null) {
+      environment.lifecycle().manage(new AutoCloseableManager(recent));
+      environment.healthChecks().register("recent-store", new HotStoreHealthCheck(recent));
+    }
+    // The hot tiers keep every window for hotRetention after its end: the tier boundary.
     TieredWindowReader tiers =
-        new TieredWindowReader(hotStore, null, history, hotRetention, System::currentTimeMillis);
+        new TieredWindowReader(hotStore, recent, history, hotRetention, System::currentTimeMillis);
     WindowQueryService queries =
         new WindowQueryService(catalog, tiers, config.getMaxQueryRange().toMilliseconds());
 
