@@ -50,8 +50,6 @@ public final class KafkaAggregationPipeline {
     ClickHouseConfig history = HistoryOptions.clickHouseConfig(pipeline.getOptions().as(HistoryOptions.class));
     if (history != null) {
       HistoryStoreProvider provider = HistoryOptions.provider(history, catalog);
-      // Created here, before the job starts, so that a wrong URL fails the launch at once.
-      provider.open().createSchema();
       result.output().apply("WriteHistory", WriteToHistoryStore.to(provider));
     }
     return result;

@@ -49,6 +49,9 @@ import org.slf4j.LoggerFactory;
  * are in checkpointed state until a write has succeeded, and when the input ends the remaining
  * rows are written before the pipeline finishes.
  *
+ * <p>The sink creates the history tables (unless they exist) before its first write, so that a
+ * pipeline may start while the history tier is down.
+ *
  * <p><b>Nothing is written twice in effect</b>: a write that is retried (after a failure, a
  * timeout whose request did land, or a restore from a checkpoint) writes the same windows with
  * the same {@code events}, and the history tier keeps one row per window, the one with the most
@@ -169,6 +172,8 @@ public final class WriteToHistoryStore extends PTransform<PCollection<WindowUpda
     private final Counter batches = Metrics.counter(WriteToHistoryStore.class, "batches_written");
     private final Counter failures = Metrics.counter(WriteToHistoryStore.class, "write_failures");
     private transient HistoryStore store;
+    /** Whether this instance has made sure the tables exist (they may not when it starts). */
+    private transient boolean schemaReady;
 
     @StateId("buffer")
     private final StateSpec<BagState<WindowUpdate>> bufferSpec = StateSpecs.bag(WindowUpdateCoder.of());
@@ -264,6 +269,10 @@ public final class WriteToHistoryStore extends PTransform<PCollection<WindowUpda
         return true;
       }
       try {
+        if (!schemaReady) {
+          store.createSchema();
+          schemaReady = true;
+        }
         for (int from = 0; from < rows.size(); from += settings.maxBatchSize()) {
           List<WindowUpdate> batch = rows.subList(from, Math.min(rows.size(), from + settings.maxBatchSize()));
           store.write(batch);
