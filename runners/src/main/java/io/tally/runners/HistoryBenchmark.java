@@ -120,21 +120,31 @@ public final class HistoryBenchmark implements Callable<Integer> {
       baselineRates.add(baselineRate);
       store.rollUp(DAY0, DAY0 + DAY);
 
-      TieredWindowReader reader =
-          new TieredWindowReader(new InMemoryHotStore(), null, store, 0, () -> DAY0 + 2 * DAY);
-      Random random = new Random(run);
-      for (int i = 0; i < oneGroupQueries; i++) {
-        String group = category(random.nextInt(groups));
-        query(reader, spec, Resolution.MINUTE, Map.of("category", group), 24 * 60, oneGroup);
-      }
-      for (int i = 0; i < allGroupQueries; i++) {
-        query(reader, spec, Resolution.MINUTE, Map.of(), 24 * 60 * groups, allGroups);
-        query(reader, spec, Resolution.HOUR, Map.of(), 24 * groups, hourly);
-      }
       System.out.printf(
           Locale.ROOT,
           "run %d: write %,.0f rows/s (%,d rows in batches of %,d), baseline %,.0f rows/s (%,d rows in batches of %,d)%n",
           run, rate, Math.min(sample, rows.size()), batch, baselineRate, rows.size(), baselineBatch);
+
+      TieredWindowReader reader =
+          new TieredWindowReader(new InMemoryHotStore(), null, store, 0, () -> DAY0 + 2 * DAY);
+      Random random = new Random(run);
+      Histogram runOneGroup = new Histogram(3_600_000_000L, 3);
+      Histogram runAllGroups = new Histogram(3_600_000_000L, 3);
+      Histogram runHourly = new Histogram(3_600_000_000L, 3);
+      for (int i = 0; i < oneGroupQueries; i++) {
+        String group = category(random.nextInt(groups));
+        query(reader, spec, Resolution.MINUTE, Map.of("category", group), 24 * 60, runOneGroup);
+      }
+      for (int i = 0; i < allGroupQueries; i++) {
+        query(reader, spec, Resolution.MINUTE, Map.of(), 24 * 60 * groups, runAllGroups);
+        query(reader, spec, Resolution.HOUR, Map.of(), 24 * groups, runHourly);
+      }
+      print("  run " + run + ": 24 h by minute, one group", runOneGroup, 24 * 60);
+      print("  run " + run + ": 24 h by minute, all groups", runAllGroups, 24 * 60 * groups);
+      print("  run " + run + ": 24 h by hour, all groups", runHourly, 24 * groups);
+      oneGroup.add(runOneGroup);
+      allGroups.add(runAllGroups);
+      hourly.add(runHourly);
     }
     double writeMedian = median(writeRates);
     double baselineMedian = median(baselineRates);

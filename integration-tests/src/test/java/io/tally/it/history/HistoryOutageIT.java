@@ -61,9 +61,9 @@ class HistoryOutageIT {
     ClickHouseConfig config = ClickHouseServer.config(DATABASE);
     HistoryStoreProvider history = HistoryOptions.provider(config, MetricCatalogSource.fixed(catalog));
     history.open().createSchema();
-    int events = 4_000;
+    int events = 2_000;
     SyntheticSettings settings =
-        SyntheticSettings.defaults().withCategories(20).withSimulatedRate(20).withMaxEvents(events);
+        SyntheticSettings.defaults().withCategories(10).withSimulatedRate(10).withMaxEvents(events);
 
     ClickHouseServer.stop();
     TallyPipelineOptions options =
@@ -81,14 +81,14 @@ class HistoryOutageIT {
         .output()
         .apply(
             "WriteHistory",
-            WriteToHistoryStore.to(history).withBackoff(Duration.ofMillis(100), Duration.ofSeconds(1)));
+            WriteToHistoryStore.to(history).withBackoff(Duration.ofMillis(500), Duration.ofSeconds(2)));
     PipelineResult run = pipeline.run();
 
     // While history is down the pipeline goes on: every window reaches the hot tier, final.
     InMemoryHotStore hot = SharedHotStores.named(hotStore);
     long distinct = SyntheticEvents.of(settings).distinctCount(events);
     await()
-        .atMost(Duration.ofMinutes(5))
+        .atMost(Duration.ofMinutes(10))
         .pollInterval(Duration.ofMillis(200))
         .until(() -> finalCount(hot.windows(all("events_by_category"))) == distinct);
     assertThat(counter(run, "write_failures")).as("writes failed while the server was down").isPositive();
