@@ -2,11 +2,13 @@ package io.tally.runners;
 
 import io.tally.pipelines.TallyPipelineOptions;
 import io.tally.pipelines.kafka.KafkaOptions;
+import io.tally.pipelines.sinks.AerospikeOptions;
+import io.tally.pipelines.sinks.HistoryOptions;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 
 /** What {@link StreamingMain} adds to the Kafka, Tally and runner options. */
-public interface StreamingMainOptions extends KafkaOptions, TallyPipelineOptions {
+public interface StreamingMainOptions extends KafkaOptions, HistoryOptions, AerospikeOptions, TallyPipelineOptions {
 
   @Description("Partitions of the topics created at start when missing")
   @Default.Integer(4)

@@ -37,6 +37,7 @@ import io.tally.serving.errors.QueryExceptionMapper;
 import io.tally.serving.errors.SavedQueryStoreExceptionMapper;
 import io.tally.serving.errors.WebApplicationExceptionMapper;
 import io.tally.serving.health.ChangeFeedHealthCheck;
+import io.tally.serving.health.HistoryHealthCheck;
 import io.tally.serving.health.HotStoreHealthCheck;
 import io.tally.serving.health.KafkaHealthCheck;
 import io.tally.serving.health.MetricCatalogHealthCheck;
@@ -52,9 +53,12 @@ import io.tally.serving.subscriptions.SavedQueryStore;
 import io.tally.serving.subscriptions.SubscriptionHub;
 import io.tally.serving.subscriptions.SubscriptionsFactory;
 import io.tally.tiering.feed.KafkaChangeFeedReader;
+import io.tally.tiering.history.HistoryStore;
 import io.tally.tiering.hot.HotStore;
 import io.tally.tiering.hot.InMemoryHotStore;
 import java.nio.file.Path;
+import io.tally.tiering.hot.aerospike.AerospikeHotStore;
+import io.tally.tiering.tiers.TieredWindowReader;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -132,14 +136,24 @@ public class TallyApplication extends Application<TallyConfiguration> {
             Clock.systemUTC());
     InMemoryHotStore hotStore = config.getHotStore().build();
 
+    long hotRetention = config.getHotRetention().toMilliseconds();
+    HistoryStore history = null;
+    if (config.getHistory() != null) {
+      history = config.getHistory().build();
+      environment.healthChecks().register("history", new HistoryHealthCheck(history));
+    }
+    AerospikeHotStore recent = config.getHotStore().buildRecent();
+    if (recent != null) {
+      environment.lifecycle().manage(new AutoCloseableManager(recent));
+      environment.healthChecks().register("recent-store", new HotStoreHealthCheck(recent));
+    }
+    // The hot tiers keep every window for hotRetention after its end: the tier boundary.
+    TieredWindowReader tiers =
+        new TieredWindowReader(hotStore, recent, history, hotRetention, System::currentTimeMillis);
     WindowQueryService queries =
-        new WindowQueryService(catalog, hotStore, config.getMaxQueryRange().toMilliseconds());
+        new WindowQueryService(catalog, tiers, config.getMaxQueryRange().toMilliseconds());
 
-    environment
-        .lifecycle()
-        .manage(
-            new HotStoreEvictor(
-                hotStore, config.getHotRetention().toMilliseconds(), Clock.systemUTC()));
+    environment.lifecycle().manage(new HotStoreEvictor(hotStore, hotRetention, Clock.systemUTC()));
 
     environment.healthChecks().register("hot-store", new HotStoreHealthCheck(hotStore));
     environment.healthChecks().register("metric-catalog", new MetricCatalogHealthCheck(catalog));
@@ -149,7 +163,7 @@ public class TallyApplication extends Application<TallyConfiguration> {
         new SubscriptionHub(
             hotStore,
             config.getSubscriptions().settings(),
-            config.getHotRetention().toMilliseconds(),
+            hotRetention,
             Clock.systemUTC());
     environment.lifecycle().manage(hub);
     registerLiveGauges(hub, environment);

@@ -6,6 +6,7 @@ import io.dropwizard.util.Duration;
 import io.dropwizard.validation.MinDuration;
 import io.tally.metric.InvalidDefinitionException;
 import io.tally.metric.MetricCatalog;
+import io.tally.serving.core.HistoryFactory;
 import io.tally.serving.core.HotStoreFactory;
 import io.tally.serving.auth.AuthFactory;
 import io.tally.serving.core.KafkaFactory;
@@ -63,6 +64,19 @@ public class TallyConfiguration extends Configuration {
   @JsonProperty
   public void setSubscriptions(SubscriptionsFactory subscriptions) {
     this.subscriptions = subscriptions;
+  }
+
+  /** The ClickHouse history tier; null: queries are answered by the hot tiers alone. */
+  @Valid private HistoryFactory history;
+
+  @JsonProperty
+  public HistoryFactory getHistory() {
+    return history;
+  }
+
+  @JsonProperty
+  public void setHistory(HistoryFactory history) {
+    this.history = history;
   }
 
   @JsonProperty

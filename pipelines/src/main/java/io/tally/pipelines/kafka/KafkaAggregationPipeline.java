@@ -8,6 +8,13 @@ import io.tally.tiering.rules.RuleLogCatalogSource;
 import io.tally.tiering.rules.SharedRuleLogs;
 import java.util.Map;
 import io.tally.pipelines.AggregationPipeline;
+import io.tally.pipelines.sinks.AerospikeOptions;
+import io.tally.pipelines.sinks.HistoryOptions;
+import io.tally.pipelines.sinks.WriteToAerospike;
+import io.tally.pipelines.sinks.WriteToHistoryStore;
+import io.tally.tiering.history.ClickHouseConfig;
+import io.tally.tiering.history.HistoryStoreProvider;
+import io.tally.tiering.hot.aerospike.AerospikeConfig;
 import io.tally.update.WindowUpdate;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.transforms.WithFailures;
@@ -15,8 +22,9 @@ import org.apache.beam.sdk.values.PCollection;
 import org.joda.time.Duration;
 
 /**
- * The production pipeline: events from the Kafka log, window updates to the change feed, dead
- * letters to their topic. Everything it needs to recover is in Kafka and in the runner's
+ * The production pipeline: events from the Kafka log, window updates to the change feed (and,
+ * with {@code --aerospikeHosts}, to the Aerospike hot tier; with {@code --historyJdbcUrl}, final
+ * windows to the history tier), dead letters to their topic. Everything it needs to recover is in Kafka and in the runner's
  * checkpoints: after a failure it resumes from the last checkpoint's offsets and state, and the
  * updates it publishes again are harmless, since readers keep the larger {@code events}.
  */
@@ -39,11 +47,27 @@ public final class KafkaAggregationPipeline {
       Pipeline pipeline, MetricCatalogSource catalog) {
     KafkaOptions options = pipeline.getOptions().as(KafkaOptions.class);
     Duration maxDisorder = Duration.millis(Durations.parseMillis(options.getMaxDisorder()));
-    return AggregationPipeline.build(
-        pipeline,
-        ReadEventsFromKafka.with(options, maxDisorder),
-        catalog,
-        WriteToChangeFeed.to(options),
-        WriteDeadLettersToKafka.to(options));
+    WithFailures.Result<PCollection<WindowUpdate>, DeadLetter> result =
+        AggregationPipeline.build(
+            pipeline,
+            ReadEventsFromKafka.with(options, maxDisorder),
+            catalog,
+            WriteToChangeFeed.to(options),
+            WriteDeadLettersToKafka.to(options));
+    AerospikeConfig aerospike = AerospikeOptions.config(pipeline.getOptions().as(AerospikeOptions.class));
+    if (aerospike != null) {
+      result
+          .output()
+          .apply(
+              "WriteAerospike",
+              WriteToAerospike.to(
+                  aerospike, pipeline.getOptions().as(AerospikeOptions.class).getAerospikeMaxInFlight()));
+    }
+    ClickHouseConfig history = HistoryOptions.clickHouseConfig(pipeline.getOptions().as(HistoryOptions.class));
+    if (history != null) {
+      HistoryStoreProvider provider = HistoryOptions.provider(history, catalog);
+      result.output().apply("WriteHistory", WriteToHistoryStore.to(provider));
+    }
+    return result;
   }
 }

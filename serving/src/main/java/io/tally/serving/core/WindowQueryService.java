@@ -4,8 +4,11 @@ import io.tally.metric.Dimension;
 import io.tally.metric.MetricCatalogSource;
 import io.tally.metric.MetricDefinition;
 import io.tally.metric.Durations;
+import io.tally.tiering.history.Resolution;
 import io.tally.tiering.hot.HotStore;
 import io.tally.tiering.hot.WindowQuery;
+import io.tally.tiering.tiers.TieredWindowReader;
+import io.tally.tiering.tiers.TieredWindows;
 import io.tally.update.WindowUpdate;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -17,16 +20,15 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Answers metric and window queries: checks the parameters, then asks the storage tiers.
- *
- * <p>Today the only tier is the hot store. This class is the seam where a history tier
- * (ClickHouse) joins: split {@code [from, to)} at the tier boundary, ask each tier for its part,
- * and merge with {@link WindowUpdate#supersedes} so that no window is missing, counted twice, or
- * shows fewer events than an earlier answer did. Resources talk only to this service.
+ * Answers metric and window queries: checks the parameters, then asks the storage tiers through
+ * a {@link TieredWindowReader}, which splits {@code [from, to)} at the tier boundary and merges
+ * the tiers' answers so that no window is missing, counted twice, or shows fewer events than an
+ * earlier answer did. Resources talk only to this service.
  */
 public final class WindowQueryService implements WindowQueries {
   public static final String FROM = "from";
   public static final String TO = "to";
+  public static final String RESOLUTION = "resolution";
 
   private static final Comparator<List<String>> GROUP_ORDER =
       (a, b) -> {
@@ -47,15 +49,21 @@ public final class WindowQueryService implements WindowQueries {
           .thenComparingLong(WindowUpdate::endMillis);
 
   private final MetricCatalogSource catalog;
-  private final HotStore hotStore;
+  private final TieredWindowReader tiers;
   private final long maxRangeMillis;
 
+  /** Answers from the hot store alone. */
   public WindowQueryService(MetricCatalogSource catalog, HotStore hotStore, long maxRangeMillis) {
+    this(catalog, TieredWindowReader.memoryOnly(hotStore), maxRangeMillis);
+  }
+
+  public WindowQueryService(
+      MetricCatalogSource catalog, TieredWindowReader tiers, long maxRangeMillis) {
     if (maxRangeMillis <= 0) {
       throw new IllegalArgumentException("the maximum query range must be positive");
     }
     this.catalog = Objects.requireNonNull(catalog, "catalog");
-    this.hotStore = Objects.requireNonNull(hotStore, "hotStore");
+    this.tiers = Objects.requireNonNull(tiers, "tiers");
     this.maxRangeMillis = maxRangeMillis;
   }
 
@@ -73,8 +81,9 @@ public final class WindowQueryService implements WindowQueries {
    * The windows of metric {@code name} that start in {@code [from, to)}.
    *
    * @param parameters the query parameters, decoded: {@code from} and {@code to} (RFC 3339 or
-   *     epoch milliseconds), every other one a dimension of the metric and the value its groups
-   *     must have
+   *     epoch milliseconds), optionally {@code resolution} ({@code minute}, the metric's own
+   *     windows and the default; {@code hour}; {@code day}), every other one a dimension of the
+   *     metric and the value its groups must have
    */
   @Override
   public MetricWindows windows(String name, Map<String, List<String>> parameters) {
@@ -88,11 +97,38 @@ public final class WindowQueryService implements WindowQueries {
       throw new InvalidQueryException(
           TO, "is too far after 'from': a query may span at most " + Durations.format(maxRangeMillis));
     }
-    Map<String, String> where = where(definition, parameters, Set.of(FROM, TO));
-    List<WindowUpdate> windows =
-        new ArrayList<>(hotStore.windows(new WindowQuery(name, from, to, where)));
+    Resolution resolution = resolution(definition, parameters);
+    Map<String, String> where = where(definition, parameters, Set.of(FROM, TO, RESOLUTION));
+    TieredWindows answer =
+        tiers.windows(definition.spec(), new WindowQuery(name, from, to, where), resolution);
+    List<WindowUpdate> windows = new ArrayList<>(answer.windows());
     windows.sort(WINDOW_ORDER);
-    return new MetricWindows(definition, windows);
+    return new MetricWindows(
+        definition, windows, resolution, answer.boundaryMillis(), answer.reads(), answer.leftOut());
+  }
+
+  private static Resolution resolution(
+      MetricDefinition definition, Map<String, List<String>> parameters) {
+    String name = single(parameters, RESOLUTION);
+    if (name == null) {
+      return Resolution.MINUTE;
+    }
+    Resolution resolution = Resolution.fromWireName(name);
+    if (resolution == null) {
+      throw new InvalidQueryException(
+          RESOLUTION, "must be minute (the metric's own windows), hour or day, not '" + name + "'");
+    }
+    String problem =
+        resolution.tilingProblem(definition.window().sizeMillis(), definition.window().slideMillis());
+    if (problem != null) {
+      throw new InvalidQueryException(
+          RESOLUTION,
+          "cannot be " + name + " for metric '" + definition.name() + "', whose windows ("
+              + Durations.format(definition.window().sizeMillis()) + " every "
+              + Durations.format(definition.window().slideMillis()) + ") do not tile "
+              + (resolution == Resolution.HOUR ? "an hour" : "a day"));
+    }
+    return resolution;
   }
 
   /**

@@ -249,12 +249,45 @@ class MetricsResourceTest {
         "from=2026-10-01T00:00:00Z&to=2026-11-27T21:02:00Z|to",
         "from=2026-11-27T21:00:00Z&to=2026-11-27T21:02:00Z&user=u1|user",
         "from=2026-11-27T21:00:00Z&to=2026-11-27T21:02:00Z&geo=US&geo=CA|geo",
+        "from=2026-11-27T21:00:00Z&to=2026-11-27T21:02:00Z&resolution=week|resolution",
+        "from=2026-11-27T21:00:00Z&to=2026-11-27T21:02:00Z&resolution=Hour|resolution",
       })
   void badParametersAre400Problems(String query, String parameter) throws Exception {
     Reply reply = get("/v1/metrics/views_by_geo_type/windows?" + query);
     assertProblem(reply, 400);
     assertThat(reply.json.get("type").asText()).isEqualTo("urn:tally:problem:invalid-query");
     assertThat(reply.json.get("detail").asText()).startsWith("'" + parameter + "'");
+  }
+
+  @Test
+  void answersSayTheirResolutionAndWhichTiersAnswered() throws Exception {
+    JsonNode answer = get("/v1/metrics/views_by_geo_type/windows?from=" + FROM + "&to=" + TO).json;
+    assertThat(answer.get("resolution").asText()).isEqualTo("minute");
+    assertThat(answer.get("partial").asBoolean()).isFalse();
+    assertThat(answer.has("boundary")).as("no history tier configured").isFalse();
+    assertThat(answer.get("tiers")).hasSize(1);
+    assertThat(answer.get("tiers").get(0).get("tier").asText()).isEqualTo("memory");
+    assertThat(answer.get("tiers").get(0).get("available").asBoolean()).isTrue();
+    assertThat(answer.get("tiers").get(0).get("windows").asInt()).isEqualTo(4);
+  }
+
+  @Test
+  void hourlyWindowsMergeTheMinutesOfEachHour() throws Exception {
+    JsonNode answer =
+        get("/v1/metrics/views_by_geo_type/windows?from=2026-11-27T20:00:00Z&to=2026-11-27T22:00:00Z"
+                + "&resolution=hour")
+            .json;
+    assertThat(answer.get("resolution").asText()).isEqualTo("hour");
+    assertThat(summaries(answer.get("windows")))
+        .containsExactly(
+            "2026-11-27T20:00:00Z US/movie.view 1",
+            "2026-11-27T21:00:00Z CA/movie.view 7",
+            "2026-11-27T21:00:00Z US/movie.view 57",
+            "2026-11-27T21:00:00Z US/ticket.drop 3");
+    JsonNode hour = answer.get("windows").get(2);
+    assertThat(hour.get("end").asText()).isEqualTo("2026-11-27T22:00:00Z");
+    assertThat(hour.get("events").asLong()).isEqualTo(57);
+    assertThat(hour.get("final").asBoolean()).isFalse();
   }
 
   @Test

@@ -55,6 +55,19 @@ public final class ClickHouseHistoryStore implements HistoryStore {
   }
 
   @Override
+  public void ping() {
+    run(
+        "answer SELECT 1",
+        connection -> {
+          try (Statement statement = connection.createStatement();
+              ResultSet result = statement.executeQuery("SELECT 1")) {
+            result.next();
+          }
+          return null;
+        });
+  }
+
+  @Override
   public void createSchema() {
     run(
         "create the history schema in database " + config.database(),

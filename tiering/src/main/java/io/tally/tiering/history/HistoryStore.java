@@ -15,6 +15,13 @@ import java.util.List;
  */
 public interface HistoryStore {
 
+  /**
+   * Returns when the store answers a trivial request.
+   *
+   * @throws HistoryStoreException when it does not
+   */
+  void ping();
+
   /** Creates the database and tables unless they exist. */
   void createSchema();
 

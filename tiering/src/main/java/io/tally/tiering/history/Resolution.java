@@ -52,6 +52,51 @@ public enum Resolution {
     return retentionMillis;
   }
 
+  /** The resolution a query names: {@code minute}, {@code hour} or {@code day}. */
+  public String wireName() {
+    return name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /** The resolution of a query parameter; null when the name is none of them. */
+  public static Resolution fromWireName(String name) {
+    for (Resolution resolution : values()) {
+      if (resolution.wireName().equals(name)) {
+        return resolution;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Why windows of {@code sizeMillis} every {@code slideMillis} cannot be merged into windows of
+   * this resolution, or null when they can: their size must divide this resolution's size and
+   * their slide must divide their size, so that the aligned windows tile it (each event in
+   * exactly one tile). Always null for {@link #MINUTE}, the windows themselves.
+   */
+  public String tilingProblem(long sizeMillis, long slideMillis) {
+    return this == MINUTE ? null : tilingProblem(sizeMillis, slideMillis, this.sizeMillis);
+  }
+
+  /** {@link #tilingProblem(long, long)} for coarse windows of {@code coarseMillis}. */
+  static String tilingProblem(long sizeMillis, long slideMillis, long coarseMillis) {
+    if (sizeMillis <= 0 || coarseMillis % sizeMillis != 0) {
+      return "window size " + sizeMillis + " ms does not divide " + coarseMillis + " ms";
+    }
+    if (slideMillis <= 0) {
+      return "window slide unknown when written (no metric spec)";
+    }
+    if (sizeMillis % slideMillis != 0) {
+      return "hopping windows (size " + sizeMillis + " ms, slide " + slideMillis
+          + " ms) do not tile";
+    }
+    return null;
+  }
+
+  /** Whether a window of a tiling metric is one of the tiles (the others overlap the tiles). */
+  public static boolean isTile(long startMillis, long sizeMillis) {
+    return Math.floorMod(startMillis, sizeMillis) == 0;
+  }
+
   /** The resolution rolled up into this one; null for {@link #MINUTE}. */
   public Resolution finer() {
     return switch (this) {

@@ -38,23 +38,12 @@ final class Rollups {
 
   /** Why a finer window cannot be rolled up into windows of {@code coarseMillis}, or null. */
   static String ineligibility(HistoryRow row, long coarseMillis) {
-    long size = row.sizeMillis();
-    if (size <= 0 || coarseMillis % size != 0) {
-      return "window size " + size + " ms does not divide " + coarseMillis + " ms";
-    }
-    if (row.slideMillis() <= 0) {
-      return "window slide unknown when written (no metric spec)";
-    }
-    if (size % row.slideMillis() != 0) {
-      return "hopping windows (size " + size + " ms, slide " + row.slideMillis()
-          + " ms) do not tile";
-    }
-    return null;
+    return Resolution.tilingProblem(row.sizeMillis(), row.slideMillis(), coarseMillis);
   }
 
   /** Whether an eligible window is one of the tiles (the others overlap the tiles). */
   static boolean isTile(HistoryRow row) {
-    return Math.floorMod(row.startMillis(), row.sizeMillis()) == 0;
+    return Resolution.isTile(row.startMillis(), row.sizeMillis());
   }
 
   static Outcome rollUp(List<HistoryRow> finer, long coarseMillis, long writtenAt) {

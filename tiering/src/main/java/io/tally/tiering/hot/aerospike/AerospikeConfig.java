@@ -199,6 +199,12 @@ public final class AerospikeConfig implements Serializable {
     return retentionAfterEnd;
   }
 
+  /** The same settings with a password (null or empty: none), e.g. read from the environment. */
+  public AerospikeConfig withPassword(String newPassword) {
+    return new AerospikeConfig(hosts, namespace, set, connectTimeoutMs, socketTimeoutMs,
+        totalTimeoutMs, tlsName, user, newPassword, retentionAfterEnd);
+  }
+
   /** The same settings in another set (tests use one set per run). */
   public AerospikeConfig withSet(String newSet) {
     return new AerospikeConfig(hosts, namespace, newSet, connectTimeoutMs, socketTimeoutMs,

@@ -64,11 +64,7 @@ public final class AerospikeHotStore implements HotStore, AutoCloseable {
     this.config = config;
     this.readPolicy = new Policy();
     timeouts(readPolicy, config);
-    this.writePolicy = new WritePolicy();
-    timeouts(writePolicy, config);
-    writePolicy.recordExistsAction = RecordExistsAction.REPLACE;
-    writePolicy.failOnFilteredOut = true;
-    writePolicy.sendKey = true;
+    this.writePolicy = baseWritePolicy(config);
     this.queryPolicy = new QueryPolicy();
     queryPolicy.connectTimeout = config.connectTimeoutMs();
     queryPolicy.socketTimeout = config.socketTimeoutMs();
@@ -96,6 +92,24 @@ public final class AerospikeHotStore implements HotStore, AutoCloseable {
     return policy;
   }
 
+  /** What every window write shares: REPLACE, FILTERED_OUT reported, the key stored. */
+  static WritePolicy baseWritePolicy(AerospikeConfig config) {
+    WritePolicy policy = new WritePolicy();
+    timeouts(policy, config);
+    policy.recordExistsAction = RecordExistsAction.REPLACE;
+    policy.failOnFilteredOut = true;
+    policy.sendKey = true;
+    return policy;
+  }
+
+  /** The write of one update: applied only if it supersedes the stored window; its TTL. */
+  static WritePolicy writePolicy(WritePolicy base, WindowUpdate update, AerospikeConfig config) {
+    WritePolicy policy = new WritePolicy(base);
+    policy.filterExp = WindowRecords.writeFilter(update);
+    policy.expiration = WindowRecords.ttlSeconds(update, config.retentionAfterEnd().toMillis());
+    return policy;
+  }
+
   private static void timeouts(Policy policy, AerospikeConfig config) {
     policy.connectTimeout = config.connectTimeoutMs();
     policy.socketTimeout = config.socketTimeoutMs();
@@ -104,10 +118,7 @@ public final class AerospikeHotStore implements HotStore, AutoCloseable {
 
   @Override
   public boolean apply(WindowUpdate update) {
-    WritePolicy policy = new WritePolicy(writePolicy);
-    policy.filterExp = WindowRecords.writeFilter(update);
-    policy.expiration =
-        WindowRecords.ttlSeconds(update, config.retentionAfterEnd().toMillis());
+    WritePolicy policy = writePolicy(writePolicy, update, config);
     try {
       client.put(
           policy,

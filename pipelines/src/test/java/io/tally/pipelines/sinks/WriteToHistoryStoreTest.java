@@ -1,0 +1,144 @@
+package io.tally.pipelines.sinks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tally.aggregate.Accumulator;
+import io.tally.metric.AggregateFunction;
+import io.tally.metric.MetricSpec;
+import io.tally.tiering.history.HistoryStore;
+import io.tally.tiering.history.HistoryStoreException;
+import io.tally.tiering.history.Resolution;
+import io.tally.tiering.history.RollupResult;
+import io.tally.tiering.hot.WindowQuery;
+import io.tally.update.Timing;
+import io.tally.update.WindowKey;
+import io.tally.update.WindowUpdate;
+import io.tally.update.WindowUpdateCoder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricsFilter;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.transforms.Create;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The history sink's buffering and retries on the direct runner, against a store that refuses
+ * its first writes as an unreachable server does (the real server's case is HistoryOutageIT).
+ */
+class WriteToHistoryStoreTest {
+  private static final Map<String, FlakyStore> STORES = new ConcurrentHashMap<>();
+  private static final MetricSpec SPEC =
+      new MetricSpec("views", 1, AggregateFunction.COUNT, 0, 60_000, 60_000, 0, List.of("geo"));
+
+  /** Stores windows by key; refuses the first {@code failures} writes. */
+  static final class FlakyStore implements HistoryStore {
+    final Map<WindowKey, WindowUpdate> windows = new ConcurrentHashMap<>();
+    final AtomicInteger failuresLeft;
+    final AtomicInteger writes = new AtomicInteger();
+
+    FlakyStore(int failures) {
+      failuresLeft = new AtomicInteger(failures);
+    }
+
+    @Override
+    public void ping() {}
+
+    @Override
+    public void createSchema() {}
+
+    @Override
+    public void write(List<WindowUpdate> finalUpdates) {
+      if (failuresLeft.getAndDecrement() > 0) {
+        throw new HistoryStoreException("ClickHouse at test: Connection refused");
+      }
+      writes.incrementAndGet();
+      for (WindowUpdate update : finalUpdates) {
+        // Keep the one with the most events, as the real store does.
+        windows.merge(update.key(), update, (held, other) -> other.supersedes(held) ? other : held);
+      }
+    }
+
+    @Override
+    public List<WindowUpdate> windows(Resolution resolution, WindowQuery query) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public RollupResult rollUp(long fromMillis, long toMillis) {
+      throw new UnsupportedOperationException();
+    }
+  }
+
+  private static WindowUpdate window(String geo, long start, long events, boolean isFinal) {
+    Accumulator acc = Accumulator.create(AggregateFunction.COUNT);
+    for (long i = 0; i < events; i++) {
+      acc.add(1, null);
+    }
+    return new WindowUpdate("views", 1, AggregateFunction.COUNT, SPEC.groupBy(), List.of(geo),
+        start, start + 60_000, acc.result(SPEC), events,
+        isFinal ? Timing.ON_TIME : Timing.EARLY, isFinal, 0, isFinal ? acc : null);
+  }
+
+  @Test
+  void finalWindowsAreWrittenOnceTheStoreAnswersAndNothingIsLost() {
+    String name = UUID.randomUUID().toString();
+    FlakyStore store = new FlakyStore(5);
+    STORES.put(name, store);
+    List<WindowUpdate> finals = new ArrayList<>();
+    List<WindowUpdate> input = new ArrayList<>();
+    for (int minute = 0; minute < 20; minute++) {
+      for (String geo : List.of("US", "CA", "FR")) {
+        WindowUpdate last = window(geo, minute * 60_000L, minute + 1, true);
+        finals.add(last);
+        input.add(window(geo, minute * 60_000L, minute, false));
+        input.add(last);
+        input.add(last); // a duplicate pane, as a retried bundle sends it
+      }
+    }
+
+    Pipeline pipeline = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
+    pipeline
+        .apply(Create.of(input).withCoder(WindowUpdateCoder.of()))
+        .apply(
+            WriteToHistoryStore.to(() -> STORES.get(name))
+                .withMaxBatchSize(20)
+                .withMaxBatchDelay(Duration.ofMillis(10))
+                .withBackoff(Duration.ofMillis(1), Duration.ofMillis(20)));
+    PipelineResult result = pipeline.run();
+    result.waitUntilFinish();
+
+    assertThat(store.windows.values()).containsExactlyInAnyOrderElementsOf(finals);
+    assertThat(counter(result, "write_failures")).isEqualTo(5);
+    assertThat(counter(result, "non_final_ignored")).isEqualTo(finals.size());
+    STORES.remove(name);
+  }
+
+  @Test
+  void backoffDoublesUpToItsMaximum() {
+    WriteToHistoryStore.Settings settings = new WriteToHistoryStore.Settings(10, 0, 1, 10, 100, 1_000);
+    assertThat(List.of(1, 2, 3, 4, 5, 50).stream().map(settings::backoffMillis).toList())
+        .containsExactly(100L, 200L, 400L, 800L, 1_000L, 1_000L);
+  }
+
+  private static long counter(PipelineResult result, String name) {
+    long sum = 0;
+    for (MetricResult<Long> counter :
+        result.metrics().queryMetrics(
+                MetricsFilter.builder()
+                    .addNameFilter(MetricNameFilter.named(WriteToHistoryStore.class, name))
+                    .build())
+            .getCounters()) {
+      sum += counter.getAttempted();
+    }
+    return sum;
+  }
+}
