@@ -1,5 +1,6 @@
 package io.tally.pipelines.backfill;
 
+import io.tally.deadletter.DeadLetter;
 import io.tally.metric.MetricCatalog;
 import io.tally.metric.MetricCatalogSource;
 import io.tally.metric.MetricDefinition;
@@ -18,7 +19,6 @@ import org.apache.beam.sdk.transforms.WithFailures;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.POutput;
-import io.tally.deadletter.DeadLetter;
 
 /**
  * The batch recomputation of a time range from the raw event archive, through the streaming
