@@ -61,7 +61,7 @@ public final class BackfillBenchmark implements Callable<Integer> {
   @Option(names = "--parallelism", defaultValue = "2", description = "Parallelism (${DEFAULT-VALUE}).")
   int parallelism;
 
-  @Option(names = "--slice", defaultValue = "2m", converter = GeneratorOptions.DurationMillis.class,
+  @Option(names = "--slice", defaultValue = "10s", converter = GeneratorOptions.DurationMillis.class,
       description = "Event time each worker reads from the archive in one query (${DEFAULT-VALUE}).")
   long sliceMillis;
 
@@ -75,9 +75,9 @@ public final class BackfillBenchmark implements Callable<Integer> {
   public Integer call() throws Exception {
     SyntheticSettings settings =
         SyntheticSettings.defaults().withDuplicateShare(0).withSimulatedRate(simulatedRate).withMaxEvents(events);
-    long from = settings.startMillis();
-    // The disorder may put the last events a little past the clock's end.
-    long to = from + (long) Math.ceil(events * 1000.0 / simulatedRate) + settings.maxDisorderMillis() + 1;
+    // The disorder puts events up to maxDisorder before the clock's instants.
+    long from = settings.startMillis() - settings.maxDisorderMillis();
+    long to = settings.startMillis() + (long) Math.ceil(events * 1000.0 / simulatedRate) + 1;
     TimeRange range = new TimeRange(from, to);
     ClickHouseConfig archiveConfig = ClickHouseConfig.of(clickhouseUrl, database);
     ClickHouseEventArchive archive = new ClickHouseEventArchive(archiveConfig);
@@ -132,23 +132,19 @@ public final class BackfillBenchmark implements Callable<Integer> {
           "database " + database + " holds " + held + " events in the range, not " + events
               + ": drop it or name another --database");
     }
+    System.out.printf(Locale.ROOT, "archiving %,d synthetic events...%n", events);
     SyntheticEvents generator = SyntheticEvents.of(settings);
     long start = System.nanoTime();
     List<Event> batch = new ArrayList<>(100_000);
-    try (Progress progress = Progress.start("events archived", events, () -> written, System.err, Progress.Style.auto)) {
-      for (long i = 0; i < events; i++) {
-        batch.add(EventParser.parse(generator.json(i)));
-        if (batch.size() == 100_000 || i == events - 1) {
-          archive.append(batch);
-          written += batch.size();
-          batch.clear();
-        }
+    for (long i = 0; i < events; i++) {
+      batch.add(EventParser.parse(generator.json(i)));
+      if (batch.size() == 100_000 || i == events - 1) {
+        archive.append(batch);
+        batch.clear();
       }
     }
     System.out.printf(Locale.ROOT, "archived %,d events in %.1f s%n", events, (System.nanoTime() - start) / 1e9);
   }
-
-  private volatile long written;
 
   /** The rate at which the same runner reads the archive and does nothing else. */
   private double readOnly(ClickHouseConfig archiveConfig, TimeRange range) {
