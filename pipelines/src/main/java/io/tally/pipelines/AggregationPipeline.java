@@ -5,6 +5,7 @@ import io.tally.metric.Durations;
 import io.tally.metric.InvalidDefinitionException;
 import io.tally.metric.MetricCatalog;
 import io.tally.metric.MetricCatalogSource;
+import io.tally.pipelines.sinks.WriteToEventArchive;
 import io.tally.transforms.StreamingAggregation;
 import io.tally.update.WindowUpdate;
 import java.nio.file.Path;
@@ -19,7 +20,8 @@ import org.joda.time.Duration;
 /**
  * The streaming pipeline: a source of raw event records, the streaming core, and sinks for its
  * updates and dead letters. Sources and sinks are handed in, so the same wiring serves the
- * embedded mode, tests, benchmarks and a cluster.
+ * embedded mode, tests, benchmarks and a cluster. With {@code --archiveJdbcUrl} it also keeps
+ * every de-duplicated event in the raw event archive, for backfills.
  */
 public final class AggregationPipeline {
   private AggregationPipeline() {}
@@ -37,10 +39,13 @@ public final class AggregationPipeline {
       PTransform<PCollection<WindowUpdate>, ? extends POutput> updateSink,
       PTransform<PCollection<DeadLetter>, ? extends POutput> deadLetterSink) {
     TallyPipelineOptions options = pipeline.getOptions().as(TallyPipelineOptions.class);
+    StreamingAggregation core = streamingCore(options, catalog);
+    WriteToEventArchive archive = ArchiveOptions.archiveSink(options);
+    if (archive != null) {
+      core = core.withUniqueEventsTo(archive);
+    }
     WithFailures.Result<PCollection<WindowUpdate>, DeadLetter> result =
-        pipeline
-            .apply("ReadEvents", source)
-            .apply("Aggregate", streamingCore(options, catalog));
+        pipeline.apply("ReadEvents", source).apply("Aggregate", core);
     result.output().apply("WriteUpdates", updateSink);
     result.failures().apply("WriteDeadLetters", deadLetterSink);
     return result;

@@ -6,7 +6,7 @@ import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.StreamingOptions;
 
 /** What every Tally pipeline can be told on the command line, whatever the runner. */
-public interface TallyPipelineOptions extends PipelineOptions, StreamingOptions {
+public interface TallyPipelineOptions extends PipelineOptions, StreamingOptions, ArchiveOptions {
 
   @Description(
       "YAML or JSON file with the metric definitions ('metrics: [...]'); the built-in examples"

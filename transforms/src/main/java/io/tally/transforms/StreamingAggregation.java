@@ -10,6 +10,7 @@ import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.WithFailures;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.POutput;
 import org.joda.time.Duration;
 
 /**
@@ -32,24 +33,39 @@ public final class StreamingAggregation
   private final MetricCatalogSource catalog;
   private final Duration dedupHorizon;
   private final Duration earlyFiringDelay;
+  private final PTransform<PCollection<Event>, ? extends POutput> uniqueEventSink;
 
   private StreamingAggregation(
-      MetricCatalogSource catalog, Duration dedupHorizon, Duration earlyFiringDelay) {
+      MetricCatalogSource catalog,
+      Duration dedupHorizon,
+      Duration earlyFiringDelay,
+      PTransform<PCollection<Event>, ? extends POutput> uniqueEventSink) {
     this.catalog = catalog;
     this.dedupHorizon = dedupHorizon;
     this.earlyFiringDelay = earlyFiringDelay;
+    this.uniqueEventSink = uniqueEventSink;
   }
 
   public static StreamingAggregation of(MetricCatalogSource catalog) {
-    return new StreamingAggregation(catalog, DEFAULT_DEDUP_HORIZON, DEFAULT_EARLY_FIRING_DELAY);
+    return new StreamingAggregation(
+        catalog, DEFAULT_DEDUP_HORIZON, DEFAULT_EARLY_FIRING_DELAY, null);
   }
 
   public StreamingAggregation withDedupHorizon(Duration horizon) {
-    return new StreamingAggregation(catalog, horizon, earlyFiringDelay);
+    return new StreamingAggregation(catalog, horizon, earlyFiringDelay, uniqueEventSink);
   }
 
   public StreamingAggregation withEarlyFiringDelay(Duration delay) {
-    return new StreamingAggregation(catalog, dedupHorizon, delay);
+    return new StreamingAggregation(catalog, dedupHorizon, delay, uniqueEventSink);
+  }
+
+  /**
+   * Also hands every de-duplicated event to {@code sink} (the raw event archive, for replays),
+   * whether or not a metric matches it.
+   */
+  public StreamingAggregation withUniqueEventsTo(
+      PTransform<PCollection<Event>, ? extends POutput> sink) {
+    return new StreamingAggregation(catalog, dedupHorizon, earlyFiringDelay, sink);
   }
 
   @Override
@@ -57,10 +73,13 @@ public final class StreamingAggregation
       PCollection<String> records) {
     WithFailures.Result<PCollection<Event>, DeadLetter> parsed =
         records.apply("ParseEvents", ParseEvents.create());
+    PCollection<Event> unique =
+        parsed.output().apply("DeduplicateEvents", DeduplicateEvents.within(dedupHorizon));
+    if (uniqueEventSink != null) {
+      unique.apply("WriteUniqueEvents", uniqueEventSink);
+    }
     WithFailures.Result<PCollection<WindowUpdate>, DeadLetter> aggregated =
-        parsed
-            .output()
-            .apply("DeduplicateEvents", DeduplicateEvents.within(dedupHorizon))
+        unique
             .apply("MatchDefinitions", MatchDefinitions.from(catalog))
             .apply("AggregateWindows", AggregateWindows.withEarlyFiringDelay(earlyFiringDelay));
     PCollection<DeadLetter> deadLetters =
