@@ -123,6 +123,7 @@ class MalformedEventsIT {
             "--changeFeedTopic=" + FEED,
             "--deadLetterTopic=" + DLQ,
             "--consumerGroup=fuzz-it-" + RUN,
+            "--rulesTopic=" + TallyTestConfigs.rulesTopic(STORE),
             "--metricsFile=" + metrics,
             "--maxDisorder=1s",
             "--parallelism=2");
@@ -285,6 +286,7 @@ class MalformedEventsIT {
     return HTTP.send(
         HttpRequest.newBuilder(URI.create("http://localhost:" + server.port() + "/v1/events"))
             .header("Content-Type", "application/x-ndjson")
+            .header("Authorization", TallyTestConfigs.AUTHORIZATION)
             .POST(HttpRequest.BodyPublishers.ofByteArray(body))
             .build(),
         HttpResponse.BodyHandlers.ofString());

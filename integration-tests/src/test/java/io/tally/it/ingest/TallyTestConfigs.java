@@ -74,7 +74,7 @@ public final class TallyTestConfigs {
     config.getHotStore().setName(hotStoreName);
     config.setKafka(kafka);
     // A rule log of its own, so that no other test's definitions reach this one.
-    config.getRules().setTopic(hotStoreName + "-rules");
+    config.getRules().setTopic(rulesTopic(hotStoreName));
     config.getAuth().setCredentials(List.of(Credential.forKey("integration-tests", KEY, Roles.ALL)));
     DefaultServerFactory server = (DefaultServerFactory) config.getServerFactory();
     ((HttpConnectorFactory) server.getApplicationConnectors().get(0)).setPort(0);
@@ -87,5 +87,13 @@ public final class TallyTestConfigs {
     // The outage tests make the Kafka clients complain about the missing broker, on purpose.
     logging.setLoggers(Map.of("org.apache.kafka", TextNode.valueOf("ERROR")));
     return config;
+  }
+
+  /**
+   * The rule log of the test service for {@code hotStoreName}: a pipeline that should count what
+   * that service defines follows the same topic ({@code --rulesTopic}).
+   */
+  public static String rulesTopic(String hotStoreName) {
+    return hotStoreName + "-rules";
   }
 }

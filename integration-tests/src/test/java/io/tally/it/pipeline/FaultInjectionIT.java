@@ -95,6 +95,7 @@ class FaultInjectionIT {
             "--changeFeedTopic=" + FEED,
             "--deadLetterTopic=" + DLQ,
             "--consumerGroup=faults-it-" + RUN,
+            "--rulesTopic=" + TallyTestConfigs.rulesTopic(STORE),
             "--metricsFile=" + metrics,
             "--maxDisorder=1s",
             "--checkpointDir=" + checkpoints,
@@ -228,6 +229,7 @@ class FaultInjectionIT {
               HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/v1/events"))
                   .timeout(Duration.ofSeconds(30))
                   .header("Content-Type", "application/x-ndjson")
+                  .header("Authorization", TallyTestConfigs.AUTHORIZATION)
                   .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
                   .build(),
               HttpResponse.BodyHandlers.ofString());

@@ -72,6 +72,7 @@ class FlinkClusterIT {
             "--changeFeedTopic=" + FEED,
             "--deadLetterTopic=" + DLQ,
             "--consumerGroup=cluster-it-" + RUN,
+            "--rulesTopic=cluster-it-rules-" + RUN,
             "--metricsFile=" + metrics,
             "--maxDisorder=1s",
             "--parallelism=2",

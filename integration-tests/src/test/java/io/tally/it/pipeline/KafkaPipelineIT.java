@@ -110,6 +110,7 @@ class KafkaPipelineIT {
             "--changeFeedTopic=" + FEED,
             "--deadLetterTopic=" + DLQ,
             "--consumerGroup=pipeline-it-" + RUN,
+            "--rulesTopic=" + TallyTestConfigs.rulesTopic(STORE),
             "--metricsFile=" + metrics,
             "--maxDisorder=1s",
             "--parallelism=2");
