@@ -87,7 +87,13 @@ public final class CoalescingWindowQueries implements WindowQueries {
     // The first asker computes on its own thread; an expired entry is never served.
     Answer answer;
     try {
-      answer = new Answer(delegate.windows(name, parameters), null);
+      MetricWindows windows = delegate.windows(name, parameters);
+      answer = new Answer(windows, null);
+      if (windows.partial()) {
+        // A tier did not answer: those waiting share this answer, but it is not kept, so that
+        // the next query asks the tiers again rather than serving the gap for a whole ttl.
+        answers.asMap().remove(key, mine);
+      }
     } catch (RuntimeException e) {
       answer = new Answer(null, e);
       answers.asMap().remove(key, mine);
