@@ -14,6 +14,7 @@ import io.dropwizard.servlets.assets.AssetServlet;
 import io.tally.metric.MetricCatalogSource;
 import com.codahale.metrics.Gauge;
 import io.dropwizard.lifecycle.AutoCloseableManager;
+import io.dropwizard.lifecycle.Managed;
 import io.tally.serving.auth.Credential;
 import io.tally.serving.core.ChangeFeedView;
 import io.tally.serving.core.RulesService;
@@ -54,6 +55,7 @@ import io.tally.serving.subscriptions.SubscriptionHub;
 import io.tally.serving.subscriptions.SubscriptionsFactory;
 import io.tally.tiering.feed.KafkaChangeFeedReader;
 import io.tally.tiering.history.HistoryStore;
+import io.tally.tiering.history.ScheduledRollups;
 import io.tally.tiering.hot.HotStore;
 import io.tally.tiering.hot.InMemoryHotStore;
 import java.nio.file.Path;
@@ -141,6 +143,24 @@ public class TallyApplication extends Application<TallyConfiguration> {
     if (config.getHistory() != null) {
       history = config.getHistory().build();
       environment.healthChecks().register("history", new HistoryHealthCheck(history));
+      ScheduledRollups rollups = config.getHistory().rollups(history, catalog);
+      if (rollups != null) {
+        Duration every = config.getHistory().getRollupEvery().toJavaDuration();
+        environment
+            .lifecycle()
+            .manage(
+                new Managed() {
+                  @Override
+                  public void start() {
+                    rollups.start(every);
+                  }
+
+                  @Override
+                  public void stop() {
+                    rollups.close();
+                  }
+                });
+      }
     }
     AerospikeHotStore recent = config.getHotStore().buildRecent();
     if (recent != null) {

@@ -6,7 +6,10 @@ import io.dropwizard.validation.MinDuration;
 import io.tally.tiering.history.ClickHouseConfig;
 import io.tally.tiering.history.ClickHouseHistoryStore;
 import io.tally.tiering.history.HistoryStore;
+import io.tally.metric.MetricCatalogSource;
+import io.tally.metric.MetricDefinition;
 import io.tally.tiering.history.MetricSpecs;
+import io.tally.tiering.history.ScheduledRollups;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.util.LinkedHashMap;
@@ -43,6 +46,28 @@ public class HistoryFactory {
 
   /** Never logged; set it from the environment ({@code ${CLICKHOUSE_PASSWORD}}). */
   private String password;
+
+  /**
+   * Whether this node rolls settled minutes up into hours and days every {@code rollupEvery}.
+   * Rollups are idempotent, so several nodes doing it is only wasted work: in a deployment of
+   * several serving nodes, leave it on for one.
+   */
+  private boolean rollups = true;
+
+  @NotNull
+  @MinDuration(value = 1, unit = TimeUnit.SECONDS)
+  private Duration rollupEvery = Duration.minutes(5);
+
+  /** How far back each rollup run goes over settled hours again (see {@link ScheduledRollups}). */
+  @NotNull
+  @MinDuration(value = 1, unit = TimeUnit.HOURS)
+  private Duration rollupLookback = Duration.hours(3);
+
+  /**
+   * Added to the longest allowed lateness of the metrics to know when an hour is settled: the
+   * watermark's lag behind the clock and the history sink's batching.
+   */
+  @NotNull private Duration rollupMargin = Duration.minutes(5);
 
   /** Other driver properties, over the defaults ({@code compress: "false"}). */
   @NotNull private Map<String, String> properties = new LinkedHashMap<>();
@@ -113,6 +138,46 @@ public class HistoryFactory {
   }
 
   @JsonProperty
+  public boolean isRollups() {
+    return rollups;
+  }
+
+  @JsonProperty
+  public void setRollups(boolean rollups) {
+    this.rollups = rollups;
+  }
+
+  @JsonProperty
+  public Duration getRollupEvery() {
+    return rollupEvery;
+  }
+
+  @JsonProperty
+  public void setRollupEvery(Duration rollupEvery) {
+    this.rollupEvery = rollupEvery;
+  }
+
+  @JsonProperty
+  public Duration getRollupLookback() {
+    return rollupLookback;
+  }
+
+  @JsonProperty
+  public void setRollupLookback(Duration rollupLookback) {
+    this.rollupLookback = rollupLookback;
+  }
+
+  @JsonProperty
+  public Duration getRollupMargin() {
+    return rollupMargin;
+  }
+
+  @JsonProperty
+  public void setRollupMargin(Duration rollupMargin) {
+    this.rollupMargin = rollupMargin;
+  }
+
+  @JsonProperty
   public Map<String, String> getProperties() {
     return properties;
   }
@@ -143,5 +208,26 @@ public class HistoryFactory {
   /** The store, for reads: serving never writes history, so it needs no metric specs. */
   public HistoryStore build() {
     return new ClickHouseHistoryStore(clickHouseConfig(), MetricSpecs.none());
+  }
+
+  /**
+   * The scheduled rollups of {@code store} (not started), or null when this node does not roll
+   * up. An hour settles after the longest allowed lateness of the metrics in force at the time of
+   * the run, plus {@code rollupMargin}.
+   */
+  public ScheduledRollups rollups(HistoryStore store, MetricCatalogSource catalog) {
+    if (!rollups) {
+      return null;
+    }
+    return new ScheduledRollups(
+        store,
+        () ->
+            catalog.current().definitions().stream()
+                    .mapToLong(MetricDefinition::allowedLatenessMillis)
+                    .max()
+                    .orElse(0)
+                + rollupMargin.toMilliseconds(),
+        rollupLookback.toJavaDuration(),
+        System::currentTimeMillis);
   }
 }
