@@ -3,6 +3,7 @@ package io.tally.it.live;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tally.it.ingest.TallyTestConfigs;
+import io.tally.it.support.Chromium;
 import io.tally.metric.MetricCatalog;
 import io.tally.metric.MetricCatalogSource;
 import io.tally.pipelines.AggregationPipeline;
@@ -28,6 +29,7 @@ import org.apache.beam.sdk.PipelineResult;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
@@ -43,6 +45,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * service reading it. The page must follow the live stream: values change while it is open.
  * Screenshots go to {@code target/dashboard/}.
  */
+@ExtendWith(Chromium.class)
 class DashboardIT {
   private static final String STORE = "dashboard-it-" + UUID.randomUUID();
   private static final Path SHOTS = Path.of("target", "dashboard");
