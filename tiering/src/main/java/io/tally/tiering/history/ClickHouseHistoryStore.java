@@ -5,7 +5,6 @@ import io.tally.tiering.hot.WindowQuery;
 import io.tally.update.WindowUpdate;
 import java.sql.Array;
 import java.sql.Connection;
-import java.sql.Driver;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -16,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.function.LongSupplier;
 
@@ -29,7 +27,7 @@ public final class ClickHouseHistoryStore implements HistoryStore {
   private final ClickHouseConfig config;
   private final MetricSpecs specs;
   private final LongSupplier clock;
-  private final Driver driver;
+  private final ClickHouseJdbc jdbc;
 
   public ClickHouseHistoryStore(ClickHouseConfig config, MetricSpecs specs) {
     this(config, specs, System::currentTimeMillis);
@@ -39,15 +37,7 @@ public final class ClickHouseHistoryStore implements HistoryStore {
     this.config = Objects.requireNonNull(config, "config");
     this.specs = Objects.requireNonNull(specs, "specs");
     this.clock = clock;
-    this.driver = loadDriver(config.driverClass());
-  }
-
-  private static Driver loadDriver(String driverClass) {
-    try {
-      return (Driver) Class.forName(driverClass).getDeclaredConstructor().newInstance();
-    } catch (ReflectiveOperationException | ClassCastException e) {
-      throw new IllegalArgumentException("cannot load the JDBC driver " + driverClass, e);
-    }
+    this.jdbc = new ClickHouseJdbc(config);
   }
 
   public ClickHouseConfig config() {
@@ -56,7 +46,7 @@ public final class ClickHouseHistoryStore implements HistoryStore {
 
   @Override
   public void ping() {
-    run(
+    jdbc.run(
         "answer SELECT 1",
         connection -> {
           try (Statement statement = connection.createStatement();
@@ -69,7 +59,7 @@ public final class ClickHouseHistoryStore implements HistoryStore {
 
   @Override
   public void createSchema() {
-    run(
+    jdbc.run(
         "create the history schema in database " + config.database(),
         connection -> {
           try (Statement statement = connection.createStatement()) {
@@ -99,7 +89,7 @@ public final class ClickHouseHistoryStore implements HistoryStore {
     if (rows.isEmpty()) {
       return;
     }
-    run(
+    jdbc.run(
         "write " + rows.size() + " windows to " + resolution.table(),
         connection -> {
           try (PreparedStatement insert =
@@ -178,7 +168,7 @@ public final class ClickHouseHistoryStore implements HistoryStore {
   }
 
   private List<HistoryRow> read(String what, List<ClickHouseSql.Query> queries) {
-    return run(
+    return jdbc.run(
         what,
         connection -> {
           List<HistoryRow> rows = new ArrayList<>();
@@ -223,36 +213,5 @@ public final class ClickHouseHistoryStore implements HistoryStore {
       strings.add(String.valueOf(value));
     }
     return strings;
-  }
-
-  private interface Work<T> {
-    T run(Connection connection) throws SQLException;
-  }
-
-  private <T> T run(String what, Work<T> work) {
-    Properties properties = new Properties();
-    properties.putAll(config.properties());
-    try (Connection connection = driver.connect(config.jdbcUrl(), properties)) {
-      if (connection == null) {
-        throw new HistoryStoreException(
-            "the JDBC driver " + config.driverClass() + " does not accept " + config.jdbcUrl());
-      }
-      return work.run(connection);
-    } catch (SQLException | RuntimeException e) {
-      if (e instanceof HistoryStoreException h) {
-        throw h;
-      }
-      throw new HistoryStoreException(
-          "ClickHouse at " + config.jdbcUrl() + ": cannot " + what + ": " + rootMessage(e), e);
-    }
-  }
-
-  private static String rootMessage(Throwable e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    String message = root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
-    return root == e ? message : message + " (" + root.getClass().getSimpleName() + ")";
   }
 }
