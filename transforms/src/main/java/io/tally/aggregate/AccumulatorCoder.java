@@ -6,8 +6,6 @@ import io.tally.coding.ByteSource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.HashMap;
-import java.util.Map;
 import org.apache.beam.sdk.coders.AtomicCoder;
 import org.apache.beam.sdk.coders.CoderException;
 import org.apache.datasketches.common.ArrayOfStringsSerDe;
@@ -60,12 +58,12 @@ public final class AccumulatorCoder extends AtomicCoder<Accumulator> {
     } else if (value instanceof TopKAccumulator t && t.isExact()) {
       out.writeByte(TOPK_EXACT);
       out.writeLong(t.events());
-      Map<String, long[]> counts = t.exactCounts();
-      out.writeInt(counts.size());
-      for (Map.Entry<String, long[]> e : counts.entrySet()) {
-        out.writeString(e.getKey());
-        out.writeLong(e.getValue()[0]);
-      }
+      out.writeInt(t.distinctItems());
+      t.forEachExactCount(
+          (item, count) -> {
+            out.writeString(item);
+            out.writeLong(count);
+          });
     } else if (value instanceof TopKAccumulator t) {
       out.writeByte(TOPK_SKETCH);
       out.writeLong(t.events());
@@ -84,15 +82,15 @@ public final class AccumulatorCoder extends AtomicCoder<Accumulator> {
       case DISTINCT -> DistinctAccumulator.fromBytes(events, in.readBytes());
       case TOPK_EXACT -> {
         int n = in.readInt();
-        Map<String, long[]> counts = new HashMap<>(Math.max(16, n * 2));
+        TopKAccumulator topK = TopKAccumulator.exact(events, n);
         for (int i = 0; i < n; i++) {
-          counts.put(in.readString(), new long[] {in.readLong()});
+          topK.restoreCount(in.readString(), in.readLong());
         }
-        yield new TopKAccumulator(events, counts, null);
+        yield topK;
       }
       case TOPK_SKETCH ->
-          new TopKAccumulator(
-              events, null, ItemsSketch.getInstance(Memory.wrap(in.readBytes()), STRINGS));
+          TopKAccumulator.sketched(
+              events, ItemsSketch.getInstance(Memory.wrap(in.readBytes()), STRINGS));
       default -> throw new CoderException("unknown accumulator kind " + kind);
     };
   }

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.PriorityQueue;
-import java.util.TreeSet;
+import java.util.function.ObjLongConsumer;
 import org.apache.datasketches.frequencies.ErrorType;
 import org.apache.datasketches.frequencies.ItemsSketch;
 
@@ -29,25 +29,39 @@ public final class TopKAccumulator implements Accumulator {
 
   private long events;
   /** Exact counts; null once the accumulator has switched to the sketch. */
-  private Map<String, long[]> exact;
+  private Map<String, ItemCount> exact;
   /** Null while counts are exact. */
   private ItemsSketch<String> sketch;
   /**
-   * The current top {@link #trackedK} of the exact counts, kept up to date as counts grow once
-   * someone has asked for a ranking: early panes ask several times a second, and counts only
-   * grow, so a value can only enter the leaders by passing the last of them.
+   * The current top {@code leaders.length} of the exact counts, in rank order, kept up to date as
+   * counts grow once someone has asked for a ranking: early panes ask several times a second.
+   * Counts only grow, so a value enters the leaders only by passing the last of them, and a
+   * leader that grows moves up by swaps with its neighbours: no allocation, no tree, per event.
    */
-  private TreeSet<MetricValue.RankedItem> leaders;
-  private int trackedK;
+  private ItemCount[] leaders;
+  private int leaderCount;
 
   public TopKAccumulator() {
     this(0, new HashMap<>(), null);
   }
 
-  TopKAccumulator(long events, Map<String, long[]> exact, ItemsSketch<String> sketch) {
+  private TopKAccumulator(long events, Map<String, ItemCount> exact, ItemsSketch<String> sketch) {
     this.events = events;
     this.exact = exact;
     this.sketch = sketch;
+  }
+
+  /** An exact accumulator to be filled with {@link #restoreCount}, for decoding. */
+  static TopKAccumulator exact(long events, int distinctItems) {
+    return new TopKAccumulator(events, new HashMap<>(Math.max(16, distinctItems * 2)), null);
+  }
+
+  static TopKAccumulator sketched(long events, ItemsSketch<String> sketch) {
+    return new TopKAccumulator(events, null, sketch);
+  }
+
+  void restoreCount(String item, long count) {
+    exact.put(item, new ItemCount(item, count));
   }
 
   @Override
@@ -63,44 +77,64 @@ public final class TopKAccumulator implements Accumulator {
       sketch.update(item, n);
       return;
     }
-    long[] counter = exact.get(item);
-    if (counter != null) {
-      counter[0] += n;
-      track(item, counter[0] - n, counter[0]);
-    } else if (exact.size() < EXACT_LIMIT) {
-      exact.put(item, new long[] {n});
-      track(item, 0, n);
-    } else {
-      switchToSketch();
-      sketch.update(item, n);
+    ItemCount counter = exact.get(item);
+    if (counter == null) {
+      if (exact.size() >= EXACT_LIMIT) {
+        switchToSketch();
+        sketch.update(item, n);
+        return;
+      }
+      counter = new ItemCount(item, 0);
+      exact.put(item, counter);
+    }
+    counter.count += n;
+    if (leaders != null) {
+      promote(counter);
     }
   }
 
-  private void track(String item, long before, long after) {
-    if (leaders == null) {
-      return;
+  /** Restores the leaders' order after {@code counter} grew. */
+  private void promote(ItemCount counter) {
+    int slot = counter.slot;
+    if (slot < 0) {
+      if (leaderCount < leaders.length) {
+        slot = leaderCount++;
+      } else {
+        ItemCount last = leaders[leaderCount - 1];
+        if (!counter.ranksBefore(last)) {
+          return;
+        }
+        last.slot = -1;
+        slot = leaderCount - 1;
+      }
+      leaders[slot] = counter;
+      counter.slot = slot;
     }
-    MetricValue.RankedItem now = new MetricValue.RankedItem(item, after);
-    if (before > 0 && leaders.remove(new MetricValue.RankedItem(item, before))) {
-      leaders.add(now);
-    } else if (leaders.size() < trackedK) {
-      leaders.add(now);
-    } else if (RANK.compare(now, leaders.last()) < 0) {
-      leaders.pollLast();
-      leaders.add(now);
+    while (slot > 0 && counter.ranksBefore(leaders[slot - 1])) {
+      ItemCount passed = leaders[slot - 1];
+      leaders[slot] = passed;
+      passed.slot = slot;
+      slot--;
     }
+    leaders[slot] = counter;
+    counter.slot = slot;
   }
 
   private void stopTracking() {
+    if (leaders != null) {
+      for (int i = 0; i < leaderCount; i++) {
+        leaders[i].slot = -1;
+      }
+    }
     leaders = null;
-    trackedK = 0;
+    leaderCount = 0;
   }
 
   private void switchToSketch() {
-    sketch = new ItemsSketch<>(SKETCH_MAP_SIZE);
-    exact.forEach((key, counter) -> sketch.update(key, counter[0]));
-    exact = null;
     stopTracking();
+    sketch = new ItemsSketch<>(SKETCH_MAP_SIZE);
+    exact.forEach((key, counter) -> sketch.update(key, counter.count));
+    exact = null;
   }
 
   @Override
@@ -114,7 +148,7 @@ public final class TopKAccumulator implements Accumulator {
       }
       sketch.merge(o.sketch);
     } else {
-      o.exact.forEach((key, counter) -> count(key, counter[0]));
+      o.exact.forEach((key, counter) -> count(key, counter.count));
     }
   }
 
@@ -134,15 +168,20 @@ public final class TopKAccumulator implements Accumulator {
 
   /**
    * The {@code k} largest counts, largest first, ties by key. Early panes ask for this several
-   * times a second per window, so it keeps a heap of {@code k} rather than sorting every value.
+   * times a second per window: after the first call for a {@code k}, the leaders are kept up to
+   * date as counts grow, so later calls cost {@code k}, not the number of values.
    */
   public List<MetricValue.RankedItem> top(int k) {
-    if (sketch == null && k == trackedK && leaders != null) {
-      return List.copyOf(leaders);
+    if (sketch == null && leaders != null && k == leaders.length) {
+      List<MetricValue.RankedItem> top = new ArrayList<>(leaderCount);
+      for (int i = 0; i < leaderCount; i++) {
+        top.add(new MetricValue.RankedItem(leaders[i].item, leaders[i].count));
+      }
+      return top;
     }
     PriorityQueue<MetricValue.RankedItem> smallestFirst = new PriorityQueue<>(RANK.reversed());
     if (sketch == null) {
-      exact.forEach((key, counter) -> offer(smallestFirst, k, key, counter[0]));
+      exact.forEach((key, counter) -> offer(smallestFirst, k, key, counter.count));
     } else {
       for (ItemsSketch.Row<String> row : sketch.getFrequentItems(ErrorType.NO_FALSE_NEGATIVES)) {
         offer(smallestFirst, k, row.getItem(), row.getEstimate());
@@ -151,9 +190,13 @@ public final class TopKAccumulator implements Accumulator {
     List<MetricValue.RankedItem> top = new ArrayList<>(smallestFirst);
     top.sort(RANK);
     if (sketch == null && k > 0 && k <= AggregateSpec.MAX_K) {
-      leaders = new TreeSet<>(RANK);
-      leaders.addAll(top);
-      trackedK = k;
+      stopTracking();
+      leaders = new ItemCount[k];
+      for (MetricValue.RankedItem item : top) {
+        ItemCount counter = exact.get(item.key());
+        counter.slot = leaderCount;
+        leaders[leaderCount++] = counter;
+      }
     }
     return top;
   }
@@ -175,8 +218,12 @@ public final class TopKAccumulator implements Accumulator {
     }
   }
 
-  Map<String, long[]> exactCounts() {
-    return exact;
+  int distinctItems() {
+    return exact.size();
+  }
+
+  void forEachExactCount(ObjLongConsumer<String> action) {
+    exact.forEach((item, counter) -> action.accept(item, counter.count));
   }
 
   ItemsSketch<String> sketch() {
@@ -188,11 +235,11 @@ public final class TopKAccumulator implements Accumulator {
     if (sketch != null) {
       ItemsSketch<String> sketchCopy = new ItemsSketch<>(SKETCH_MAP_SIZE);
       sketchCopy.merge(sketch);
-      return new TopKAccumulator(events, null, sketchCopy);
+      return sketched(events, sketchCopy);
     }
-    Map<String, long[]> exactCopy = new HashMap<>(exact.size() * 2);
-    exact.forEach((key, counter) -> exactCopy.put(key, new long[] {counter[0]}));
-    return new TopKAccumulator(events, exactCopy, null);
+    TopKAccumulator copy = exact(events, exact.size());
+    exact.forEach((key, counter) -> copy.restoreCount(key, counter.count));
+    return copy;
   }
 
   @Override
@@ -205,6 +252,23 @@ public final class TopKAccumulator implements Accumulator {
   @Override
   public int hashCode() {
     return Long.hashCode(events);
+  }
+
+  /** One value's exact count, and its place among the leaders ({@code -1}: not a leader). */
+  private static final class ItemCount {
+    final String item;
+    long count;
+    int slot = -1;
+
+    ItemCount(String item, long count) {
+      this.item = item;
+      this.count = count;
+    }
+
+    /** Same order as {@link #RANK}: a larger count, or the same count and a smaller key. */
+    boolean ranksBefore(ItemCount other) {
+      return count > other.count || (count == other.count && item.compareTo(other.item) < 0);
+    }
   }
 
   @Override

@@ -132,6 +132,29 @@ class TopKAccumulatorTest {
     }
   }
 
+  /**
+   * Early panes ask for the ranking again and again while counts grow: every answer equals a
+   * ranking computed from scratch, through ties, overtakes, merges and a change of k.
+   */
+  @Test
+  void repeatedRankingsFollowGrowingCounts() {
+    Random random = new Random(11);
+    TopKAccumulator tracked = new TopKAccumulator();
+    for (int step = 0; step < 20_000; step++) {
+      // Skewed: low keys are frequent, so leaders overtake each other and newcomers tie them.
+      int key = (int) Math.floor(Math.pow(random.nextDouble(), 3) * 300);
+      tracked.add(1, "k" + key);
+      if (step % 500 == 250) {
+        TopKAccumulator other = of("k" + random.nextInt(300), "k" + random.nextInt(300), "k299");
+        tracked.merge(other);
+      }
+      if (step % 37 == 0) {
+        int k = step < 10_000 ? 10 : 3;
+        assertThat(tracked.top(k)).as("step %d", step).isEqualTo(tracked.copy().top(k));
+      }
+    }
+  }
+
   @Test
   void mergingExactAccumulatorsPastTheLimitSwitchesToTheSketch() {
     TopKAccumulator a = new TopKAccumulator();
