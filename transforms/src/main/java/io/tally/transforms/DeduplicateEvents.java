@@ -110,14 +110,19 @@ public final class DeduplicateEvents extends PTransform<PCollection<Event>, PCol
         seen = new SeenIdentities();
       }
       long firstBucketBefore = seen.isEmpty() ? Long.MAX_VALUE : seen.firstBucket();
+      // Counted once per batch: a metric update costs a lookup, duplicates come in floods.
+      long duplicatesInBatch = 0;
       for (Event event : batch.getValue()) {
         String identity = event.identity();
         if (seen.contains(identity)) {
-          duplicates.inc();
+          duplicatesInBatch++;
           continue;
         }
         seen.add(bucketOf(event.timestampMillis()), identity);
         out.output(event);
+      }
+      if (duplicatesInBatch > 0) {
+        duplicates.inc(duplicatesInBatch);
       }
       if (seen.isEmpty()) {
         return;
