@@ -34,12 +34,16 @@ import org.joda.time.Instant;
  * Event-time windowing, triggering and aggregation of observations, per metric group, with each
  * metric's own windows and allowed lateness.
  *
- * <p>Its panes follow Beam's accumulating trigger {@code AfterWatermark.pastEndOfWindow()
+ * <p>Its panes are those of Beam's accumulating trigger {@code AfterWatermark.pastEndOfWindow()
  * .withEarlyFirings(AfterProcessingTime.pastFirstElementInPane().plusDelayOf(delay))
- * .withLateFirings(same delay)} with {@code FIRE_ALWAYS} on-time and closing behaviour:
+ * .withLateFirings(same delay)} with {@code FIRE_ALWAYS} on-time and closing behaviour, but for
+ * one thing: an early or late firing waits only as long as it takes to keep one firing per delay.
  * <ul>
  *   <li>EARLY updates at most once per {@code earlyFiringDelay} of processing time while events
- *       arrive before the watermark reaches the window's end;
+ *       arrive before the watermark reaches the window's end. The first event after a firing
+ *       delay's worth of quiet fires at once; Beam's trigger would hold it for the whole delay, so
+ *       a quiet key's change would show up a delay late, for no saving: the throttle only pays on
+ *       busy keys, where it still coalesces everything that arrives within a delay;
  *   <li>one ON_TIME update when it does;
  *   <li>LATE updates, again at most once per delay, for events within the allowed lateness;
  *   <li>a final update (the ON_TIME one when the lateness is zero) once the watermark passes the
@@ -161,7 +165,10 @@ public final class AggregateWindows
         windows.scheduledDeadline = earliest;
       }
       if (!windows.earlyFiringScheduled) {
-        early.offset(earlyFiringDelay).setRelative();
+        long now = early.getCurrentRelativeTime().getMillis();
+        long last = windows.lastEarlyFiringMillis;
+        long due = last == Long.MIN_VALUE ? now : Math.max(now, last + earlyFiringDelay.getMillis());
+        early.set(new Instant(due));
         windows.earlyFiringScheduled = true;
       }
       state.write(windows);
@@ -171,12 +178,14 @@ public final class AggregateWindows
     public void onEarly(
         @Key MetricKey key,
         @StateId("windows") ValueState<OpenWindows> state,
+        @TimerId("early") Timer early,
         OutputReceiver<WindowUpdate> out) {
       OpenWindows windows = state.read();
       if (windows == null) {
         return;
       }
       windows.earlyFiringScheduled = false;
+      windows.lastEarlyFiringMillis = early.getCurrentRelativeTime().getMillis();
       for (Map.Entry<Long, OpenWindows.Window> entry : windows.byStart.entrySet()) {
         OpenWindows.Window window = entry.getValue();
         if (window.hasUnsentEvents()) {

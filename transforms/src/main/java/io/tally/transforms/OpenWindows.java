@@ -14,21 +14,25 @@ final class OpenWindows {
   final TreeMap<Long, Window> byStart;
   /** Whether an early-firing timer is pending, so that one is set once per firing delay. */
   boolean earlyFiringScheduled;
+  /** Processing time of the last early or late firing; {@link Long#MIN_VALUE} before the first. */
+  long lastEarlyFiringMillis;
   /** Where the deadline timer is set; {@link Long#MAX_VALUE} when it is not. */
   long scheduledDeadline;
 
   OpenWindows(MetricSpec spec) {
-    this(spec, new TreeMap<>(), false, Long.MAX_VALUE);
+    this(spec, new TreeMap<>(), false, Long.MIN_VALUE, Long.MAX_VALUE);
   }
 
   OpenWindows(
       MetricSpec spec,
       TreeMap<Long, Window> byStart,
       boolean earlyFiringScheduled,
+      long lastEarlyFiringMillis,
       long scheduledDeadline) {
     this.spec = spec;
     this.byStart = byStart;
     this.earlyFiringScheduled = earlyFiringScheduled;
+    this.lastEarlyFiringMillis = lastEarlyFiringMillis;
     this.scheduledDeadline = scheduledDeadline;
   }
 

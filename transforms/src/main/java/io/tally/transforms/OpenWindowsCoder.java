@@ -23,6 +23,7 @@ final class OpenWindowsCoder extends FramedCoder<OpenWindows> {
   protected void write(OpenWindows state, ByteSink out) {
     MetricSpecCoder.write(state.spec, out);
     out.writeBoolean(state.earlyFiringScheduled);
+    out.writeLong(state.lastEarlyFiringMillis);
     out.writeLong(state.scheduledDeadline);
     out.writeInt(state.byStart.size());
     for (Map.Entry<Long, OpenWindows.Window> entry : state.byStart.entrySet()) {
@@ -39,6 +40,7 @@ final class OpenWindowsCoder extends FramedCoder<OpenWindows> {
   protected OpenWindows read(ByteSource in) throws IOException {
     var spec = MetricSpecCoder.read(in);
     boolean earlyFiringScheduled = in.readBoolean();
+    long lastEarlyFiringMillis = in.readLong();
     long scheduledDeadline = in.readLong();
     int n = in.readInt();
     TreeMap<Long, OpenWindows.Window> byStart = new TreeMap<>();
@@ -51,6 +53,7 @@ final class OpenWindowsCoder extends FramedCoder<OpenWindows> {
           start,
           new OpenWindows.Window(AccumulatorCoder.read(in), emitted, panes, onTimeFired));
     }
-    return new OpenWindows(spec, byStart, earlyFiringScheduled, scheduledDeadline);
+    return new OpenWindows(
+        spec, byStart, earlyFiringScheduled, lastEarlyFiringMillis, scheduledDeadline);
   }
 }

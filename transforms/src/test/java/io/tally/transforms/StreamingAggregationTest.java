@@ -100,6 +100,32 @@ class StreamingAggregationTest {
     p.run().waitUntilFinish();
   }
 
+  /**
+   * After a quiet delay the first event is sent at once; what follows within the delay waits for
+   * one coalesced pane, so a key still gets at most one update per delay.
+   */
+  @Test
+  void aQuietKeyFiresAtOnceAndABusyOneOncePerDelay() {
+    TestStream<String> events =
+        stream()
+            .addElements(event("a").at(10).timestamped())
+            .advanceProcessingTime(Duration.millis(10))
+            .addElements(event("b").at(20).timestamped())
+            .advanceProcessingTime(Duration.millis(10))
+            .addElements(event("c").at(30).timestamped())
+            .advanceProcessingTime(Duration.millis(150))
+            .advanceWatermarkTo(at(65))
+            .advanceWatermarkToInfinity();
+
+    PAssert.that(Panes.described(run(VIEWS, events).output()))
+        .containsInAnyOrder(
+            "views [movies/action] 12:00-12:01 EARLY events=1 value=1",
+            "views [movies/action] 12:00-12:01 EARLY events=3 value=3",
+            "views [movies/action] 12:00-12:01 ON_TIME events=3 value=3",
+            "views [movies/action] 12:00-12:01 LATE events=3 value=3 FINAL");
+    p.run().waitUntilFinish();
+  }
+
   @Test
   void unobservablyLateEventsJoinTheOnTimePane() {
     TestStream<String> events =
