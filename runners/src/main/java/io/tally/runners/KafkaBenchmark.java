@@ -91,6 +91,14 @@ public final class KafkaBenchmark implements Callable<Integer> {
   @Option(names = "--runs", defaultValue = "3", description = "Throughput runs (${DEFAULT-VALUE}).")
   int runs;
 
+  @Option(
+      names = "--warmup-runs",
+      defaultValue = "1",
+      description =
+          "Throughput runs before the measured ones, not counted: the first run of a JVM pays for"
+              + " class loading and JIT compilation (${DEFAULT-VALUE}).")
+  int warmupRuns;
+
   @Option(names = "--parallelism", defaultValue = "2", description = "Pipeline parallelism (${DEFAULT-VALUE}).")
   int parallelism;
 
@@ -208,8 +216,9 @@ public final class KafkaBenchmark implements Callable<Integer> {
         "%d cores, max heap %,d MiB, Java %s", Runtime.getRuntime().availableProcessors(),
         Runtime.getRuntime().maxMemory() >> 20, System.getProperty("java.version")));
     if (throughput) {
-      System.out.printf(Locale.ROOT, "%-34s %,d events, simulated %,.0f events/s, median of %d runs%n",
-          "throughput settings", events, simulatedRate, runs);
+      System.out.printf(Locale.ROOT,
+          "%-34s %,d events, simulated %,.0f events/s, median of %d runs after %d warm-up%n",
+          "throughput settings", events, simulatedRate, runs, warmupRuns);
       System.out.printf(Locale.ROOT, "%-34s %,14.0f events/s%n", "raw consume (KafkaConsumer)", rawMedian);
       System.out.printf(Locale.ROOT, "%-34s %,14.0f events/s%n", "pipeline (to change feed)", pipelineMedian);
       System.out.printf(Locale.ROOT, "%-34s %14.3f%n", "ratio pipeline / raw", pipelineMedian / rawMedian);
@@ -299,6 +308,12 @@ public final class KafkaBenchmark implements Callable<Integer> {
       System.out.println("note: with late events, completion = the on-time distinct events counted");
     }
 
+    for (int w = 1; w <= warmupRuns; w++) {
+      rawConsume(topic, truth.sent());
+      System.out.printf(Locale.ROOT, "warm-up run %d (not counted):%n", w);
+      pipelineRun(topic, "warm-up-" + w, expected);
+    }
+    cpuPerEvent.clear();
     List<Double> raw = new ArrayList<>();
     List<Double> piped = new ArrayList<>();
     boolean complete = true;
@@ -306,7 +321,7 @@ public final class KafkaBenchmark implements Callable<Integer> {
       double rawRate = rawConsume(topic, truth.sent());
       raw.add(rawRate);
       System.out.printf(Locale.ROOT, "run %d raw consume %,14.0f events/s%n", r, rawRate);
-      double rate = pipelineRun(topic, r, expected);
+      double rate = pipelineRun(topic, "run-" + r, expected);
       if (Double.isNaN(rate)) {
         complete = false;
       } else {
@@ -352,8 +367,8 @@ public final class KafkaBenchmark implements Callable<Integer> {
    * job's submission until the change feed accounts for {@code expected} distinct events, NaN when
    * it never does within the timeout.
    */
-  private double pipelineRun(String eventsTopic, int r, long expected) throws Exception {
-    StreamingMainOptions options = options("throughput-" + r, eventsTopic);
+  private double pipelineRun(String eventsTopic, String run, long expected) throws Exception {
+    StreamingMainOptions options = options("throughput-" + run, eventsTopic);
     KafkaTopics.ensure(options, partitions, (short) 1);
     FeedWatcher feed = new FeedWatcher(bootstrapServers, options.getChangeFeedTopic());
     Pipeline pipeline = Pipeline.create(options);
@@ -379,8 +394,8 @@ public final class KafkaBenchmark implements Callable<Integer> {
       if (doneAt == 0) {
         System.out.printf(
             Locale.ROOT,
-            "run %d pipeline: INCOMPLETE, change feed counts %,d of %,d distinct events after %.0f s%s%n",
-            r, counted, expected, (System.nanoTime() - submitted) / 1e9,
+            "%s pipeline: INCOMPLETE, change feed counts %,d of %,d distinct events after %.0f s%s%n",
+            run, counted, expected, (System.nanoTime() - submitted) / 1e9,
             running.isFinished() ? " (the pipeline ended)" : "");
         return Double.NaN;
       }
@@ -391,10 +406,10 @@ public final class KafkaBenchmark implements Callable<Integer> {
       cpuPerEvent.add(cpuMicros / events);
       System.out.printf(
           Locale.ROOT,
-          "run %d pipeline    %,14.0f events/s  (all %,d distinct events on the change feed %.2f s"
+          "%s pipeline    %,14.0f events/s  (all %,d distinct events on the change feed %.2f s"
               + " after job submission; %.2f s incl. mini-cluster start; %,d feed records;"
               + " %.1f us CPU per event)%n",
-          r, rate, expected, seconds, (doneAt - t0) / 1e9, feed.records, cpuMicros / events);
+          run, rate, expected, seconds, (doneAt - t0) / 1e9, feed.records, cpuMicros / events);
       return rate;
     } finally {
       running.cancel(Duration.ofSeconds(60));
