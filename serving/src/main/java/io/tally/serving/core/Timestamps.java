@@ -1,5 +1,6 @@
 package io.tally.serving.core;
 
+import io.tally.update.IsoInstants;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
@@ -72,7 +73,7 @@ public final class Timestamps {
 
   /** RFC 3339 in UTC, with milliseconds only when there are some: {@code 2026-11-27T21:00:00Z}. */
   public static String format(long millis) {
-    return Instant.ofEpochMilli(millis).toString();
+    return IsoInstants.format(millis);
   }
 
   private static String shorten(String text) {

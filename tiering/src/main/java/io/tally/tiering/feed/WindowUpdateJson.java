@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tally.aggregate.MetricValue;
 import io.tally.metric.AggregateFunction;
+import io.tally.update.IsoInstants;
 import io.tally.update.Timing;
 import io.tally.update.WindowUpdate;
 import java.io.ByteArrayOutputStream;
@@ -37,8 +38,8 @@ public final class WindowUpdateJson {
     json.put("metric", u.metric());
     json.put("version", u.version());
     json.put("fn", u.fn().wireName());
-    json.put("start", Instant.ofEpochMilli(u.startMillis()).toString());
-    json.put("end", Instant.ofEpochMilli(u.endMillis()).toString());
+    json.put("start", IsoInstants.format(u.startMillis()));
+    json.put("end", IsoInstants.format(u.endMillis()));
     ObjectNode group = json.putObject("group");
     for (Map.Entry<String, String> dimension : u.groupMap().entrySet()) {
       group.put(dimension.getKey(), dimension.getValue());
@@ -62,8 +63,8 @@ public final class WindowUpdateJson {
       json.writeStringField("metric", u.metric());
       json.writeNumberField("version", u.version());
       json.writeStringField("fn", u.fn().wireName());
-      json.writeStringField("start", Instant.ofEpochMilli(u.startMillis()).toString());
-      json.writeStringField("end", Instant.ofEpochMilli(u.endMillis()).toString());
+      json.writeStringField("start", IsoInstants.format(u.startMillis()));
+      json.writeStringField("end", IsoInstants.format(u.endMillis()));
       json.writeObjectFieldStart("group");
       for (int i = 0; i < u.groupBy().size(); i++) {
         json.writeStringField(u.groupBy().get(i), u.group().get(i));
