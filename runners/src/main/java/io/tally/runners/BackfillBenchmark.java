@@ -26,7 +26,8 @@ import picocli.CommandLine.Unmatched;
 
 /**
  * The backfill rate: archived events recomputed per second, from the archive's first row read to
- * the last window written, beside the rate at which the same runner only reads the archive.
+ * the last window written, beside the rate at which the same runner only reads the archive (one
+ * read-only run before each backfill run, so both see the same machine load).
  */
 @Command(
     name = "backfill-benchmark",
@@ -65,6 +66,9 @@ public final class BackfillBenchmark implements Callable<Integer> {
       description = "Event time each worker reads from the archive in one query (${DEFAULT-VALUE}).")
   long sliceMillis;
 
+  @Option(names = "--table", description = "Also print the figures as markdown table rows (for bin/benchmarks).")
+  boolean table;
+
   @Unmatched List<String> beamArgs = new ArrayList<>();
 
   public static void main(String[] args) {
@@ -91,13 +95,13 @@ public final class BackfillBenchmark implements Callable<Integer> {
 
     MetricCatalog metrics = MetricCatalog.defaults();
     Backfill.Plan plan = new Backfill.Plan(metrics, range);
-    double readOnly = readOnly(archiveConfig, range);
-    System.out.printf(Locale.ROOT, "read only: %,.0f events/s%n", readOnly);
-
     ClickHouseConfig historyConfig = archiveConfig.withDatabase(database + "_history");
+    List<Double> readOnlyRates = new ArrayList<>();
     List<Double> rates = new ArrayList<>();
     try {
       for (int r = 1; r <= runs; r++) {
+        readOnlyRates.add(readOnly(archiveConfig, range));
+        System.out.printf(Locale.ROOT, "run %d: read only: %,.0f events/s%n", r, readOnlyRates.get(r - 1));
         BackfillRun.Result result =
             BackfillRun.run(plan, archiveConfig, historyConfig,
                 BackfillRun.options(runner, parallelism, beamArgs), sliceMillis, Progress.Style.none, System.err);
@@ -113,10 +117,19 @@ public final class BackfillBenchmark implements Callable<Integer> {
         return null;
       });
     }
-    List<Double> sorted = rates.stream().sorted().toList();
-    double median = sorted.get(sorted.size() / 2);
+    double median = BenchmarkTable.median(rates);
+    double readOnly = BenchmarkTable.median(readOnlyRates);
+    System.out.printf(Locale.ROOT, "read only: median %,.0f events/s (runs %s)%n",
+        readOnly, readOnlyRates.stream().map(v -> String.format(Locale.ROOT, "%,.0f", v)).toList());
     System.out.printf(Locale.ROOT, "backfill: median %,.0f events/s (runs %s), %.2f of the read-only rate%n",
         median, rates.stream().map(v -> String.format(Locale.ROOT, "%,.0f", v)).toList(), median / readOnly);
+    if (table) {
+      String name = String.format(Locale.ROOT, "Backfill (ClickHouse archive → history), %s, parallelism %d",
+          PipelineLaunch.runnerName(runner), parallelism);
+      BenchmarkTable.print(name, "backfill (events/s)", rates, "%,.0f", String.format(Locale.ROOT,
+          "ratio to read only %.2f; %,d events, example metrics", median / readOnly, events));
+      BenchmarkTable.print(name, "read only (events/s)", readOnlyRates, "%,.0f", "same archive and runner, no aggregation");
+    }
     return 0;
   }
 

@@ -85,6 +85,9 @@ public final class HistoryBenchmark implements Callable<Integer> {
   @Option(names = "--runs", defaultValue = "3", description = "Runs (${DEFAULT-VALUE}).")
   int runs;
 
+  @Option(names = "--table", description = "Also print the figures as markdown table rows (for bin/benchmarks).")
+  boolean table;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new HistoryBenchmark()).execute(args));
   }
@@ -110,6 +113,10 @@ public final class HistoryBenchmark implements Callable<Integer> {
     Histogram oneGroup = new Histogram(3_600_000_000L, 3);
     Histogram allGroups = new Histogram(3_600_000_000L, 3);
     Histogram hourly = new Histogram(3_600_000_000L, 3);
+    List<Double> oneGroupP50 = new ArrayList<>();
+    List<Double> oneGroupP99 = new ArrayList<>();
+    List<Double> allGroupsP50 = new ArrayList<>();
+    List<Double> hourlyP50 = new ArrayList<>();
     String runId = "hbench_" + System.currentTimeMillis();
     for (int run = 1; run <= runs; run++) {
       HistoryStore store = store(runId + "_" + run, spec);
@@ -142,6 +149,10 @@ public final class HistoryBenchmark implements Callable<Integer> {
       print("  run " + run + ": 24 h by minute, one group", runOneGroup, 24 * 60);
       print("  run " + run + ": 24 h by minute, all groups", runAllGroups, 24 * 60 * groups);
       print("  run " + run + ": 24 h by hour, all groups", runHourly, 24 * groups);
+      oneGroupP50.add(millis(runOneGroup, 50));
+      oneGroupP99.add(millis(runOneGroup, 99));
+      allGroupsP50.add(millis(runAllGroups, 50));
+      hourlyP50.add(millis(runHourly, 50));
       oneGroup.add(runOneGroup);
       allGroups.add(runAllGroups);
       hourly.add(runHourly);
@@ -158,6 +169,23 @@ public final class HistoryBenchmark implements Callable<Integer> {
     print("query 24 h by hour, all " + groups + " groups (baseline)", hourly, 24 * groups);
     System.out.printf(Locale.ROOT, "ratio minute / hour, all groups, P50         %12.2f%n",
         allGroups.getValueAtPercentile(50) / (double) hourly.getValueAtPercentile(50));
+    if (table) {
+      String name = String.format(Locale.ROOT, "History tier (ClickHouse), %,d groups × 24 h, %s", groups, function.wireName());
+      BenchmarkTable.print(name, String.format(Locale.ROOT, "write, batches of %,d rows (rows/s)", batch), writeRates,
+          "%,.0f", String.format(Locale.ROOT, "the sink's batches; ratio to batches of %,d rows %.2f", baselineBatch,
+              writeMedian / baselineMedian));
+      BenchmarkTable.print(name, String.format(Locale.ROOT, "write, batches of %,d rows (rows/s)", baselineBatch),
+          baselineRates, "%,.0f", "baseline");
+      BenchmarkTable.print(name, "query 24 h by minute, one group, P50 (ms)", oneGroupP50, "%,.1f",
+          String.format(Locale.ROOT, "%d queries per run", oneGroupQueries));
+      BenchmarkTable.print(name, "query 24 h by minute, one group, P99 (ms)", oneGroupP99, "%,.1f",
+          String.format(Locale.ROOT, "%d queries per run", oneGroupQueries));
+      BenchmarkTable.print(name, "query 24 h by minute, all groups, P50 (ms)", allGroupsP50, "%,.1f",
+          String.format(Locale.ROOT, "ratio to by hour %.2f; %d queries per run",
+              BenchmarkTable.median(allGroupsP50) / BenchmarkTable.median(hourlyP50), allGroupQueries));
+      BenchmarkTable.print(name, "query 24 h by hour, all groups, P50 (ms)", hourlyP50, "%,.1f",
+          "baseline: rolled-up rows");
+    }
     System.out.println("databases " + runId + "_* are left in place (DROP DATABASE to remove them)");
     return 0;
   }
@@ -233,10 +261,11 @@ public final class HistoryBenchmark implements Callable<Integer> {
   }
 
   private static double median(List<Double> values) {
-    List<Double> sorted = new ArrayList<>(values);
-    sorted.sort(Double::compare);
-    int n = sorted.size();
-    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    return BenchmarkTable.median(values);
+  }
+
+  private static double millis(Histogram latencyMicros, double percentile) {
+    return latencyMicros.getValueAtPercentile(percentile) / 1000.0;
   }
 
   private static String list(List<Double> values) {

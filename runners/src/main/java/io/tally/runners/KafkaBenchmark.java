@@ -13,7 +13,6 @@ import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -251,27 +250,19 @@ public final class KafkaBenchmark implements Callable<Integer> {
             : String.format(Locale.ROOT, "Kafka → change feed, parallelism %d%s", parallelism,
                 generator.hotKeySkew > 0 ? ", hot-key skew " + generator.hotKeySkew : "");
     if (!pipelineRates.isEmpty()) {
-      row(name, "raw consume (events/s)", rawRates, "%,.0f", "same topic, plain KafkaConsumer");
-      row(name, "pipeline (events/s)", pipelineRates, "%,.0f", String.format(Locale.ROOT,
+      BenchmarkTable.print(name, "raw consume (events/s)", rawRates, "%,.0f", "same topic, plain KafkaConsumer");
+      BenchmarkTable.print(name, "pipeline (events/s)", pipelineRates, "%,.0f", String.format(Locale.ROOT,
           "ratio to raw %.3f; %,d events", median(pipelineRates) / median(rawRates), events));
-      row(name, "pipeline CPU per event (µs)", cpuPerEvent, "%,.1f", String.format(Locale.ROOT,
+      BenchmarkTable.print(name, "pipeline CPU per event (µs)", cpuPerEvent, "%,.1f", String.format(Locale.ROOT,
           "%,.0f events/s per core", 1e6 / median(cpuPerEvent)));
     }
     if (!freshP50.isEmpty()) {
       String at = String.format(Locale.ROOT, "at %,.0f events/s", freshnessAt);
-      row(name, "freshness produce → change feed P50 (ms)", freshP50, "%,.1f", at);
-      row(name, "freshness produce → change feed P99 (ms)", freshP99, "%,.1f", at);
+      BenchmarkTable.print(name, "freshness produce → change feed P50 (ms)", freshP50, "%,.1f", at);
+      BenchmarkTable.print(name, "freshness produce → change feed P99 (ms)", freshP99, "%,.1f", at);
     }
   }
 
-  private static void row(String name, String figure, List<Double> runs, String format, String note) {
-    StringBuilder all = new StringBuilder();
-    for (double v : runs) {
-      all.append(all.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, format, v));
-    }
-    System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s |%n",
-        name, figure, String.format(Locale.ROOT, format, median(runs)), all, note);
-  }
 
   // ---------------------------------------------------------------------------------------------
   // Throughput
@@ -687,12 +678,7 @@ public final class KafkaBenchmark implements Callable<Integer> {
   }
 
   private static double median(List<Double> values) {
-    if (values.isEmpty()) {
-      return Double.NaN;
-    }
-    double[] v = values.stream().mapToDouble(Double::doubleValue).toArray();
-    Arrays.sort(v);
-    int n = v.length;
-    return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    return BenchmarkTable.median(values);
   }
+
 }

@@ -88,6 +88,9 @@ public final class LiveBenchmark implements Callable<Integer> {
   @Option(names = "--server-heap", defaultValue = "1g", description = "The service's -Xmx (${DEFAULT-VALUE}).")
   String serverHeap;
 
+  @Option(names = "--table", description = "Also print the figures as markdown table rows (for bin/benchmarks).")
+  boolean table;
+
   private final long window = System.currentTimeMillis() / MINUTE * MINUTE;
   private final AtomicLong[] eventsByGroup;
   private HttpClient http;
@@ -142,6 +145,8 @@ public final class LiveBenchmark implements Callable<Integer> {
       counts.add(1);
       counts.addAll(subscribers);
       double baseline = Double.NaN;
+      List<String> rows = new ArrayList<>();
+      String name = String.format(Locale.ROOT, "Live subscriptions (SSE), %,d updates/s over %d groups", rate, groups);
       for (int n : counts) {
         List<Run> results = new ArrayList<>();
         for (int r = 0; r < runs; r++) {
@@ -154,8 +159,21 @@ public final class LiveBenchmark implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "%,11d %9.1f %9.1f %9.1f %,11.0f %9.0f %9.0f %11d %10.2f%n",
             n, median.p50Ms(), median.p99Ms(), median.maxMs(), median.messagesPerSecond(),
             median.heapMb(), median.rssMb(), median.disconnects(), median.p50Ms() / baseline);
+        String subscribed = String.format(Locale.ROOT, "%,d subscriber%s", n, n == 1 ? "" : "s");
+        rows.add(BenchmarkTable.row(name, subscribed + ", delivery P50 (ms)",
+            results.stream().map(Run::p50Ms).toList(), "%,.1f",
+            n == 1
+                ? "baseline"
+                : String.format(Locale.ROOT, "ratio to 1 subscriber %.2f; %,.0f messages/s, %d disconnects",
+                    median.p50Ms() / baseline, median.messagesPerSecond(), median.disconnects())));
+        rows.add(BenchmarkTable.row(name, subscribed + ", delivery P99 (ms)",
+            results.stream().map(Run::p99Ms).toList(), "%,.1f",
+            String.format(Locale.ROOT, "service heap %,.0f MB, RSS %,.0f MB", median.heapMb(), median.rssMb())));
       }
       System.out.println("(medians of the runs; disconnects: the largest number in any run)");
+      if (table) {
+        rows.forEach(System.out::println);
+      }
     } finally {
       service.destroy();
       if (!service.waitFor(30, TimeUnit.SECONDS)) {

@@ -13,7 +13,6 @@ import io.tally.pipelines.synthetic.SyntheticEventSource;
 import io.tally.pipelines.synthetic.SyntheticSettings;
 import io.tally.update.WindowUpdate;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -288,6 +287,16 @@ public final class PipelineBenchmark implements Callable<Integer> {
           metricCounts.get(0) == 1 ? "" : "s", median / base);
       complete &= entry.getValue().stream().allMatch(run -> run.read() == run.events());
     }
+    if (table) {
+      String name = "Active metrics (no Kafka), parallelism " + parallelism;
+      for (Map.Entry<Integer, List<Run>> entry : byCount.entrySet()) {
+        tableRow(name, String.format(Locale.ROOT, "%d metric%s (events/s)", entry.getKey(),
+                entry.getKey() == 1 ? "" : "s"),
+            entry.getValue(),
+            String.format(Locale.ROOT, "ratio to %d metric%s %.3f", metricCounts.get(0),
+                metricCounts.get(0) == 1 ? "" : "s", median(entry.getValue()) / base));
+      }
+    }
     if (!complete) {
       System.out.println("WARNING: some run did not read every event; its figure is not valid");
       return 1;
@@ -319,26 +328,21 @@ public final class PipelineBenchmark implements Callable<Integer> {
         run.deadLetters());
   }
 
-  /** One row of bin/benchmarks' table: benchmark, figure, median, runs, note. */
+  /** One row of bin/benchmarks' table, of the runs' events/s. */
   private static void tableRow(String name, String figure, List<Run> runs, String note) {
-    if (runs.isEmpty()) {
-      return;
+    if (!runs.isEmpty()) {
+      BenchmarkTable.print(name, figure, eventsPerSecond(runs), "%,.0f", note);
     }
-    StringBuilder all = new StringBuilder();
-    for (Run run : runs) {
-      all.append(all.length() == 0 ? "" : ", ")
-          .append(String.format(Locale.ROOT, "%,.0f", run.eventsPerSecond()));
-    }
-    System.out.printf(Locale.ROOT, "| %s | %s | %,.0f | %s | %s |%n",
-        name, figure, median(runs), all, note);
+  }
+
+  private static List<Double> eventsPerSecond(List<Run> runs) {
+    return runs.stream().map(Run::eventsPerSecond).toList();
   }
 
   private static double median(List<Run> runs) {
-    double[] values = runs.stream().mapToDouble(Run::eventsPerSecond).toArray();
-    Arrays.sort(values);
-    int n = values.length;
-    return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+    return BenchmarkTable.median(eventsPerSecond(runs));
   }
+
 
   Run runCore(SyntheticSettings settings, MetricCatalog catalog, int r) {
     String id = "benchmark-core-" + r + "-" + System.nanoTime();
