@@ -105,7 +105,10 @@ public final class KafkaEventLog implements EventLog, Managed {
         return;
       } catch (TimeoutException e) {
         if (System.currentTimeMillis() >= deadline) {
-          LOG.warn("no metadata for topic {} yet; ingest answers 503 until the broker is reachable", topic);
+          LOG.warn(
+              "no metadata for topics {} and {} yet; ingest answers 503 until the broker is"
+                  + " reachable and both exist",
+              topic, deadLetterTopic);
           return;
         }
         try {
@@ -115,7 +118,7 @@ public final class KafkaEventLog implements EventLog, Managed {
           return;
         }
       } catch (KafkaException e) {
-        LOG.warn("cannot read the metadata of topic {}: {}", topic, e.getMessage());
+        LOG.warn("cannot read the metadata of topics {} and {}: {}", topic, deadLetterTopic, e.getMessage());
         return;
       }
     }

@@ -25,8 +25,10 @@ final class TokenBucket {
    * @return 0 when taken; otherwise how many nanoseconds until they could be (nothing is taken)
    */
   synchronized long take(long now, int permits, double perNano, double burst) {
-    tokens = Math.min(burst, tokens + Math.max(0, now - refilledAt) * perNano);
-    refilledAt = now;
+    // Callers read the clock before they take the lock: a later reading may come in first.
+    long at = Math.max(now, refilledAt);
+    tokens = Math.min(burst, tokens + (at - refilledAt) * perNano);
+    refilledAt = at;
     double needed = Math.min(permits, burst);
     if (tokens >= needed) {
       tokens -= permits;
