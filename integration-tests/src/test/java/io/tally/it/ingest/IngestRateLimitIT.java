@@ -1,9 +1,7 @@
 package io.tally.it.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tally.it.support.KafkaBroker;
 import io.tally.metric.MetricCatalogSource;
@@ -24,7 +22,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,8 +32,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
-import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -67,7 +62,6 @@ class IngestRateLimitIT {
   private static final String FEED = "rate-it-aggregates-" + RUN;
   private static final String STORE = "rate-it-" + RUN;
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient QUERIES = HttpClient.newHttpClient();
 
   @TempDir static Path dir;
   private static Path metrics;
@@ -220,53 +214,10 @@ class IngestRateLimitIT {
       long start = Math.floorDiv(request.ts(), WINDOW) * WINDOW;
       first = Math.min(first, start);
       for (String category : request.categories()) {
-        expected.merge(start + " " + category, 1L, Long::sum);
+        expected.merge(ServedCounts.key(start, category), 1L, Long::sum);
       }
     }
-    long from = first - WINDOW;
-    long to = System.currentTimeMillis() + 600_000;
-    AtomicReference<String> last = new AtomicReference<>("no answer yet");
-    try {
-      await()
-          .atMost(Duration.ofSeconds(120))
-          .pollInterval(Duration.ofMillis(500))
-          .until(
-              () -> {
-                HttpResponse<String> response =
-                    QUERIES.send(
-                        HttpRequest.newBuilder(
-                                URI.create("http://localhost:" + server.port()
-                                    + "/v1/metrics/count_by_category/windows?from=" + from + "&to=" + to))
-                            .build(),
-                        HttpResponse.BodyHandlers.ofString());
-                Map<String, Long> finals = new TreeMap<>();
-                int open = 0;
-                for (JsonNode w : JSON.readTree(response.body()).get("windows")) {
-                  String key = Instant.parse(w.get("start").asText()).toEpochMilli() + " "
-                      + w.get("group").get("category").asText();
-                  if (w.get("final").asBoolean()) {
-                    finals.put(key, w.get("events").asLong());
-                  } else {
-                    open++;
-                  }
-                }
-                last.set(finals.size() + " final windows, " + open + " open; expected " + expected.size()
-                    + "; differing: " + differing(finals, expected));
-                return open == 0 && finals.equals(expected);
-              });
-    } catch (ConditionTimeoutException e) {
-      throw new AssertionError("the counts never equalled the accepted events: " + last.get(), e);
-    }
-  }
-
-  private static String differing(Map<String, Long> served, Map<String, Long> expected) {
-    Map<String, String> diff = new TreeMap<>();
-    expected.forEach((k, v) -> {
-      if (!v.equals(served.get(k))) {
-        diff.put(k, served.get(k) + " != " + v);
-      }
-    });
-    served.keySet().stream().filter(k -> !expected.containsKey(k)).forEach(k -> diff.put(k, served.get(k) + " != none"));
-    return diff.size() > 5 ? diff.size() + " windows" : diff.toString();
+    ServedCounts.awaitFinalCountsEqual(
+        server.port(), "count_by_category", first - WINDOW, System.currentTimeMillis() + 600_000, expected);
   }
 }

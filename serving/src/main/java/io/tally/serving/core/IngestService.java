@@ -19,7 +19,7 @@ import java.util.Objects;
  *
  * <p>A refused line's dead letter is the pipeline's format ({@link DeadLetterJson}) with {@code
  * "stage": "ingest"} and its {@code line} in the request; a body refused as too large is one dead
- * letter holding its beginning. When the log cannot take the dead letters, the request fails as
+ * letter holding as much of its beginning as was read. When the log cannot take the dead letters, the request fails as
  * when it cannot take the events (429 or 503): a refusal is only ever answered once it is on
  * record, and a retried request is safe for the events (de-duplicated by {@code (source, id)}),
  * though its refused lines may then be dead-lettered twice.
@@ -45,7 +45,8 @@ public final class IngestService {
 
   /**
    * @param declaredLength the request's {@code Content-Length}, or -1 when it has none; a body
-   *     announced as too large is refused after reading no more than its dead letter keeps
+   *     announced as too large is refused before a byte of it is read (the client may be waiting
+   *     for an answer before it sends one), so its dead letter has an empty payload
    * @return the batch, every accepted event of which is in the log
    */
   public EventBatch ingest(InputStream body, long declaredLength) throws IOException {
@@ -53,8 +54,7 @@ public final class IngestService {
     EventBatch batch;
     try {
       if (declaredLength > EventBatchReader.MAX_BODY_BYTES) {
-        throw new PayloadTooLargeException(
-            EventBatchReader.MAX_BODY_BYTES, body.readNBytes(PayloadTooLargeException.HEAD_BYTES));
+        throw new PayloadTooLargeException(EventBatchReader.MAX_BODY_BYTES, new byte[0]);
       }
       batch = EventBatchReader.read(body);
     } catch (PayloadTooLargeException tooLarge) {
@@ -85,7 +85,7 @@ public final class IngestService {
   }
 
   /**
-   * The beginning of a body too large to read, as text (a multi-byte character cut at the end, or
+   * What was read of a body too large to take, as text (a multi-byte character cut at the end, or
    * any invalid bytes, become U+FFFD): it is refused for its size, not for what it holds.
    */
   private byte[] tooLargeDeadLetter(byte[] head) {
