@@ -19,10 +19,11 @@ import java.util.Objects;
  *
  * <p>A refused line's dead letter is the pipeline's format ({@link DeadLetterJson}) with {@code
  * "stage": "ingest"} and its {@code line} in the request; a body refused as too large is one dead
- * letter holding as much of its beginning as was read. When the log cannot take the dead letters, the request fails as
- * when it cannot take the events (429 or 503): a refusal is only ever answered once it is on
- * record, and a retried request is safe for the events (de-duplicated by {@code (source, id)}),
- * though its refused lines may then be dead-lettered twice.
+ * letter holding as much of its beginning as was read. When the log cannot take the dead
+ * letters, the request fails as when it cannot take the events (429 or 503): a refusal is only
+ * ever answered once it is on record, and a retried request is safe for the events
+ * (de-duplicated by {@code (source, id)}), though its refused lines may then be dead-lettered
+ * twice.
  */
 public final class IngestService {
   static final String TOO_LARGE_ERROR =
