@@ -208,7 +208,12 @@ public class TallyApplication extends Application<TallyConfiguration> {
     if (queryRateLimiter != null) {
       environment.jersey().register(new QueryRateLimitFilter(queryRateLimiter));
     }
-    environment.jersey().register(new EventsResource(new IngestService(eventLog)));
+    environment
+        .jersey()
+        .register(
+            new EventsResource(
+                new IngestService(
+                    eventLog, config.getIngest().buildAdmission(), Clock.systemUTC())));
 
     // The live dashboard: its page at /, its files under /ui/ (a servlet mapping more specific
     // than Jersey's /*, so /v1/... is untouched).
@@ -283,6 +288,7 @@ public class TallyApplication extends Application<TallyConfiguration> {
         new KafkaEventLog(
             kafka.clientConfig(kafka.getProducer()),
             kafka.getEventsTopic(),
+            kafka.getDeadLetterTopic(),
             kafka.getAckTimeout().toJavaDuration(),
             kafka.getRetryAfter().toJavaDuration());
     environment.lifecycle().manage(eventLog);

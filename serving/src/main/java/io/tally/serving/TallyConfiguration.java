@@ -9,6 +9,7 @@ import io.tally.metric.MetricCatalog;
 import io.tally.serving.core.HistoryFactory;
 import io.tally.serving.core.HotStoreFactory;
 import io.tally.serving.auth.AuthFactory;
+import io.tally.serving.core.IngestFactory;
 import io.tally.serving.core.KafkaFactory;
 import io.tally.serving.core.QueryLimitsFactory;
 import io.tally.serving.core.RulesFactory;
@@ -41,6 +42,9 @@ public class TallyConfiguration extends Configuration {
 
   /** Single flight, a short answer cache and a per-client rate limit for the query API. */
   @Valid @NotNull private QueryLimitsFactory queryLimits = new QueryLimitsFactory();
+
+  /** The admission limit of {@code POST /v1/events}. */
+  @Valid @NotNull private IngestFactory ingest = new IngestFactory();
 
   /** How long after its end a window stays in the hot store. */
   @NotNull
@@ -137,6 +141,16 @@ public class TallyConfiguration extends Configuration {
   @JsonProperty
   public void setMaxQueryRange(Duration maxQueryRange) {
     this.maxQueryRange = maxQueryRange;
+  }
+
+  @JsonProperty
+  public IngestFactory getIngest() {
+    return ingest;
+  }
+
+  @JsonProperty
+  public void setIngest(IngestFactory ingest) {
+    this.ingest = ingest;
   }
 
   @JsonProperty

@@ -53,6 +53,8 @@ class TallyServerTest {
     assertThat(config.getAuth().isReadsNeedCredentials()).isFalse();
     assertThat(config.getRules().getTopic()).isEqualTo("rules");
     assertThat(config.getRules().getActivationDelay()).isEqualTo(Duration.seconds(2));
+    // Ingest is limited by the producer's buffer until a measured rate is configured.
+    assertThat(config.getIngest().isRateLimit()).isFalse();
   }
 
   @Test

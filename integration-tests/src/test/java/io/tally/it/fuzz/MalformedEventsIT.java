@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tally.it.ingest.KafkaRecords;
+import io.tally.it.ingest.ServedCounts;
 import io.tally.it.ingest.TallyTestConfigs;
 import io.tally.it.pipeline.PostedEvents;
 import io.tally.it.support.KafkaBroker;
@@ -19,6 +20,7 @@ import io.tally.runners.StreamingMainOptions;
 import io.tally.serving.TallyApplication;
 import io.tally.serving.TallyConfiguration;
 import io.tally.serving.TallyServer;
+import io.tally.serving.core.KafkaFactory;
 import io.tally.tiering.hot.SharedHotStores;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
@@ -31,7 +33,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -54,7 +55,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -69,7 +69,9 @@ import org.junit.jupiter.api.io.TempDir;
  * <ul>
  *   <li>HTTP: every malformed line is refused in the answer with its line number and its reason,
  *       and only the valid lines of a request reach the log; a 10 MB body is a 413;
- *   <li>Kafka: every malformed record is on the dead-letter topic with its reason, exactly once;
+ *   <li>both ways, every malformed record is on the dead-letter topic with its reason, exactly
+ *       once, marked with the stage that refused it: {@code ingest} for what {@code POST
+ *       /v1/events} refused (with its line), {@code pipeline} for what the pipeline read;
  *   <li>the pipeline never stops, and every valid event is counted exactly once (duplicates too).
  * </ul>
  *
@@ -135,7 +137,9 @@ class MalformedEventsIT {
     pipeline = RunningPipeline.start(p);
     pipeline.awaitSubmitted(Duration.ofSeconds(120));
 
-    TallyConfiguration config = TallyTestConfigs.service(STORE, TallyTestConfigs.kafka(EVENTS, FEED));
+    KafkaFactory kafka = TallyTestConfigs.kafka(EVENTS, FEED);
+    kafka.setDeadLetterTopic(DLQ);
+    TallyConfiguration config = TallyTestConfigs.service(STORE, kafka);
     config.setMetricsFile(metrics.toString());
     server = TallyServer.start(new TallyApplication(), config);
   }
@@ -160,14 +164,16 @@ class MalformedEventsIT {
     MalformedEvents malformed = new MalformedEvents(SEED);
     PostedEvents viaHttp = new PostedEvents("fuzz-http-" + RUN, WINDOW, MAX_OFFSET, SEED);
     PostedEvents viaKafka = new PostedEvents("fuzz-kafka-" + RUN, WINDOW, MAX_OFFSET, SEED + 1);
-    // What the dead-letter topic must hold: payload as it appears there -> its expected error.
+    // What the dead-letter topic must hold: payload as it appears there -> its expected error,
+    // for what the pipeline refuses and for what HTTP ingest refuses.
     Map<String, List<String>> expectedLetters = new HashMap<>();
+    Map<String, List<String>> expectedHttpLetters = new HashMap<>();
     int httpMalformed = 0;
     int kafkaMalformed = 0;
 
     try (KafkaProducer<byte[], byte[]> producer = largeRecordProducer()) {
       for (int round = 0; round < ROUNDS; round++) {
-        httpMalformed += postMixedBatch(malformed, viaHttp, round);
+        httpMalformed += postMixedBatch(malformed, viaHttp, round, expectedHttpLetters);
 
         List<Future<RecordMetadata>> sends = new ArrayList<>();
         for (String line : viaKafka.nextBatch(KAFKA_VALID, System.currentTimeMillis())) {
@@ -191,7 +197,7 @@ class MalformedEventsIT {
                 .add(record == large ? "event is larger than 16384 bytes" : "not valid UTF-8");
             kafkaMalformed++;
           }
-          httpMalformed += postTenMegabyteLines();
+          httpMalformed += postTenMegabyteLines(expectedHttpLetters);
         }
         producer.flush();
         for (Future<RecordMetadata> send : sends) {
@@ -206,7 +212,7 @@ class MalformedEventsIT {
         viaHttp.distinct(), viaKafka.distinct(), viaHttp.copies(), viaKafka.copies());
     assertThat(httpMalformed + kafkaMalformed).isGreaterThanOrEqualTo(100_000);
 
-    assertDeadLetters(expectedLetters, kafkaMalformed);
+    assertDeadLetters(Map.of("pipeline", expectedLetters, "ingest", expectedHttpLetters));
     awaitCountsEqualTheTruth(List.of(viaHttp, viaKafka), started);
     assertThat(pipeline.isFinished()).as("the pipeline is still running").isFalse();
   }
@@ -217,7 +223,9 @@ class MalformedEventsIT {
    * One request: malformed and valid lines shuffled together. Answer 202 with every valid line
    * accepted and every malformed one refused, by line number, with its reason.
    */
-  private static int postMixedBatch(MalformedEvents malformed, PostedEvents valid, int round) throws Exception {
+  private static int postMixedBatch(
+      MalformedEvents malformed, PostedEvents valid, int round, Map<String, List<String>> expectedLetters)
+      throws Exception {
     List<byte[]> lines = new ArrayList<>();
     Map<Integer, String> expectedErrors = new HashMap<>();
     List<String> validLines = valid.nextBatch(HTTP_VALID, System.currentTimeMillis());
@@ -233,6 +241,7 @@ class MalformedEventsIT {
         MalformedEvents.Malformed record = malformed.next();
         lines.add(record.bytes());
         expectedErrors.put(lines.size(), record.error());
+        expectedLetters.computeIfAbsent(asLetterPayload(record.bytes()), k -> new ArrayList<>()).add(record.error());
         m++;
       }
     }
@@ -257,11 +266,16 @@ class MalformedEventsIT {
     return HTTP_MALFORMED;
   }
 
-  /** A 10 MB line is over the body limit (413, nothing read); one of 4 MiB is a refused line. */
-  private static int postTenMegabyteLines() throws Exception {
-    HttpResponse<String> tooLarge = post(tenMegabyteLine());
+  /**
+   * A 10 MB line is over the body limit (413, refused unread by its length, so its dead letter has
+   * no payload); one of 4 MiB is a refused line, dead-lettered with its payload cut.
+   */
+  private static int postTenMegabyteLines(Map<String, List<String>> expectedLetters) throws Exception {
+    byte[] tenMegabytes = tenMegabyteLine();
+    HttpResponse<String> tooLarge = post(tenMegabytes);
     assertThat(tooLarge.statusCode()).isEqualTo(413);
     assertThat(tooLarge.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    expectedLetters.computeIfAbsent("", k -> new ArrayList<>()).add("request body larger than 5242880 bytes");
 
     byte[] fourMiB = new byte[4 << 20];
     byte[] head = "{\"id\":\"".getBytes(StandardCharsets.UTF_8);
@@ -271,6 +285,8 @@ class MalformedEventsIT {
     assertThat(refused.statusCode()).isEqualTo(400);
     JsonNode problem = JSON.readTree(refused.body());
     assertThat(problem.get("rejected").get(0).get("error").asText()).isEqualTo("event is larger than 16384 bytes");
+    expectedLetters.computeIfAbsent(asLetterPayload(fourMiB), k -> new ArrayList<>())
+        .add("event is larger than 16384 bytes");
     return 2;
   }
 
@@ -336,8 +352,22 @@ class MalformedEventsIT {
     return payload.length() > 64 * 1024 ? payload.substring(0, 64 * 1024) : payload;
   }
 
-  /** Exactly one dead letter per malformed record, each with the expected reason. */
-  private static void assertDeadLetters(Map<String, List<String>> expected, int count) throws Exception {
+  /**
+   * Exactly one dead letter per malformed record, each with the expected reason and the stage
+   * that refused it ({@code expected}: stage -> payload -> expected errors).
+   */
+  private static void assertDeadLetters(Map<String, Map<String, List<String>>> expected) throws Exception {
+    int count = 0;
+    Map<String, Map<String, List<String>>> remaining = new HashMap<>();
+    for (Map.Entry<String, Map<String, List<String>>> stage : expected.entrySet()) {
+      Map<String, List<String>> letters = new HashMap<>();
+      for (Map.Entry<String, List<String>> payload : stage.getValue().entrySet()) {
+        letters.put(payload.getKey(), new ArrayList<>(payload.getValue()));
+        count += payload.getValue().size();
+      }
+      remaining.put(stage.getKey(), letters);
+    }
+    int total = count;
     AtomicReference<List<ConsumerRecord<byte[], byte[]>>> read = new AtomicReference<>(List.of());
     await()
         .atMost(Duration.ofSeconds(180))
@@ -345,25 +375,31 @@ class MalformedEventsIT {
         .until(
             () -> {
               read.set(KafkaRecords.readAll(DLQ));
-              return read.get().size() >= count;
+              return read.get().size() >= total;
             });
-    assertThat(read.get()).as("one dead letter per malformed record, and none for a valid one").hasSize(count);
-    Map<String, List<String>> remaining = new HashMap<>();
-    expected.forEach((payload, errors) -> remaining.put(payload, new ArrayList<>(errors)));
+    assertThat(read.get()).as("one dead letter per malformed record, and none for a valid one").hasSize(total);
     for (ConsumerRecord<byte[], byte[]> record : read.get()) {
       JsonNode letter = JSON.readTree(record.value());
       assertThat(letter.get("reason").asText()).isEqualTo("invalid");
+      String stage = letter.get("stage").asText();
+      assertThat(remaining).as("a known stage").containsKey(stage);
       String payload = letter.get("payload").asText();
-      List<String> errors = remaining.get(payload);
-      assertThat(errors).as("a dead letter for a record that was sent: %s", payload).isNotNull().isNotEmpty();
+      List<String> errors = remaining.get(stage).get(payload);
+      assertThat(errors).as("a %s dead letter for a record that was sent: %s", stage, payload).isNotNull().isNotEmpty();
       String error = letter.get("error").asText();
       assertThat(errors)
           .as("seed %d: the error of %s", SEED, payload.length() > 300 ? payload.substring(0, 300) + "..." : payload)
           .anySatisfy(prefix -> assertThat(error).startsWith(prefix));
       errors.remove(errors.stream().filter(error::startsWith).findFirst().orElseThrow());
+      if (stage.equals("ingest")) {
+        // Where in its request: every refused line, but not a body refused whole.
+        assertThat(letter.has("line")).isEqualTo(!error.startsWith("request body larger"));
+      }
       if (payload.length() == 64 * 1024) {
         assertThat(letter.get("payloadTruncated").asBoolean()).isTrue();
-        assertThat(letter.get("payloadLength").asLong()).isGreaterThan(64 * 1024);
+        if (!error.startsWith("request body larger")) {
+          assertThat(letter.get("payloadLength").asLong()).isGreaterThan(64 * 1024);
+        }
       }
     }
   }
@@ -378,39 +414,7 @@ class MalformedEventsIT {
       source.byWindowAndCategory().forEach((key, events) -> expected.merge(key, (long) events.size(), Long::sum));
       first = Math.min(first, source.windowStart(source.firstTs()));
     }
-    long from = first - WINDOW;
-    long to = started + 600_000;
-    AtomicReference<String> last = new AtomicReference<>("no answer yet");
-    try {
-      await()
-          .atMost(Duration.ofSeconds(120))
-          .pollInterval(Duration.ofMillis(500))
-          .until(
-              () -> {
-                HttpResponse<String> response =
-                    HTTP.send(
-                        HttpRequest.newBuilder(
-                                URI.create("http://localhost:" + server.port()
-                                    + "/v1/metrics/count_by_category/windows?from=" + from + "&to=" + to))
-                            .build(),
-                        HttpResponse.BodyHandlers.ofString());
-                Map<String, Long> finals = new TreeMap<>();
-                int open = 0;
-                for (JsonNode w : JSON.readTree(response.body()).get("windows")) {
-                  String key = Instant.parse(w.get("start").asText()).toEpochMilli() + " "
-                      + w.get("group").get("category").asText();
-                  assertThat(w.get("value").asLong()).isEqualTo(w.get("events").asLong());
-                  if (w.get("final").asBoolean()) {
-                    finals.put(key, w.get("events").asLong());
-                  } else {
-                    open++;
-                  }
-                }
-                last.set(finals.size() + " final windows, " + open + " open; expected " + expected.size());
-                return open == 0 && finals.equals(expected);
-              });
-    } catch (ConditionTimeoutException e) {
-      throw new AssertionError("the counts never equalled the valid events sent: " + last.get(), e);
-    }
+    ServedCounts.awaitFinalCountsEqual(
+        server.port(), "count_by_category", first - WINDOW, started + 600_000, expected);
   }
 }

@@ -8,7 +8,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Map;
 
 import java.util.OptionalLong;
@@ -121,12 +120,7 @@ public final class ReadEventsFromKafka extends PTransform<PBegin, PCollection<St
         out.get(RECORDS).output(decoder.decode(ByteBuffer.wrap(value)).toString());
       } catch (CharacterCodingException e) {
         out.get(UNDECODABLE)
-            .output(
-                new DeadLetter(
-                    DeadLetter.Reason.INVALID,
-                    "not valid UTF-8 (payload in Base64)",
-                    Base64.getEncoder().encodeToString(value),
-                    timestamp.getMillis()));
+            .output(DeadLetter.invalid(value, "not valid UTF-8", timestamp.getMillis()));
       }
     }
   }

@@ -16,6 +16,7 @@ public record Problem(String type, String title, int status, String detail) {
   public static final String UNKNOWN_METRIC = "urn:tally:problem:unknown-metric";
   public static final String INVALID_BODY = "urn:tally:problem:invalid-body";
   public static final String INVALID_EVENTS = "urn:tally:problem:invalid-events";
+  public static final String INGEST_RATE_LIMITED = "urn:tally:problem:ingest-rate-limited";
   public static final String LOG_OVERLOADED = "urn:tally:problem:log-overloaded";
   public static final String LOG_UNAVAILABLE = "urn:tally:problem:log-unavailable";
   public static final String INGEST_DISABLED = "urn:tally:problem:ingest-disabled";

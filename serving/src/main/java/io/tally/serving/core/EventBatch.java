@@ -2,15 +2,23 @@ package io.tally.serving.core;
 
 import java.util.List;
 
-/**
- * The lines of one ingest request, sorted into valid events and rejections.
- *
- * @param rejected      the first {@link EventBatchReader#MAX_LISTED_REJECTIONS} rejections
- * @param rejectedCount every rejection, listed or not
- */
-public record EventBatch(List<AcceptedEvent> accepted, List<Rejection> rejected, int rejectedCount) {
+/** The lines of one ingest request, sorted into valid events and refused lines. */
+public record EventBatch(List<AcceptedEvent> accepted, List<RefusedLine> refused) {
   public EventBatch {
     accepted = List.copyOf(accepted);
-    rejected = List.copyOf(rejected);
+    refused = List.copyOf(refused);
+  }
+
+  /** The first {@link EventBatchReader#MAX_LISTED_REJECTIONS} refused lines, as the answer lists them. */
+  public List<Rejection> rejected() {
+    return refused.stream()
+        .limit(EventBatchReader.MAX_LISTED_REJECTIONS)
+        .map(r -> new Rejection(r.line(), r.error()))
+        .toList();
+  }
+
+  /** Every refused line, listed or not. */
+  public int rejectedCount() {
+    return refused.size();
   }
 }

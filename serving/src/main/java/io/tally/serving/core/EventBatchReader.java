@@ -20,7 +20,7 @@ public final class EventBatchReader {
 
   /**
    * A body of 5 MiB can hold millions of short bad lines; listing every one would make the answer
-   * larger than the request. The count is always complete.
+   * larger than the request. The count is always complete, and every one is dead-lettered.
    */
   public static final int MAX_LISTED_REJECTIONS = 1000;
 
@@ -37,15 +37,14 @@ public final class EventBatchReader {
     // One byte over the limit is enough to know: the rest is never read.
     byte[] bytes = body.readNBytes(MAX_BODY_BYTES + 1);
     if (bytes.length > MAX_BODY_BYTES) {
-      throw new PayloadTooLargeException(MAX_BODY_BYTES);
+      throw new PayloadTooLargeException(MAX_BODY_BYTES, bytes);
     }
     return split(bytes);
   }
 
   static EventBatch split(byte[] bytes) {
     List<AcceptedEvent> accepted = new ArrayList<>();
-    List<Rejection> rejected = new ArrayList<>();
-    int rejectedCount = 0;
+    List<RefusedLine> refused = new ArrayList<>();
     int start = startsWith(bytes, BOM) ? BOM.length : 0;
     int line = 0;
     while (start < bytes.length) {
@@ -63,15 +62,12 @@ public final class EventBatchReader {
           accepted.add(
               new AcceptedEvent(line, event.category().getBytes(StandardCharsets.UTF_8), value));
         } catch (InvalidEventException e) {
-          rejectedCount++;
-          if (rejected.size() < MAX_LISTED_REJECTIONS) {
-            rejected.add(new Rejection(line, e.getMessage()));
-          }
+          refused.add(new RefusedLine(line, e.getMessage(), value));
         }
       }
       start = next;
     }
-    return new EventBatch(accepted, rejected, rejectedCount);
+    return new EventBatch(accepted, refused);
   }
 
   private static boolean startsWith(byte[] bytes, byte[] prefix) {

@@ -2,16 +2,20 @@ package io.tally.serving.core;
 
 import java.util.List;
 
-/** The durable log that accepted events are written to before a request is acknowledged. */
+/**
+ * The durable log that accepted events are written to before a request is acknowledged, and the
+ * dead-letter topic beside it that refused lines are written to.
+ */
 public interface EventLog {
 
   /**
-   * Returns once the log has acknowledged every one of {@code events}.
+   * Returns once the log has acknowledged every one of {@code events} and every one of {@code
+   * deadLetters} (each a dead letter's JSON).
    *
    * @throws LogOverloadedException when the log cannot take more right now
    * @throws LogUnavailableException when it did not acknowledge all of them in time
    */
-  void append(List<AcceptedEvent> events);
+  void append(List<AcceptedEvent> events, List<byte[]> deadLetters);
 
   /** Throws when this log cannot take events at all, before the request body is read. */
   default void checkAvailable() {}
@@ -20,7 +24,7 @@ public interface EventLog {
   static EventLog none() {
     return new EventLog() {
       @Override
-      public void append(List<AcceptedEvent> events) {
+      public void append(List<AcceptedEvent> events, List<byte[]> deadLetters) {
         throw new IngestDisabledException();
       }
 

@@ -23,11 +23,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code events} topic as the durable log of ingest, through one producer shared by all
- * requests (a producer is thread-safe, and batches the records of concurrent requests together).
+ * The {@code events} topic as the durable log of ingest, and the dead-letter topic for the lines
+ * it refuses, through one producer shared by all requests (a producer is thread-safe, and batches
+ * the records of concurrent requests together).
  *
- * <p>A request is acknowledged only when the broker has acknowledged every one of its records
- * with {@code acks=all}; the producer is idempotent so that its own retries never duplicate a
+ * <p>A request is acknowledged only when the broker has acknowledged every one of its records,
+ * events and dead letters, with {@code acks=all}; the producer is idempotent so that its own retries never duplicate a
  * record. Its buffer is bounded and {@code send} blocks at most {@code max.block.ms}, so that a
  * broker that cannot keep up turns into quick 429s instead of piled-up request threads.
  */
@@ -37,6 +38,7 @@ public final class KafkaEventLog implements EventLog, Managed {
 
   private final Map<String, Object> producerConfig;
   private final String topic;
+  private final String deadLetterTopic;
   private final long ackTimeoutMillis;
   private final long retryAfterSeconds;
   private volatile Producer<byte[], byte[]> producer;
@@ -45,8 +47,13 @@ public final class KafkaEventLog implements EventLog, Managed {
    * @param producerConfig {@code bootstrap.servers} and any overrides of the defaults below
    */
   public KafkaEventLog(
-      Map<String, Object> producerConfig, String topic, Duration ackTimeout, Duration retryAfter) {
+      Map<String, Object> producerConfig,
+      String topic,
+      String deadLetterTopic,
+      Duration ackTimeout,
+      Duration retryAfter) {
     this.topic = Objects.requireNonNull(topic, "topic");
+    this.deadLetterTopic = Objects.requireNonNull(deadLetterTopic, "deadLetterTopic");
     this.ackTimeoutMillis = ackTimeout.toMillis();
     this.retryAfterSeconds = Math.max(1, (retryAfter.toMillis() + 999) / 1000);
     this.producerConfig = producerConfig(producerConfig, ackTimeoutMillis);
@@ -85,7 +92,7 @@ public final class KafkaEventLog implements EventLog, Managed {
   }
 
   /**
-   * Fetches the topic's metadata before the first request: {@code send} waits for it for at most
+   * Fetches the topics' metadata before the first request: {@code send} waits for it for at most
    * {@code max.block.ms}, which may be too short for a first round trip. Not fatal when the
    * broker is away: requests then answer 503 and the health check says why.
    */
@@ -94,10 +101,14 @@ public final class KafkaEventLog implements EventLog, Managed {
     while (true) {
       try {
         producer.partitionsFor(topic);
+        producer.partitionsFor(deadLetterTopic);
         return;
       } catch (TimeoutException e) {
         if (System.currentTimeMillis() >= deadline) {
-          LOG.warn("no metadata for topic {} yet; ingest answers 503 until the broker is reachable", topic);
+          LOG.warn(
+              "no metadata for topics {} and {} yet; ingest answers 503 until the broker is"
+                  + " reachable and both exist",
+              topic, deadLetterTopic);
           return;
         }
         try {
@@ -107,7 +118,7 @@ public final class KafkaEventLog implements EventLog, Managed {
           return;
         }
       } catch (KafkaException e) {
-        LOG.warn("cannot read the metadata of topic {}: {}", topic, e.getMessage());
+        LOG.warn("cannot read the metadata of topics {} and {}: {}", topic, deadLetterTopic, e.getMessage());
         return;
       }
     }
@@ -122,30 +133,38 @@ public final class KafkaEventLog implements EventLog, Managed {
   }
 
   @Override
-  public void append(List<AcceptedEvent> events) {
+  public void append(List<AcceptedEvent> events, List<byte[]> deadLetters) {
     Producer<byte[], byte[]> out = producer;
     if (out == null) {
       throw new LogUnavailableException("the event log is not started", retryAfterSeconds, null);
     }
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ackTimeoutMillis);
-    List<Future<RecordMetadata>> acks = new ArrayList<>(events.size());
+    List<Future<RecordMetadata>> acks = new ArrayList<>(events.size() + deadLetters.size());
     for (AcceptedEvent event : events) {
-      Future<RecordMetadata> ack;
-      try {
-        ack = out.send(new ProducerRecord<>(topic, event.key(), event.value()));
-      } catch (KafkaException | IllegalStateException e) {
-        throw translate(e);
-      }
-      // The producer reports a full buffer or missing metadata through an already failed
-      // future, not by throwing: stop at the first one instead of sending the rest in vain.
-      if (ack.isDone()) {
-        await(ack, deadline);
-      }
-      acks.add(ack);
+      acks.add(send(out, new ProducerRecord<>(topic, event.key(), event.value()), deadline));
+    }
+    for (byte[] deadLetter : deadLetters) {
+      acks.add(send(out, new ProducerRecord<>(deadLetterTopic, null, deadLetter), deadline));
     }
     for (Future<RecordMetadata> ack : acks) {
       await(ack, deadline);
     }
+  }
+
+  private Future<RecordMetadata> send(
+      Producer<byte[], byte[]> out, ProducerRecord<byte[], byte[]> record, long deadline) {
+    Future<RecordMetadata> ack;
+    try {
+      ack = out.send(record);
+    } catch (KafkaException | IllegalStateException e) {
+      throw translate(e);
+    }
+    // The producer reports a full buffer or missing metadata through an already failed
+    // future, not by throwing: stop at the first one instead of sending the rest in vain.
+    if (ack.isDone()) {
+      await(ack, deadline);
+    }
+    return ack;
   }
 
   private void await(Future<RecordMetadata> ack, long deadline) {
@@ -180,5 +199,9 @@ public final class KafkaEventLog implements EventLog, Managed {
 
   public String topic() {
     return topic;
+  }
+
+  public String deadLetterTopic() {
+    return deadLetterTopic;
   }
 }

@@ -21,6 +21,12 @@ public class KafkaFactory {
   /** Where accepted events go (contract §1: key = category, value = the event's JSON). */
   @NotBlank private String eventsTopic = "events";
 
+  /**
+   * Where {@code POST /v1/events} writes every line it refuses, as the pipeline writes the
+   * invalid records it reads (the same topic by default).
+   */
+  @NotBlank private String deadLetterTopic = "events.dlq";
+
   /** The compacted topic of window updates that the pipeline publishes. */
   @NotBlank private String changeFeedTopic = "aggregates";
 
@@ -67,6 +73,16 @@ public class KafkaFactory {
   @JsonProperty
   public void setEventsTopic(String eventsTopic) {
     this.eventsTopic = eventsTopic;
+  }
+
+  @JsonProperty
+  public String getDeadLetterTopic() {
+    return deadLetterTopic;
+  }
+
+  @JsonProperty
+  public void setDeadLetterTopic(String deadLetterTopic) {
+    this.deadLetterTopic = deadLetterTopic;
   }
 
   @JsonProperty

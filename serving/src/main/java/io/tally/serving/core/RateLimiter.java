@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A token bucket per client: {@code burst} requests at once, refilled at {@code perSecond}.
+ * A {@link TokenBucket} per client: {@code burst} requests at once, refilled at {@code perSecond}.
  * Buckets of clients that have been quiet long enough to be full again are forgotten, and at most
  * {@code maxClients} are kept, so memory stays bounded whoever calls (a forgotten client starts
  * again with a full bucket, which is what it would have had).
@@ -16,7 +16,7 @@ public final class RateLimiter {
   private final double perNano;
   private final double burst;
   private final Ticker ticker;
-  private final Cache<String, Bucket> buckets;
+  private final Cache<String, TokenBucket> buckets;
 
   public RateLimiter(double perSecond, int burst, long maxClients, Ticker ticker) {
     if (!(perSecond > 0) || burst < 1) {
@@ -41,26 +41,6 @@ public final class RateLimiter {
    */
   public long tryAcquire(String client) {
     long now = ticker.read();
-    return buckets.get(client, c -> new Bucket(burst, now)).take(now, perNano, burst);
-  }
-
-  private static final class Bucket {
-    private double tokens;
-    private long refilledAt;
-
-    Bucket(double tokens, long now) {
-      this.tokens = tokens;
-      this.refilledAt = now;
-    }
-
-    synchronized long take(long now, double perNano, double burst) {
-      tokens = Math.min(burst, tokens + Math.max(0, now - refilledAt) * perNano);
-      refilledAt = now;
-      if (tokens >= 1) {
-        tokens -= 1;
-        return 0;
-      }
-      return (long) Math.ceil((1 - tokens) / perNano);
-    }
+    return buckets.get(client, c -> new TokenBucket(burst, now)).take(now, 1, perNano, burst);
   }
 }

@@ -4,6 +4,7 @@ import io.tally.serving.api.Problem;
 import io.tally.serving.api.RejectedEventsProblem;
 import io.tally.serving.core.IngestDisabledException;
 import io.tally.serving.core.IngestException;
+import io.tally.serving.core.IngestRateLimitedException;
 import io.tally.serving.core.LogOverloadedException;
 import io.tally.serving.core.LogUnavailableException;
 import io.tally.serving.core.NoValidEventsException;
@@ -16,8 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Ingest failures as problems: no valid event 400 (with the rejected lines), too large 413, log
- * overloaded 429 and log unavailable 503 (both with {@code Retry-After}), no log at all 503.
+ * Ingest failures as problems: no valid event 400 (with the rejected lines), too large 413, over
+ * the node's ingest limit or log overloaded 429 and log unavailable 503 (all three with {@code
+ * Retry-After}), no log at all 503.
  * Their messages are written for clients and carry no internals, so they are the detail.
  */
 @Provider
@@ -40,6 +42,11 @@ public class IngestExceptionMapper implements ExceptionMapper<IngestException> {
       return Response.fromResponse(Problems.of(413, e.getMessage()))
           .header("Connection", "close")
           .build();
+    }
+    if (e instanceof IngestRateLimitedException limited) {
+      return retryAfter(
+          Problems.of(Problem.INGEST_RATE_LIMITED, 429, "Ingest limit reached", e.getMessage()),
+          limited.retryAfterSeconds());
     }
     if (e instanceof LogOverloadedException overloaded) {
       return retryAfter(

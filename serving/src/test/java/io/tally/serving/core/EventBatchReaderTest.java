@@ -80,38 +80,6 @@ class EventBatchReaderTest {
     assertThat(endless.served).isEqualTo(EventBatchReader.MAX_BODY_BYTES + 1);
   }
 
-  @Test
-  void theServiceRefusesAnAnnouncedLargeBodyWithoutReadingIt() {
-    CountingStream body = new CountingStream();
-    IngestService service = new IngestService(events -> {});
-    assertThatThrownBy(() -> service.ingest(body, EventBatchReader.MAX_BODY_BYTES + 1L))
-        .isInstanceOf(PayloadTooLargeException.class);
-    assertThat(body.served).isZero();
-  }
-
-  @Test
-  void withoutALogTheServiceRefusesBeforeReading() {
-    CountingStream body = new CountingStream();
-    IngestService service = new IngestService(EventLog.none());
-    assertThatThrownBy(() -> service.ingest(body, -1))
-        .isInstanceOf(IngestDisabledException.class)
-        .hasMessage("ingest needs a Kafka log; this deployment runs without one");
-    assertThat(body.served).isZero();
-  }
-
-  @Test
-  void nothingValidIsAnErrorAndNothingIsAppended() {
-    IngestService service =
-        new IngestService(
-            events -> {
-              throw new AssertionError("nothing may be appended");
-            });
-    assertThatThrownBy(
-            () -> service.ingest(new ByteArrayInputStream("{}\n".getBytes(StandardCharsets.UTF_8)), -1))
-        .isInstanceOfSatisfying(
-            NoValidEventsException.class, e -> assertThat(e.rejected()).hasSize(1));
-  }
-
   private static EventBatch read(String body) throws Exception {
     return EventBatchReader.read(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
   }
@@ -134,7 +102,7 @@ class EventBatchReaderTest {
   }
 
   /** An endless body of spaces that counts what was read from it. */
-  private static final class CountingStream extends InputStream {
+  static final class CountingStream extends InputStream {
     long served;
 
     @Override

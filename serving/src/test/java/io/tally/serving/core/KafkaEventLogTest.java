@@ -44,8 +44,9 @@ class KafkaEventLogTest {
   void anUnstartedLogRefusesWithA503Kind() {
     KafkaEventLog log =
         new KafkaEventLog(
-            Map.of("bootstrap.servers", "k:9092"), "events", Duration.ofSeconds(1), Duration.ofMillis(1500));
-    assertThatThrownBy(() -> log.append(List.of()))
+            Map.of("bootstrap.servers", "k:9092"), "events", "events.dlq", Duration.ofSeconds(1),
+            Duration.ofMillis(1500));
+    assertThatThrownBy(() -> log.append(List.of(), List.of()))
         .isInstanceOfSatisfying(
             LogUnavailableException.class, e -> assertThat(e.retryAfterSeconds()).isEqualTo(2));
   }

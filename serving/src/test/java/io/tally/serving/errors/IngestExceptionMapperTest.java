@@ -6,10 +6,12 @@ import io.tally.serving.api.Problem;
 import io.tally.serving.api.RejectedEventsProblem;
 import io.tally.serving.core.EventBatch;
 import io.tally.serving.core.IngestDisabledException;
+import io.tally.serving.core.IngestRateLimitedException;
 import io.tally.serving.core.LogOverloadedException;
 import io.tally.serving.core.LogUnavailableException;
 import io.tally.serving.core.NoValidEventsException;
 import io.tally.serving.core.PayloadTooLargeException;
+import io.tally.serving.core.RefusedLine;
 import io.tally.serving.core.Rejection;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
@@ -22,13 +24,25 @@ class IngestExceptionMapperTest {
   void noValidEventsListsTheRejectedLines() {
     List<Rejection> rejected = List.of(new Rejection(1, "id: required"));
     Response response =
-        mapper.toResponse(new NoValidEventsException(new EventBatch(List.of(), rejected, 1)));
+        mapper.toResponse(
+            new NoValidEventsException(
+                new EventBatch(List.of(), List.of(new RefusedLine(1, "id: required", new byte[0])))));
     assertThat(response.getStatus()).isEqualTo(400);
     assertThat(response.getMediaType().toString()).isEqualTo(Problem.MEDIA_TYPE);
     RejectedEventsProblem problem = (RejectedEventsProblem) response.getEntity();
     assertThat(problem.type()).isEqualTo(Problem.INVALID_EVENTS);
     assertThat(problem.rejected()).isEqualTo(rejected);
     assertThat(problem.rejectedCount()).isEqualTo(1);
+  }
+
+  @Test
+  void overTheIngestLimitIs429WithRetryAfter() {
+    Response response = mapper.toResponse(new IngestRateLimitedException(2));
+    assertThat(response.getStatus()).isEqualTo(429);
+    assertThat(response.getHeaderString("Retry-After")).isEqualTo("2");
+    Problem problem = (Problem) response.getEntity();
+    assertThat(problem.type()).isEqualTo(Problem.INGEST_RATE_LIMITED);
+    assertThat(problem.detail()).contains("Retry the whole request after 2 s");
   }
 
   @Test
@@ -58,7 +72,7 @@ class IngestExceptionMapperTest {
 
   @Test
   void tooLargeIs413AndDisabledIs503() {
-    Response large = mapper.toResponse(new PayloadTooLargeException(5 * 1024 * 1024));
+    Response large = mapper.toResponse(new PayloadTooLargeException(5 * 1024 * 1024, new byte[0]));
     assertThat(large.getStatus()).isEqualTo(413);
     assertThat(large.getMediaType().toString()).isEqualTo(Problem.MEDIA_TYPE);
 
