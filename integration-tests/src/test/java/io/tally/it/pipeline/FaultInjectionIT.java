@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tally.it.ingest.KafkaRecords;
 import io.tally.it.ingest.TallyTestConfigs;
+import io.tally.it.support.ClickHouseServer;
 import io.tally.it.support.KafkaBroker;
 import io.tally.pipelines.kafka.KafkaTopics;
 import io.tally.runners.Checkpoints;
@@ -14,7 +15,14 @@ import io.tally.runners.StreamingMain;
 import io.tally.serving.TallyApplication;
 import io.tally.serving.TallyConfiguration;
 import io.tally.serving.TallyServer;
+import io.tally.serving.core.HistoryFactory;
+import io.tally.tiering.history.ClickHouseHistoryStore;
+import io.tally.tiering.history.HistoryStore;
+import io.tally.tiering.history.MetricSpecs;
+import io.tally.tiering.history.Resolution;
 import io.tally.tiering.hot.SharedHotStores;
+import io.tally.tiering.hot.WindowQuery;
+import io.tally.update.WindowUpdate;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -43,20 +51,26 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Faults injected while a client keeps posting events (with some duplicates) and retries what
- * is refused: the streaming job ({@code StreamingMain}, its own process on embedded Flink) is
- * killed with {@code kill -9} three times and restarted from its latest checkpoint, the Kafka
- * broker is restarted, and the serving node is restarted (its view rebuilt from the change feed).
- * After each fault, the counts served equal the distinct events accepted so far, exactly; at the
- * end every window is final with exactly its events, no read ever saw {@code events} go down, and
- * nothing was dead-lettered.
+ * is refused: the streaming job ({@code StreamingMain}, its own process on embedded Flink, writing
+ * final windows to the ClickHouse history tier) is killed with {@code kill -9} three times and
+ * restarted from its latest checkpoint, the Kafka broker is restarted, ClickHouse is stopped for
+ * 60 s, and the serving node is restarted (its view rebuilt from the change feed). After each
+ * fault, the counts served equal the distinct events accepted so far, exactly; while ClickHouse is
+ * down, answers that reach back to history say they lack it and the {@code history} health check
+ * fails; at the end every window is final with exactly its events, in the hot tier and in history
+ * (each window once), no read ever saw {@code events} go down, and nothing was dead-lettered.
  */
-@ExtendWith(KafkaBroker.class)
+@ExtendWith({KafkaBroker.class, ClickHouseServer.class})
 class FaultInjectionIT {
   private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
   private static final String EVENTS = "faults-it-events-" + RUN;
   private static final String FEED = "faults-it-aggregates-" + RUN;
   private static final String DLQ = "faults-it-dlq-" + RUN;
   private static final String STORE = "faults-it-" + RUN;
+  private static final String DATABASE = ClickHouseServer.uniqueDatabase(FaultInjectionIT.class);
+  private static final String METRIC = "count_by_category";
+  /** How long ClickHouse is down while events keep coming. */
+  private static final Duration HISTORY_OUTAGE = Duration.ofSeconds(60);
   private static final long WINDOW = 2_000;
   private static final long MAX_OFFSET = 400;
   /** The longest any one wait may take: a job process starts slowly on a busy 2-core machine. */
@@ -100,8 +114,14 @@ class FaultInjectionIT {
             "--maxDisorder=1s",
             "--checkpointDir=" + checkpoints,
             "--checkpointingInterval=1000",
-            "--restoreFrom=latest");
+            "--restoreFrom=latest",
+            "--historyJdbcUrl=" + ClickHouseServer.jdbcUrl(),
+            "--historyDatabase=" + DATABASE);
     KafkaTopics.ensure(StreamingMain.options(args.toArray(String[]::new)), 4, (short) 1);
+    // The tables exist before the first query, so that history's answers are complete from the
+    // start (the sink would create them with its first write).
+    HistoryStore history = new ClickHouseHistoryStore(ClickHouseServer.config(DATABASE), MetricSpecs.none());
+    history.createSchema();
 
     AtomicReference<StreamingProcess> job =
         new AtomicReference<>(StreamingProcess.start(dir.resolve("job-0.log"), args));
@@ -141,6 +161,18 @@ class FaultInjectionIT {
 
       duringTraffic(
           () -> {
+            ClickHouseServer.stop();
+            awaitAnswersSayHistoryIsMissing(HISTORY_OUTAGE);
+            ClickHouseServer.start();
+          });
+      faults++;
+      // The sink writes what it buffered once its next retry finds the server back.
+      awaitCountsEqualTheTruth(false);
+      awaitAnswersIncludeHistory();
+      assertThat(job.get().isAlive()).as("the job survives a history outage").isTrue();
+
+      duringTraffic(
+          () -> {
             server.close();
             // A new node starts with an empty view: it rebuilds it from the change feed.
             SharedHotStores.remove(STORE);
@@ -149,24 +181,34 @@ class FaultInjectionIT {
       faults++;
 
       awaitCountsEqualTheTruth(true);
+      int inHistory = awaitHistoryEqualsTheTruth(history);
       assertThat(decreases).as("events never decrease between reads").isEmpty();
       assertThat(KafkaRecords.readAll(DLQ)).as("nothing late, nothing invalid").isEmpty();
       System.out.printf(
-          "faults: %d injected (3 kill -9 of the job, 1 broker restart, 1 serving restart) in %d s;"
-              + " %d distinct events and %d copies accepted, 0 lost, 0 counted twice%n",
-          faults, (System.currentTimeMillis() - started) / 1000, events.distinct(), events.copies());
+          "faults: %d injected (3 kill -9 of the job, 1 broker restart, 1 ClickHouse stop of %d s,"
+              + " 1 serving restart) in %d s; %d distinct events and %d copies accepted, 0 lost,"
+              + " 0 counted twice; %d final windows served and %d in history, each once%n",
+          faults, HISTORY_OUTAGE.toSeconds(), (System.currentTimeMillis() - started) / 1000,
+          events.distinct(), events.copies(), events.byWindowAndCategory().size(), inHistory);
     } finally {
       job.get().close();
       if (server != null) {
         server.close();
       }
       SharedHotStores.remove(STORE);
+      ClickHouseServer.start(); // whatever happened, leave the server running for the next class
     }
   }
 
   private TallyServer startServer(Path metrics) throws Exception {
     TallyConfiguration config = TallyTestConfigs.service(STORE, TallyTestConfigs.kafka(EVENTS, FEED));
     config.setMetricsFile(metrics.toString());
+    HistoryFactory history = new HistoryFactory();
+    history.setJdbcUrl(ClickHouseServer.jdbcUrl());
+    history.setDatabase(DATABASE);
+    // No hour of this run settles before it ends.
+    history.setRollups(false);
+    config.setHistory(history);
     return TallyServer.start(new TallyApplication(), config);
   }
 
@@ -288,15 +330,119 @@ class FaultInjectionIT {
   }
 
   private JsonNode windows(long from, long to) throws Exception {
+    return answer(from, to).get("windows");
+  }
+
+  private JsonNode answer(long from, long to) throws Exception {
     HttpResponse<String> response =
         HTTP.send(
             HttpRequest.newBuilder(
                     URI.create("http://localhost:" + server.port()
-                        + "/v1/metrics/count_by_category/windows?from=" + from + "&to=" + to))
+                        + "/v1/metrics/" + METRIC + "/windows?from=" + from + "&to=" + to))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    return JSON.readTree(response.body()).get("windows");
+    return JSON.readTree(response.body());
+  }
+
+  /**
+   * An answer for the last hour before the tier boundary up to now: history's part of it and the
+   * hot tier's; with what it says about the history tier and what the health check says.
+   */
+  private String historyAsServed() throws Exception {
+    long now = System.currentTimeMillis();
+    long boundary = now - server.configuration().getHotRetention().toMilliseconds();
+    JsonNode answer = answer(boundary - 3_600_000, now);
+    JsonNode historyTier = null;
+    for (JsonNode tier : answer.path("tiers")) {
+      if (tier.get("tier").asText().equals("history")) {
+        historyTier = tier;
+      }
+    }
+    HttpResponse<String> health =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create("http://localhost:" + server.adminPort() + "/healthcheck"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    JsonNode historyHealth = JSON.readTree(health.body()).get("history");
+    return "partial=" + answer.get("partial").asBoolean()
+        + " windows=" + (answer.get("windows").isEmpty() ? "none" : "some")
+        + " history=" + (historyTier == null ? "not asked" : historyTier.get("available").asBoolean()
+            ? "available" : "unavailable: " + historyTier.path("error").asText())
+        + " health=" + (historyHealth.get("healthy").asBoolean() ? "healthy" : "unhealthy: "
+            + historyHealth.get("message").asText());
+  }
+
+  /**
+   * For {@code outage}, every answer that reaches back to history is partial, still has the hot
+   * tier's windows and says that history is unavailable, and the health check says so too.
+   */
+  private void awaitAnswersSayHistoryIsMissing(Duration outage) {
+    AtomicReference<String> last = new AtomicReference<>("no answer yet");
+    try {
+      await()
+          .during(outage)
+          .atMost(outage.plusSeconds(10))
+          .pollInterval(Duration.ofSeconds(2))
+          .until(
+              () -> {
+                String served = historyAsServed();
+                last.set(served);
+                return served.startsWith("partial=true windows=some history=unavailable: ")
+                    && served.contains(" health=unhealthy: history tier unavailable");
+              });
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError("while ClickHouse was down an answer did not say so: " + last.get(), e);
+    }
+  }
+
+  /** Once ClickHouse is back, answers that reach back to history are whole again. */
+  private void awaitAnswersIncludeHistory() {
+    AtomicReference<String> last = new AtomicReference<>("no answer yet");
+    try {
+      await()
+          .atMost(PATIENCE)
+          .pollInterval(Duration.ofMillis(500))
+          .ignoreExceptionsInstanceOf(IOException.class)
+          .until(
+              () -> {
+                last.set(historyAsServed());
+                return last.get().equals("partial=false windows=some history=available health=healthy");
+              });
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError("answers never included history again: " + last.get(), e);
+    }
+  }
+
+  /**
+   * Waits until history, read from ClickHouse, holds exactly the final windows sent: each window
+   * and category once, with its distinct events; how many windows it holds.
+   */
+  private int awaitHistoryEqualsTheTruth(HistoryStore history) {
+    Map<String, Long> expected = new TreeMap<>();
+    events.byWindowAndCategory().forEach((key, list) -> expected.put(key, (long) list.size()));
+    AtomicReference<String> last = new AtomicReference<>("nothing read yet");
+    try {
+      await()
+          .atMost(PATIENCE)
+          .pollInterval(Duration.ofSeconds(1))
+          .until(
+              () -> {
+                List<WindowUpdate> rows =
+                    history.windows(Resolution.MINUTE, new WindowQuery(METRIC, 0, Long.MAX_VALUE, Map.of()));
+                Map<String, Long> stored = new TreeMap<>();
+                for (WindowUpdate w : rows) {
+                  if (w.isFinal()) {
+                    stored.put(w.startMillis() + " " + w.group().get(0), w.events());
+                  }
+                }
+                last.set(rows.size() + " rows; " + difference(expected, stored));
+                return rows.size() == expected.size() && stored.equals(expected);
+              });
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError("history never held exactly the windows sent: " + last.get(), e);
+    }
+    return expected.size();
   }
 
   private static String difference(Map<String, Long> expected, Map<String, Long> served) {
