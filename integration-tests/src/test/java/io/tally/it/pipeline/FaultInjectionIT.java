@@ -7,21 +7,24 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tally.it.ingest.KafkaRecords;
 import io.tally.it.ingest.TallyTestConfigs;
+import io.tally.it.support.ClickHouseServer;
 import io.tally.it.support.KafkaBroker;
-import io.tally.pipelines.kafka.KafkaTopics;
 import io.tally.runners.Checkpoints;
-import io.tally.runners.StreamingMain;
-import io.tally.serving.TallyApplication;
 import io.tally.serving.TallyConfiguration;
 import io.tally.serving.TallyServer;
-import io.tally.tiering.hot.SharedHotStores;
+import io.tally.serving.core.HistoryFactory;
+import io.tally.tiering.history.ClickHouseHistoryStore;
+import io.tally.tiering.history.HistoryStore;
+import io.tally.tiering.history.MetricSpecs;
+import io.tally.tiering.history.Resolution;
+import io.tally.tiering.hot.WindowQuery;
+import io.tally.update.WindowUpdate;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,32 +34,35 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.core.ConditionFactory;
 import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Faults injected while a client keeps posting events (with some duplicates) and retries what
- * is refused: the streaming job ({@code StreamingMain}, its own process on embedded Flink) is
- * killed with {@code kill -9} three times and restarted from its latest checkpoint, the Kafka
- * broker is restarted, and the serving node is restarted (its view rebuilt from the change feed).
- * After each fault, the counts served equal the distinct events accepted so far, exactly; at the
- * end every window is final with exactly its events, no read ever saw {@code events} go down, and
- * nothing was dead-lettered.
+ * is refused: the streaming job ({@code StreamingMain}, its own process on embedded Flink, writing
+ * final windows to the ClickHouse history tier) is killed with {@code kill -9} three times and
+ * restarted from its latest checkpoint, the Kafka broker is restarted, ClickHouse is stopped for
+ * 60 s, and the serving node is restarted (its view rebuilt from the change feed). After each
+ * fault, the counts served equal the distinct events accepted so far, exactly; while ClickHouse is
+ * down, answers that reach back to history say they lack it and the {@code history} health check
+ * fails; at the end every window is final with exactly its events, in the hot tier and in history
+ * (each window once), no read ever saw {@code events} go down, and nothing was dead-lettered.
  */
-@ExtendWith(KafkaBroker.class)
+@ExtendWith({KafkaBroker.class, ClickHouseServer.class})
 class FaultInjectionIT {
-  private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
-  private static final String EVENTS = "faults-it-events-" + RUN;
-  private static final String FEED = "faults-it-aggregates-" + RUN;
-  private static final String DLQ = "faults-it-dlq-" + RUN;
-  private static final String STORE = "faults-it-" + RUN;
+  private static final String DATABASE = ClickHouseServer.uniqueDatabase(FaultInjectionIT.class);
+  private static final String METRIC = "count_by_category";
+  /** How long ClickHouse is down while events keep coming. */
+  private static final Duration HISTORY_OUTAGE = Duration.ofSeconds(60);
   private static final long WINDOW = 2_000;
   private static final long MAX_OFFSET = 400;
   /** The longest any one wait may take: a job process starts slowly on a busy 2-core machine. */
@@ -66,46 +72,50 @@ class FaultInjectionIT {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path dir;
-  private volatile TallyServer server;
-  private final PostedEvents events = new PostedEvents("faults-" + RUN, WINDOW, MAX_OFFSET, 11);
+  private PipelineRun run;
+  private PostedEvents events;
   private final Map<String, Long> highest = new HashMap<>();
   private final List<String> decreases = new ArrayList<>();
 
-  @Test
-  void killedJobsARestartedBrokerAndARestartedServingNodeLoseNothingAndCountNothingTwice()
-      throws Exception {
-    Path metrics = dir.resolve("metrics.yaml");
+  @BeforeEach
+  void createRun() throws IOException {
     // Allowed lateness covers a client's retries while the broker or the serving node is down:
     // a batch keeps the event times it was made with.
-    Files.writeString(
-        metrics,
-        """
-        metrics:
-          - name: count_by_category
-            groupBy: [category]
-            aggregate: { fn: count }
-            window: { size: 2s }
-            allowedLateness: 30s
-        """);
+    run =
+        PipelineRun.create(
+            "faults-it",
+            dir,
+            """
+            metrics:
+              - name: count_by_category
+                groupBy: [category]
+                aggregate: { fn: count }
+                window: { size: 2s }
+                allowedLateness: 30s
+            """);
+    events = new PostedEvents("faults-" + run.id(), WINDOW, MAX_OFFSET, 11);
+  }
+
+  @Test
+  void killedJobsABrokerRestartAHistoryOutageAndAServingRestartLoseNothingAndCountNothingTwice()
+      throws Exception {
     Path checkpoints = dir.resolve("checkpoints");
     List<String> args =
-        List.of(
-            "--bootstrapServers=" + KafkaBroker.bootstrapServers(),
-            "--eventsTopic=" + EVENTS,
-            "--changeFeedTopic=" + FEED,
-            "--deadLetterTopic=" + DLQ,
-            "--consumerGroup=faults-it-" + RUN,
-            "--rulesTopic=" + TallyTestConfigs.rulesTopic(STORE),
-            "--metricsFile=" + metrics,
-            "--maxDisorder=1s",
+        run.jobArgs(
             "--checkpointDir=" + checkpoints,
             "--checkpointingInterval=1000",
-            "--restoreFrom=latest");
-    KafkaTopics.ensure(StreamingMain.options(args.toArray(String[]::new)), 4, (short) 1);
+            "--restoreFrom=latest",
+            "--historyJdbcUrl=" + ClickHouseServer.jdbcUrl(),
+            "--historyDatabase=" + DATABASE);
+    run.createTopics(4);
+    // The tables exist before the first query, so that history's answers are complete from the
+    // start (the sink would create them with its first write).
+    HistoryStore history = new ClickHouseHistoryStore(ClickHouseServer.config(DATABASE), MetricSpecs.none());
+    history.createSchema();
 
     AtomicReference<StreamingProcess> job =
         new AtomicReference<>(StreamingProcess.start(dir.resolve("job-0.log"), args));
-    server = startServer(metrics);
+    run.startService(FaultInjectionIT::withHistory);
     int faults = 0;
     long started = System.currentTimeMillis();
     try {
@@ -141,33 +151,47 @@ class FaultInjectionIT {
 
       duringTraffic(
           () -> {
-            server.close();
-            // A new node starts with an empty view: it rebuilds it from the change feed.
-            SharedHotStores.remove(STORE);
-            server = startServer(metrics);
+            ClickHouseServer.stop();
+            awaitAnswersSayHistoryIsMissing(HISTORY_OUTAGE);
+            ClickHouseServer.start();
           });
+      faults++;
+      awaitCountsEqualTheTruth(false);
+      awaitAnswersIncludeHistory();
+      assertThat(job.get().isAlive()).as("the job survives a history outage").isTrue();
+
+      duringTraffic(run::restartService);
       faults++;
 
       awaitCountsEqualTheTruth(true);
+      int inHistory = awaitHistoryEqualsTheTruth(history);
+      assertThat(job.get().output())
+          .as("the history sink kept its windows while ClickHouse was down, and wrote them after")
+          .contains("windows kept to retry")
+          .contains("written again after");
       assertThat(decreases).as("events never decrease between reads").isEmpty();
-      assertThat(KafkaRecords.readAll(DLQ)).as("nothing late, nothing invalid").isEmpty();
+      assertThat(KafkaRecords.readAll(run.deadLetterTopic())).as("nothing late, nothing invalid").isEmpty();
       System.out.printf(
-          "faults: %d injected (3 kill -9 of the job, 1 broker restart, 1 serving restart) in %d s;"
-              + " %d distinct events and %d copies accepted, 0 lost, 0 counted twice%n",
-          faults, (System.currentTimeMillis() - started) / 1000, events.distinct(), events.copies());
+          "faults: %d injected (3 kill -9 of the job, 1 broker restart, 1 ClickHouse stop of %d s,"
+              + " 1 serving restart) in %d s; %d distinct events and %d copies accepted, 0 lost,"
+              + " 0 counted twice; %d final windows served and %d in history, each once%n",
+          faults, HISTORY_OUTAGE.toSeconds(), (System.currentTimeMillis() - started) / 1000,
+          events.distinct(), events.copies(), events.byWindowAndCategory().size(), inHistory);
     } finally {
       job.get().close();
-      if (server != null) {
-        server.close();
-      }
-      SharedHotStores.remove(STORE);
+      run.close();
+      ClickHouseServer.start(); // whatever happened, leave the server running for the next class
     }
   }
 
-  private TallyServer startServer(Path metrics) throws Exception {
-    TallyConfiguration config = TallyTestConfigs.service(STORE, TallyTestConfigs.kafka(EVENTS, FEED));
-    config.setMetricsFile(metrics.toString());
-    return TallyServer.start(new TallyApplication(), config);
+  /** The service reads history from the database the job writes. */
+  private static void withHistory(TallyConfiguration config) {
+    HistoryFactory history = new HistoryFactory();
+    history.setJdbcUrl(ClickHouseServer.jdbcUrl());
+    history.setDatabase(DATABASE);
+    // No hour of this run settles before it ends.
+    history.setRollups(false);
+    config.setHistory(history);
   }
 
   private static void awaitNewCheckpoint(StreamingProcess job, Path checkpoints, Optional<Path> before) {
@@ -219,7 +243,7 @@ class FaultInjectionIT {
 
   /** True once the batch is accepted; false for answers and failures worth retrying. */
   private boolean post(String body) {
-    int port = server.port();
+    int port = run.service().port();
     if (port <= 0) {
       return false; // the node is closed, its successor not yet started
     }
@@ -249,54 +273,157 @@ class FaultInjectionIT {
   // --- the answers
 
   /**
+   * Polls until {@code mismatch} returns null (it returns what is still wrong otherwise); when
+   * {@code wait} runs out, fails with {@code failure} and the last mismatch.
+   */
+  private static void awaitNoMismatch(ConditionFactory wait, String failure, Callable<String> mismatch) {
+    AtomicReference<String> last = new AtomicReference<>("no answer yet");
+    try {
+      wait.until(
+          () -> {
+            last.set(mismatch.call());
+            return last.get() == null;
+          });
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(failure + ": " + last.get(), e);
+    }
+  }
+
+  /**
    * Waits until the served count of every window and category equals its distinct events sent,
    * with no other window (and, when {@code requireFinal}, every window final).
    */
   private void awaitCountsEqualTheTruth(boolean requireFinal) {
-    Map<String, Long> expected = new TreeMap<>();
-    events.byWindowAndCategory().forEach((key, list) -> expected.put(key, (long) list.size()));
+    Map<String, Long> expected = expectedCounts();
     long from = events.windowStart(events.firstTs()) - WINDOW;
     long to = System.currentTimeMillis() + 60_000;
-    AtomicReference<String> last = new AtomicReference<>("no answer yet");
-    try {
-      await()
-          .atMost(PATIENCE)
-          .pollInterval(Duration.ofMillis(500))
-          .ignoreExceptionsInstanceOf(IOException.class)
-          .until(
-              () -> {
-                Map<String, Long> served = new TreeMap<>();
-                int open = 0;
-                for (JsonNode w : windows(from, to)) {
-                  String key = Instant.parse(w.get("start").asText()).toEpochMilli() + " "
-                      + w.get("group").get("category").asText();
-                  long n = w.get("events").asLong();
-                  served.put(key, n);
-                  Long before = highest.put(key, n);
-                  if (before != null && n < before) {
-                    highest.put(key, before);
-                    decreases.add(key + ": " + before + " then " + n);
-                  }
-                  open += w.get("final").asBoolean() ? 0 : 1;
-                }
-                last.set(difference(expected, served) + "; " + open + " windows not final");
-                return served.equals(expected) && (!requireFinal || open == 0);
-              });
-    } catch (ConditionTimeoutException e) {
-      throw new AssertionError("the counts never equalled the events sent: " + last.get(), e);
-    }
+    awaitNoMismatch(
+        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(500))
+            .ignoreExceptionsInstanceOf(IOException.class),
+        "the counts never equalled the events sent",
+        () -> {
+          Map<String, Long> served = new TreeMap<>();
+          int open = 0;
+          for (JsonNode w : answer(from, to).get("windows")) {
+            String key = Instant.parse(w.get("start").asText()).toEpochMilli() + " "
+                + w.get("group").get("category").asText();
+            long n = w.get("events").asLong();
+            served.put(key, n);
+            Long before = highest.put(key, n);
+            if (before != null && n < before) {
+              highest.put(key, before);
+              decreases.add(key + ": " + before + " then " + n);
+            }
+            open += w.get("final").asBoolean() ? 0 : 1;
+          }
+          return served.equals(expected) && (!requireFinal || open == 0)
+              ? null
+              : difference(expected, served) + "; " + open + " windows not final";
+        });
   }
 
-  private JsonNode windows(long from, long to) throws Exception {
+  /**
+   * For {@code outage}, every answer that reaches back to history is partial, still has the hot
+   * tier's windows and says that history is unavailable, and the health check says so too.
+   */
+  private void awaitAnswersSayHistoryIsMissing(Duration outage) {
+    awaitNoMismatch(
+        await().during(outage).atMost(outage.plusSeconds(10)).pollInterval(Duration.ofSeconds(2)),
+        "while ClickHouse was down an answer did not say so",
+        () -> {
+          String served = historyAsServed();
+          return served.startsWith("partial=true windows=some history=unavailable: ")
+                  && served.contains(" health=unhealthy: history tier unavailable")
+              ? null
+              : served;
+        });
+  }
+
+  /** Once ClickHouse is back, answers that reach back to history are whole again. */
+  private void awaitAnswersIncludeHistory() {
+    awaitNoMismatch(
+        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(500))
+            .ignoreExceptionsInstanceOf(IOException.class),
+        "answers never included history again",
+        () -> {
+          String served = historyAsServed();
+          return served.equals("partial=false windows=some history=available health=healthy")
+              ? null
+              : served;
+        });
+  }
+
+  /**
+   * Waits until history, read from ClickHouse, holds exactly the final windows sent: each window
+   * and category once, with its distinct events; how many windows it holds.
+   */
+  private int awaitHistoryEqualsTheTruth(HistoryStore history) {
+    Map<String, Long> expected = expectedCounts();
+    awaitNoMismatch(
+        await().atMost(PATIENCE).pollInterval(Duration.ofSeconds(1)),
+        "history never held exactly the windows sent",
+        () -> {
+          List<WindowUpdate> rows =
+              history.windows(Resolution.MINUTE, new WindowQuery(METRIC, 0, Long.MAX_VALUE, Map.of()));
+          Map<String, Long> stored = new TreeMap<>();
+          for (WindowUpdate w : rows) {
+            if (w.isFinal()) {
+              stored.put(w.startMillis() + " " + w.group().get(0), w.events());
+            }
+          }
+          return rows.size() == expected.size() && stored.equals(expected)
+              ? null
+              : rows.size() + " rows; " + difference(expected, stored);
+        });
+    return expected.size();
+  }
+
+  /** "start category" → the distinct events sent in that window and category. */
+  private Map<String, Long> expectedCounts() {
+    Map<String, Long> expected = new TreeMap<>();
+    events.byWindowAndCategory().forEach((key, list) -> expected.put(key, (long) list.size()));
+    return expected;
+  }
+
+  private JsonNode answer(long from, long to) throws Exception {
     HttpResponse<String> response =
         HTTP.send(
             HttpRequest.newBuilder(
-                    URI.create("http://localhost:" + server.port()
-                        + "/v1/metrics/count_by_category/windows?from=" + from + "&to=" + to))
+                    URI.create("http://localhost:" + run.service().port()
+                        + "/v1/metrics/" + METRIC + "/windows?from=" + from + "&to=" + to))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    return JSON.readTree(response.body()).get("windows");
+    return JSON.readTree(response.body());
+  }
+
+  /**
+   * An answer for the last hour before the tier boundary up to now: history's part of it and the
+   * hot tier's; with what it says about the history tier and what the health check says.
+   */
+  private String historyAsServed() throws Exception {
+    TallyServer server = run.service();
+    long now = System.currentTimeMillis();
+    long boundary = now - server.configuration().getHotRetention().toMilliseconds();
+    JsonNode answer = answer(boundary - 3_600_000, now);
+    JsonNode historyTier = null;
+    for (JsonNode tier : answer.path("tiers")) {
+      if (tier.get("tier").asText().equals("history")) {
+        historyTier = tier;
+      }
+    }
+    HttpResponse<String> health =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create("http://localhost:" + server.adminPort() + "/healthcheck"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    JsonNode historyHealth = JSON.readTree(health.body()).get("history");
+    return "partial=" + answer.get("partial").asBoolean()
+        + " windows=" + (answer.get("windows").isEmpty() ? "none" : "some")
+        + " history=" + (historyTier == null ? "not asked" : historyTier.get("available").asBoolean()
+            ? "available" : "unavailable: " + historyTier.path("error").asText())
+        + " health=" + (historyHealth.get("healthy").asBoolean() ? "healthy" : "unhealthy: "
+            + historyHealth.get("message").asText());
   }
 
   private static String difference(Map<String, Long> expected, Map<String, Long> served) {

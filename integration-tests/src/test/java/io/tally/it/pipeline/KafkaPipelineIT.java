@@ -8,24 +8,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tally.it.ingest.KafkaRecords;
 import io.tally.it.ingest.TallyTestConfigs;
 import io.tally.it.support.KafkaBroker;
-import io.tally.metric.MetricCatalogSource;
-import io.tally.pipelines.AggregationPipeline;
-import io.tally.pipelines.kafka.KafkaAggregationPipeline;
-import io.tally.pipelines.kafka.KafkaTopics;
-import io.tally.runners.RunningPipeline;
-import io.tally.runners.StreamingMain;
-import io.tally.runners.StreamingMainOptions;
 import io.tally.runners.SyntheticProducer;
-import io.tally.serving.TallyApplication;
-import io.tally.serving.TallyConfiguration;
 import io.tally.serving.TallyServer;
-import io.tally.tiering.hot.SharedHotStores;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,12 +27,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiPredicate;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.apache.beam.sdk.Pipeline;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -64,11 +51,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(KafkaBroker.class)
 class KafkaPipelineIT {
-  private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
-  private static final String EVENTS = "pipeline-it-events-" + RUN;
-  private static final String FEED = "pipeline-it-aggregates-" + RUN;
-  private static final String DLQ = "pipeline-it-dlq-" + RUN;
-  private static final String STORE = "pipeline-it-" + RUN;
   private static final long WINDOW = 2_000;
   /** The pipeline's disorder bound is 1 s; event times lag their batch by at most this. */
   private static final long MAX_OFFSET = 400;
@@ -96,56 +78,29 @@ class KafkaPipelineIT {
       """;
 
   @TempDir static Path dir;
-  private static RunningPipeline pipeline;
+  private static PipelineRun run;
   private static TallyServer server;
 
   @BeforeAll
   static void start() throws Exception {
-    Path metrics = dir.resolve("metrics.yaml");
-    Files.writeString(metrics, METRICS);
-    StreamingMainOptions options =
-        StreamingMain.options(
-            "--bootstrapServers=" + KafkaBroker.bootstrapServers(),
-            "--eventsTopic=" + EVENTS,
-            "--changeFeedTopic=" + FEED,
-            "--deadLetterTopic=" + DLQ,
-            "--consumerGroup=pipeline-it-" + RUN,
-            "--rulesTopic=" + TallyTestConfigs.rulesTopic(STORE),
-            "--metricsFile=" + metrics,
-            "--maxDisorder=1s",
-            "--parallelism=2");
+    run = PipelineRun.create("pipeline-it", dir, METRICS);
     // More partitions than categories: some partitions never get a record, and the windows must
     // close all the same (their watermark follows the clock once caught up).
-    KafkaTopics.ensure(options, 8, (short) 1);
-    Pipeline p = Pipeline.create(options);
-    KafkaAggregationPipeline.build(
-        p, MetricCatalogSource.fixed(AggregationPipeline.catalog(options)));
-    pipeline = RunningPipeline.start(p);
-    pipeline.awaitSubmitted(Duration.ofSeconds(120));
-
-    TallyConfiguration config =
-        TallyTestConfigs.service(STORE, TallyTestConfigs.kafka(EVENTS, FEED));
-    config.setMetricsFile(metrics.toString());
-    server = TallyServer.start(new TallyApplication(), config);
+    run.createTopics(8);
+    run.startPipeline(false);
+    server = run.startService();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    try {
-      if (pipeline != null) {
-        pipeline.close();
-      }
-    } finally {
-      if (server != null) {
-        server.close();
-      }
-      SharedHotStores.remove(STORE);
+    if (run != null) {
+      run.close();
     }
   }
 
   @Test
   void postedEventsAreCountedOnceAndInvalidRecordsDeadLettered() throws Exception {
-    PostedEvents events = new PostedEvents("it-" + RUN, WINDOW, MAX_OFFSET, 42);
+    PostedEvents events = new PostedEvents("it-" + run.id(), WINDOW, MAX_OFFSET, 42);
     long started = System.currentTimeMillis();
     int batches = 8;
     for (int b = 0; b < batches; b++) {
@@ -325,9 +280,10 @@ class KafkaPipelineIT {
     try (KafkaProducer<byte[], byte[]> producer =
         SyntheticProducer.producer(KafkaBroker.bootstrapServers())) {
       byte[] key = "sports/nba".getBytes(StandardCharsets.UTF_8);
-      producer.send(new ProducerRecord<>(EVENTS, key, BROKEN_JSON.getBytes(StandardCharsets.UTF_8))).get();
-      producer.send(new ProducerRecord<>(EVENTS, key, NOT_UTF8)).get();
-      producer.send(new ProducerRecord<>(EVENTS, key, NO_TS.getBytes(StandardCharsets.UTF_8))).get();
+      String events = run.eventsTopic();
+      producer.send(new ProducerRecord<>(events, key, BROKEN_JSON.getBytes(StandardCharsets.UTF_8))).get();
+      producer.send(new ProducerRecord<>(events, key, NOT_UTF8)).get();
+      producer.send(new ProducerRecord<>(events, key, NO_TS.getBytes(StandardCharsets.UTF_8))).get();
     }
   }
 
@@ -339,7 +295,7 @@ class KafkaPipelineIT {
         .until(
             () -> {
               List<JsonNode> read = new ArrayList<>();
-              for (ConsumerRecord<byte[], byte[]> r : KafkaRecords.readAll(DLQ)) {
+              for (ConsumerRecord<byte[], byte[]> r : KafkaRecords.readAll(run.deadLetterTopic())) {
                 read.add(JSON.readTree(r.value()));
               }
               letters.set(read);

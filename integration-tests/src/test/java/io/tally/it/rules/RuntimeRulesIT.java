@@ -6,16 +6,9 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tally.it.ingest.TallyTestConfigs;
+import io.tally.it.pipeline.PipelineRun;
 import io.tally.it.support.KafkaBroker;
 import io.tally.metric.MetricVersion;
-import io.tally.pipelines.AggregationPipeline;
-import io.tally.pipelines.kafka.KafkaAggregationPipeline;
-import io.tally.pipelines.kafka.KafkaTopics;
-import io.tally.runners.RunningPipeline;
-import io.tally.runners.StreamingMain;
-import io.tally.runners.StreamingMainOptions;
-import io.tally.serving.TallyApplication;
-import io.tally.serving.TallyConfiguration;
 import io.tally.serving.TallyServer;
 import io.tally.tiering.hot.SharedHotStores;
 import io.tally.tiering.hot.WindowQuery;
@@ -25,19 +18,16 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.beam.sdk.Pipeline;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,51 +40,24 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(KafkaBroker.class)
 class RuntimeRulesIT {
-  private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
-  private static final String EVENTS = "rules-it-events-" + RUN;
-  private static final String FEED = "rules-it-aggregates-" + RUN;
-  private static final String DLQ = "rules-it-dlq-" + RUN;
-  private static final String RULES = "rules-it-rules-" + RUN;
-  private static final String STORE = "rules-it-" + RUN;
   private static final String METRIC = "live_count";
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir static Path dir;
-  private static RunningPipeline pipeline;
+  private static PipelineRun run;
   private static TallyServer server;
   private static ScheduledExecutorService poster;
   private static final AtomicLong posted = new AtomicLong();
 
   @BeforeAll
   static void start() throws Exception {
-    Path metrics = dir.resolve("metrics.yaml");
-    Files.writeString(
-        metrics,
-        "metrics:\n  - {name: baseline, aggregate: {fn: count}, window: {size: 1s}}\n");
-    StreamingMainOptions options =
-        StreamingMain.options(
-            "--bootstrapServers=" + KafkaBroker.bootstrapServers(),
-            "--eventsTopic=" + EVENTS,
-            "--changeFeedTopic=" + FEED,
-            "--deadLetterTopic=" + DLQ,
-            "--rulesTopic=" + RULES,
-            "--consumerGroup=rules-it-" + RUN,
-            "--metricsFile=" + metrics,
-            "--maxDisorder=1s",
-            "--parallelism=2");
-    KafkaTopics.ensure(options, 2, (short) 1);
-    Pipeline p = Pipeline.create(options);
-    KafkaAggregationPipeline.build(
-        p, KafkaAggregationPipeline.followRules(options, AggregationPipeline.catalog(options)));
-    pipeline = RunningPipeline.start(p);
-    pipeline.awaitSubmitted(Duration.ofSeconds(120));
-
-    TallyConfiguration config =
-        TallyTestConfigs.service(STORE, TallyTestConfigs.kafka(EVENTS, FEED));
-    config.setMetricsFile(metrics.toString());
-    config.getRules().setTopic(RULES);
-    server = TallyServer.start(new TallyApplication(), config);
+    run =
+        PipelineRun.create(
+            "rules-it", dir, "metrics:\n  - {name: baseline, aggregate: {fn: count}, window: {size: 1s}}\n");
+    run.createTopics(2);
+    run.startPipeline(true);
+    server = run.startService();
 
     // Live events: 20 every 100 ms, stamped with the clock, two types and two categories.
     poster = Executors.newSingleThreadScheduledExecutor();
@@ -108,14 +71,10 @@ class RuntimeRulesIT {
       if (poster != null) {
         poster.shutdownNow();
       }
-      if (pipeline != null) {
-        pipeline.close();
-      }
     } finally {
-      if (server != null) {
-        server.close();
+      if (run != null) {
+        run.close();
       }
-      SharedHotStores.remove(STORE);
     }
   }
 
@@ -170,7 +129,7 @@ class RuntimeRulesIT {
     assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(204);
     assertThat(get("/v1/metrics/" + METRIC).statusCode()).isEqualTo(404);
     List<MetricVersion> history =
-        SharedRuleLogs.kafka(Map.of("bootstrap.servers", KafkaBroker.bootstrapServers()), RULES)
+        SharedRuleLogs.kafka(Map.of("bootstrap.servers", KafkaBroker.bootstrapServers()), run.rulesTopic())
             .catalog()
             .history(METRIC);
     assertThat(history).extracting(MetricVersion::version).containsExactly(1L, 2L, 3L);
@@ -196,7 +155,7 @@ class RuntimeRulesIT {
       long now = System.currentTimeMillis();
       for (int i = 0; i < 20; i++) {
         long n = posted.incrementAndGet();
-        body.append("{\"id\":\"").append(RUN).append('-').append(n)
+        body.append("{\"id\":\"").append(run.id()).append('-').append(n)
             .append("\",\"source\":\"rules-it\",\"type\":\"")
             .append(n % 2 == 0 ? "movie.view" : "movie.play")
             .append("\",\"category\":\"").append(n % 3 == 0 ? "sports/nba" : "movies/action")
@@ -228,7 +187,7 @@ class RuntimeRulesIT {
   /** What the service's hot store holds of {@code metric}, whether or not it is still defined. */
   private static List<WindowUpdate> stored(String metric) {
     return new ArrayList<>(
-        SharedHotStores.named(STORE)
+        SharedHotStores.named(run.store())
             .windows(new WindowQuery(metric, Long.MIN_VALUE, Long.MAX_VALUE, Map.of())));
   }
 
