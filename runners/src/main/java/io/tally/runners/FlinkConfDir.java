@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Writes a Flink configuration directory for {@code --flinkConfDir}: the user's own one (when
@@ -24,10 +25,11 @@ final class FlinkConfDir {
   private FlinkConfDir() {}
 
   /**
-   * A new temporary directory with the file of {@code userDir} (null: none) and {@code entries}
-   * appended as top-level {@code key: value} lines (valid in both Flink file formats).
+   * A new temporary directory with the file of {@code userDir} (null: none), {@code defaults}
+   * its file does not set, and {@code entries}, appended as top-level {@code key: value} lines
+   * (valid in both Flink file formats).
    */
-  static Path write(String userDir, Map<String, String> entries) {
+  static Path write(String userDir, Map<String, String> defaults, Map<String, String> entries) {
     try {
       String name = LEGACY;
       StringBuilder content = new StringBuilder();
@@ -40,6 +42,13 @@ final class FlinkConfDir {
         }
       }
       content.append("# Added by Tally's launcher\n");
+      String given = content.toString();
+      defaults.forEach(
+          (key, value) -> {
+            if (!Pattern.compile("(?m)^\\s*" + Pattern.quote(key) + "\\s*:").matcher(given).find()) {
+              content.append(key).append(": ").append(value).append('\n');
+            }
+          });
       entries.forEach((key, value) -> content.append(key).append(": ").append(value).append('\n'));
       Path dir = Files.createTempDirectory("tally-flink-conf-");
       Files.writeString(dir.resolve(name), content, StandardCharsets.UTF_8);

@@ -49,6 +49,15 @@ public final class StreamingMain {
 
   static final String JOB_LISTENERS = "execution.job-listeners";
 
+  /**
+   * How long Flink holds a partly filled network buffer between two stages (Flink's default is
+   * 100 ms). Records cross two shuffles on their way to the change feed, so at a dashboard's pace
+   * the default alone would add up to 200 ms. 10 ms took 20 ms off the median freshness in
+   * kafka-benchmark, at a throughput cost within its run-to-run noise.
+   */
+  static final Map<String, String> FLINK_DEFAULTS =
+      Map.of("execution.buffer-timeout.interval", "10ms");
+
   private StreamingMain() {}
 
   public static void main(String[] args) throws Exception {
@@ -144,7 +153,8 @@ public final class StreamingMain {
       flink.setSavepointPath(restore); // what a remote cluster uses
       entries.put(SAVEPOINT_PATH, restore); // what a local one uses
     }
-    flink.setFlinkConfDir(FlinkConfDir.write(flink.getFlinkConfDir(), entries).toString());
+    flink.setFlinkConfDir(
+        FlinkConfDir.write(flink.getFlinkConfDir(), FLINK_DEFAULTS, entries).toString());
   }
 
   /** The checkpoint or savepoint {@code --restoreFrom} names, as a URI; null for none. */
