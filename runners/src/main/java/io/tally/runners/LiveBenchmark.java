@@ -333,6 +333,11 @@ public final class LiveBenchmark implements Callable<Integer> {
         "  catchUpTimeout: 30s",
         "subscriptions:",
         "  savedQueriesTopic: " + prefix + "-saved",
+        // Every subscriber connects from this one address: the per-client query limit would
+        // refuse all but the first few hundred streams.
+        "queryLimits:",
+        "  requestsPerSecond: 1000000",
+        "  burst: 1000000",
         "server:",
         "  applicationConnectors:",
         "    - type: http",
