@@ -8,20 +8,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tally.it.ingest.KafkaRecords;
 import io.tally.it.ingest.ServedCounts;
 import io.tally.it.ingest.TallyTestConfigs;
+import io.tally.it.pipeline.PipelineRun;
 import io.tally.it.pipeline.PostedEvents;
 import io.tally.it.support.KafkaBroker;
-import io.tally.metric.MetricCatalogSource;
-import io.tally.pipelines.AggregationPipeline;
-import io.tally.pipelines.kafka.KafkaAggregationPipeline;
-import io.tally.pipelines.kafka.KafkaTopics;
-import io.tally.runners.RunningPipeline;
-import io.tally.runners.StreamingMain;
-import io.tally.runners.StreamingMainOptions;
-import io.tally.serving.TallyApplication;
-import io.tally.serving.TallyConfiguration;
-import io.tally.serving.TallyServer;
-import io.tally.serving.core.KafkaFactory;
-import io.tally.tiering.hot.SharedHotStores;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -30,7 +19,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,10 +29,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.beam.sdk.Pipeline;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -89,72 +75,42 @@ class MalformedEventsIT {
   private static final int KAFKA_VALID = 30;
   private static final int TEN_MB = 10 * 1024 * 1024;
 
-  private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
-  private static final String EVENTS = "fuzz-it-events-" + RUN;
-  private static final String FEED = "fuzz-it-aggregates-" + RUN;
-  private static final String DLQ = "fuzz-it-dlq-" + RUN;
-  private static final String STORE = "fuzz-it-" + RUN;
   private static final long WINDOW = 2_000;
   private static final long MAX_OFFSET = 400;
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir static Path dir;
-  private static RunningPipeline pipeline;
-  private static TallyServer server;
+  private static PipelineRun run;
 
   @BeforeAll
   static void start() throws Exception {
-    Path metrics = dir.resolve("metrics.yaml");
     // Lateness of 20 s: a large mixed request can take a second or more between its events'
     // times and the log on a busy machine; lateness is not what this test is about.
-    Files.writeString(
-        metrics,
-        """
-        metrics:
-          - name: count_by_category
-            groupBy: [category]
-            aggregate: { fn: count }
-            window: { size: 2s }
-            allowedLateness: 20s
-        """);
-    StreamingMainOptions options =
-        StreamingMain.options(
-            "--bootstrapServers=" + KafkaBroker.bootstrapServers(),
-            "--eventsTopic=" + EVENTS,
-            "--changeFeedTopic=" + FEED,
-            "--deadLetterTopic=" + DLQ,
-            "--consumerGroup=fuzz-it-" + RUN,
-            "--rulesTopic=" + TallyTestConfigs.rulesTopic(STORE),
-            "--metricsFile=" + metrics,
-            "--maxDisorder=1s",
-            "--parallelism=2");
+    run =
+        PipelineRun.create(
+            "fuzz-it",
+            dir,
+            """
+            metrics:
+              - name: count_by_category
+                groupBy: [category]
+                aggregate: { fn: count }
+                window: { size: 2s }
+                allowedLateness: 20s
+            """);
     // The events topic takes records of up to 16 MB, so that 10 MB ones reach the pipeline.
-    createTopic(EVENTS, 4, Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(16 << 20)));
-    KafkaTopics.ensure(options, 4, (short) 1);
-    Pipeline p = Pipeline.create(options);
-    KafkaAggregationPipeline.build(p, MetricCatalogSource.fixed(AggregationPipeline.catalog(options)));
-    pipeline = RunningPipeline.start(p);
-    pipeline.awaitSubmitted(Duration.ofSeconds(120));
-
-    KafkaFactory kafka = TallyTestConfigs.kafka(EVENTS, FEED);
-    kafka.setDeadLetterTopic(DLQ);
-    TallyConfiguration config = TallyTestConfigs.service(STORE, kafka);
-    config.setMetricsFile(metrics.toString());
-    server = TallyServer.start(new TallyApplication(), config);
+    createTopic(
+        run.eventsTopic(), 4, Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(16 << 20)));
+    run.createTopics(4);
+    run.startPipeline(false);
+    run.startService();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    try {
-      if (pipeline != null) {
-        pipeline.close();
-      }
-    } finally {
-      if (server != null) {
-        server.close();
-      }
-      SharedHotStores.remove(STORE);
+    if (run != null) {
+      run.close();
     }
   }
 
@@ -162,8 +118,8 @@ class MalformedEventsIT {
   void malformedRecordsAreRefusedOrDeadLetteredWithTheirReasonAndValidOnesCountedOnce() throws Exception {
     long started = System.currentTimeMillis();
     MalformedEvents malformed = new MalformedEvents(SEED);
-    PostedEvents viaHttp = new PostedEvents("fuzz-http-" + RUN, WINDOW, MAX_OFFSET, SEED);
-    PostedEvents viaKafka = new PostedEvents("fuzz-kafka-" + RUN, WINDOW, MAX_OFFSET, SEED + 1);
+    PostedEvents viaHttp = new PostedEvents("fuzz-http-" + run.id(), WINDOW, MAX_OFFSET, SEED);
+    PostedEvents viaKafka = new PostedEvents("fuzz-kafka-" + run.id(), WINDOW, MAX_OFFSET, SEED + 1);
     // What the dead-letter topic must hold: payload as it appears there -> its expected error,
     // for what the pipeline refuses and for what HTTP ingest refuses.
     Map<String, List<String>> expectedLetters = new HashMap<>();
@@ -178,11 +134,11 @@ class MalformedEventsIT {
         List<Future<RecordMetadata>> sends = new ArrayList<>();
         for (String line : viaKafka.nextBatch(KAFKA_VALID, System.currentTimeMillis())) {
           byte[] value = line.getBytes(StandardCharsets.UTF_8);
-          sends.add(producer.send(new ProducerRecord<>(EVENTS, categoryOf(line), value)));
+          sends.add(producer.send(new ProducerRecord<>(run.eventsTopic(), categoryOf(line), value)));
         }
         for (int i = 0; i < KAFKA_MALFORMED; i++) {
           MalformedEvents.Malformed record = malformed.next();
-          sends.add(producer.send(new ProducerRecord<>(EVENTS, null, record.bytes())));
+          sends.add(producer.send(new ProducerRecord<>(run.eventsTopic(), null, record.bytes())));
           expectedLetters.computeIfAbsent(asLetterPayload(record.bytes()), k -> new ArrayList<>()).add(record.error());
           kafkaMalformed++;
         }
@@ -192,7 +148,7 @@ class MalformedEventsIT {
           byte[] largeNotUtf8 = large.clone();
           largeNotUtf8[7] = (byte) 0xFF;
           for (byte[] record : List.of(large, largeNotUtf8)) {
-            sends.add(producer.send(new ProducerRecord<>(EVENTS, null, record)));
+            sends.add(producer.send(new ProducerRecord<>(run.eventsTopic(), null, record)));
             expectedLetters.computeIfAbsent(asLetterPayload(record), k -> new ArrayList<>())
                 .add(record == large ? "event is larger than 16384 bytes" : "not valid UTF-8");
             kafkaMalformed++;
@@ -214,7 +170,7 @@ class MalformedEventsIT {
 
     assertDeadLetters(Map.of("pipeline", expectedLetters, "ingest", expectedHttpLetters));
     awaitCountsEqualTheTruth(List.of(viaHttp, viaKafka), started);
-    assertThat(pipeline.isFinished()).as("the pipeline is still running").isFalse();
+    assertThat(run.pipeline().isFinished()).as("the pipeline is still running").isFalse();
   }
 
   // --- HTTP
@@ -300,7 +256,7 @@ class MalformedEventsIT {
 
   private static HttpResponse<String> post(byte[] body) throws Exception {
     return HTTP.send(
-        HttpRequest.newBuilder(URI.create("http://localhost:" + server.port() + "/v1/events"))
+        HttpRequest.newBuilder(URI.create("http://localhost:" + run.service().port() + "/v1/events"))
             .header("Content-Type", "application/x-ndjson")
             .header("Authorization", TallyTestConfigs.AUTHORIZATION)
             .POST(HttpRequest.BodyPublishers.ofByteArray(body))
@@ -374,7 +330,7 @@ class MalformedEventsIT {
         .pollInterval(Duration.ofSeconds(1))
         .until(
             () -> {
-              read.set(KafkaRecords.readAll(DLQ));
+              read.set(KafkaRecords.readAll(run.deadLetterTopic()));
               return read.get().size() >= total;
             });
     assertThat(read.get()).as("one dead letter per malformed record, and none for a valid one").hasSize(total);
@@ -415,6 +371,6 @@ class MalformedEventsIT {
       first = Math.min(first, source.windowStart(source.firstTs()));
     }
     ServedCounts.awaitFinalCountsEqual(
-        server.port(), "count_by_category", first - WINDOW, started + 600_000, expected);
+        run.service().port(), "count_by_category", first - WINDOW, started + 600_000, expected);
   }
 }

@@ -3,30 +3,18 @@ package io.tally.it.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tally.it.pipeline.PipelineRun;
 import io.tally.it.support.KafkaBroker;
-import io.tally.metric.MetricCatalogSource;
-import io.tally.pipelines.AggregationPipeline;
-import io.tally.pipelines.kafka.KafkaAggregationPipeline;
-import io.tally.pipelines.kafka.KafkaTopics;
-import io.tally.runners.RunningPipeline;
-import io.tally.runners.StreamingMain;
-import io.tally.runners.StreamingMainOptions;
-import io.tally.serving.TallyApplication;
-import io.tally.serving.TallyConfiguration;
-import io.tally.serving.TallyServer;
-import io.tally.tiering.hot.SharedHotStores;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -57,51 +45,38 @@ class IngestRateLimitIT {
   private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(10);
   private static final long WINDOW = 2_000;
 
-  private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
-  private static final String EVENTS = "rate-it-events-" + RUN;
-  private static final String FEED = "rate-it-aggregates-" + RUN;
-  private static final String STORE = "rate-it-" + RUN;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir static Path dir;
-  private static Path metrics;
-  private static TallyServer server;
-  private static RunningPipeline pipeline;
+  private static PipelineRun run;
 
   @BeforeAll
   static void startService() throws Exception {
-    metrics = dir.resolve("metrics.yaml");
-    Files.writeString(
-        metrics,
-        """
-        metrics:
-          - name: count_by_category
-            groupBy: [category]
-            aggregate: { fn: count }
-            window: { size: 2s }
-            allowedLateness: 10s
-        """);
-    KafkaBroker.createTopic(EVENTS, 4, false);
-    KafkaBroker.createTopic(FEED, 4, true);
-    TallyConfiguration config = TallyTestConfigs.service(STORE, TallyTestConfigs.kafka(EVENTS, FEED));
-    config.setMetricsFile(metrics.toString());
-    config.getIngest().setRateLimit(true);
-    config.getIngest().setEventsPerSecond(RATE);
-    config.getIngest().setBurst(BURST);
-    server = TallyServer.start(new TallyApplication(), config);
+    run =
+        PipelineRun.create(
+            "rate-it",
+            dir,
+            """
+            metrics:
+              - name: count_by_category
+                groupBy: [category]
+                aggregate: { fn: count }
+                window: { size: 2s }
+                allowedLateness: 10s
+            """);
+    run.createTopics(4);
+    run.startService(
+        config -> {
+          config.getIngest().setRateLimit(true);
+          config.getIngest().setEventsPerSecond(RATE);
+          config.getIngest().setBurst(BURST);
+        });
   }
 
   @AfterAll
   static void stop() throws Exception {
-    try {
-      if (pipeline != null) {
-        pipeline.close();
-      }
-    } finally {
-      if (server != null) {
-        server.close();
-      }
-      SharedHotStores.remove(STORE);
+    if (run != null) {
+      run.close();
     }
   }
 
@@ -159,7 +134,7 @@ class IngestRateLimitIT {
     // And the limit is reached, not far undershot (generous: the machine may be busy).
     assertThat(acceptedEvents).isGreaterThanOrEqualTo(RATE * LOAD.toSeconds() / 2);
 
-    startPipeline();
+    run.startPipeline(false);
     awaitCountsEqual(accepted);
   }
 
@@ -176,7 +151,7 @@ class IngestRateLimitIT {
           .append("\",\"ts\":").append(ts).append("}\n");
     }
     HttpRequest request =
-        HttpRequest.newBuilder(URI.create("http://localhost:" + server.port() + "/v1/events"))
+        HttpRequest.newBuilder(URI.create("http://localhost:" + run.service().port() + "/v1/events"))
             .timeout(CLIENT_TIMEOUT)
             .header("Content-Type", "application/x-ndjson")
             .header("Authorization", TallyTestConfigs.AUTHORIZATION)
@@ -186,25 +161,6 @@ class IngestRateLimitIT {
   }
 
   private record Sent(long ts, List<String> categories, CompletableFuture<HttpResponse<String>> answer) {}
-
-  private static void startPipeline() throws Exception {
-    StreamingMainOptions options =
-        StreamingMain.options(
-            "--bootstrapServers=" + KafkaBroker.bootstrapServers(),
-            "--eventsTopic=" + EVENTS,
-            "--changeFeedTopic=" + FEED,
-            "--deadLetterTopic=rate-it-dlq-" + RUN,
-            "--consumerGroup=rate-it-" + RUN,
-            "--rulesTopic=" + TallyTestConfigs.rulesTopic(STORE),
-            "--metricsFile=" + metrics,
-            "--maxDisorder=1s",
-            "--parallelism=2");
-    KafkaTopics.ensure(options, 4, (short) 1);
-    org.apache.beam.sdk.Pipeline p = org.apache.beam.sdk.Pipeline.create(options);
-    KafkaAggregationPipeline.build(p, MetricCatalogSource.fixed(AggregationPipeline.catalog(options)));
-    pipeline = RunningPipeline.start(p);
-    pipeline.awaitSubmitted(Duration.ofSeconds(120));
-  }
 
   /** Every window of every category final, and holding exactly the accepted events. */
   private static void awaitCountsEqual(List<Sent> accepted) {
@@ -218,6 +174,6 @@ class IngestRateLimitIT {
       }
     }
     ServedCounts.awaitFinalCountsEqual(
-        server.port(), "count_by_category", first - WINDOW, System.currentTimeMillis() + 600_000, expected);
+        run.service().port(), "count_by_category", first - WINDOW, System.currentTimeMillis() + 600_000, expected);
   }
 }

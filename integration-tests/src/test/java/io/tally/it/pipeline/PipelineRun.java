@@ -13,6 +13,7 @@ import io.tally.runners.StreamingMainOptions;
 import io.tally.serving.TallyApplication;
 import io.tally.serving.TallyConfiguration;
 import io.tally.serving.TallyServer;
+import io.tally.serving.core.KafkaFactory;
 import io.tally.tiering.hot.SharedHotStores;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -99,7 +100,8 @@ public final class PipelineRun implements AutoCloseable {
 
   /** Creates the job's topics, the events topic with {@code eventPartitions}, unless they exist. */
   public void createTopics(int eventPartitions) {
-    KafkaTopics.ensure(StreamingMain.options(jobArgs().toArray(String[]::new)), eventPartitions, (short) 1);
+    KafkaTopics.ensure(
+        StreamingMain.options(jobArgs().toArray(String[]::new)), eventPartitions, (short) 1);
   }
 
   /**
@@ -131,12 +133,19 @@ public final class PipelineRun implements AutoCloseable {
    */
   public TallyServer startService(Consumer<TallyConfiguration> tune) throws Exception {
     this.tune = tune;
-    TallyConfiguration config =
-        TallyTestConfigs.service(store(), TallyTestConfigs.kafka(eventsTopic(), changeFeedTopic()));
+    KafkaFactory kafka = TallyTestConfigs.kafka(eventsTopic(), changeFeedTopic());
+    // What ingest refuses goes where the job's dead letters go.
+    kafka.setDeadLetterTopic(deadLetterTopic());
+    TallyConfiguration config = TallyTestConfigs.service(store(), kafka);
     config.setMetricsFile(metricsFile.toString());
     tune.accept(config);
     service = TallyServer.start(new TallyApplication(), config);
     return service;
+  }
+
+  /** The job {@link #startPipeline} started in this JVM; null before. */
+  public RunningPipeline pipeline() {
+    return pipeline;
   }
 
   /** The service node: after {@link #restartService}, the new one (the closed one meanwhile). */
