@@ -3,9 +3,10 @@ package io.tally.update;
 import java.time.Instant;
 
 /**
- * Instants as RFC 3339 text in UTC, the way {@link Instant#toString} writes them. Window bounds
- * repeat endlessly (every update of every group names the same few minutes), and formatting one
- * costs more than the rest of an update's JSON, so recent ones are remembered.
+ * Instants as RFC 3339 text in UTC, the way {@link Instant#toString} writes them, and back.
+ * Window bounds repeat endlessly (every update of every group names the same few minutes), and
+ * formatting or parsing one costs more than the rest of an update's JSON, so recent ones are
+ * remembered.
  */
 public final class IsoInstants {
   private static final int SLOTS = 1024;
@@ -14,6 +15,9 @@ public final class IsoInstants {
 
   /** Direct-mapped by second; a race only costs formatting the same instant twice. */
   private static final Formatted[] RECENT = new Formatted[SLOTS];
+
+  /** Direct-mapped by the text's hash, for reading. */
+  private static final Formatted[] RECENTLY_PARSED = new Formatted[SLOTS];
 
   private IsoInstants() {}
 
@@ -27,5 +31,17 @@ public final class IsoInstants {
     String text = Instant.ofEpochMilli(millis).toString();
     RECENT[slot] = new Formatted(millis, text);
     return text;
+  }
+
+  /** What {@link Instant#parse} reads, in epoch milliseconds; throws as it does. */
+  public static long parse(String text) {
+    int slot = Math.floorMod(text.hashCode(), SLOTS);
+    Formatted recent = RECENTLY_PARSED[slot];
+    if (recent != null && recent.text.equals(text)) {
+      return recent.millis;
+    }
+    long millis = Instant.parse(text).toEpochMilli();
+    RECENTLY_PARSED[slot] = new Formatted(millis, text);
+    return millis;
   }
 }

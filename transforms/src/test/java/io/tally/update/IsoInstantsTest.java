@@ -1,8 +1,10 @@
 package io.tally.update;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -25,8 +27,18 @@ class IsoInstantsTest {
     }
     for (int round = 0; round < 2; round++) {
       for (long millis : samples) {
-        assertThat(IsoInstants.format(millis)).isEqualTo(Instant.ofEpochMilli(millis).toString());
+        String text = Instant.ofEpochMilli(millis).toString();
+        assertThat(IsoInstants.format(millis)).isEqualTo(text);
+        assertThat(IsoInstants.parse(text)).isEqualTo(millis);
       }
     }
+  }
+
+  @Test
+  void parsingRefusesWhatInstantRefuses() {
+    assertThat(IsoInstants.parse("2026-11-27T21:00:00.5Z"))
+        .isEqualTo(Instant.parse("2026-11-27T21:00:00.500Z").toEpochMilli());
+    assertThatThrownBy(() -> IsoInstants.parse("yesterday"))
+        .isInstanceOf(DateTimeParseException.class);
   }
 }

@@ -1,6 +1,8 @@
 package io.tally.tiering.feed;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -14,9 +16,7 @@ import io.tally.update.WindowUpdate;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -107,36 +107,127 @@ public final class WindowUpdateJson {
     }
   }
 
-  /** Reads what {@link #toJson} wrote; the accumulator, never on the feed, is null. */
+  /**
+   * Reads what {@link #toJson} wrote; the accumulator, never on the feed, is null. Fields it does
+   * not know are skipped; missing ones read as empty, zero or false. It streams rather than
+   * building a tree: every serving node reads every update of the change feed.
+   */
   public static WindowUpdate fromBytes(byte[] bytes) {
-    JsonNode json;
-    try {
-      json = MAPPER.readTree(bytes);
+    try (JsonParser json = MAPPER.getFactory().createParser(bytes)) {
+      if (json.nextToken() != JsonToken.START_OBJECT) {
+        throw new IllegalArgumentException("not a window update: not a JSON object");
+      }
+      String metric = "";
+      long version = 0;
+      String fn = "";
+      List<String> groupBy = new ArrayList<>();
+      List<String> group = new ArrayList<>();
+      String start = "";
+      String end = "";
+      MetricValue value = new MetricValue.Scalar(Double.NaN);
+      long events = 0;
+      boolean isFinal = false;
+      String timing = "";
+      long pane = 0;
+      while (json.nextToken() == JsonToken.FIELD_NAME) {
+        String field = json.currentName();
+        JsonToken token = json.nextToken();
+        switch (field) {
+          case "metric" -> metric = text(json);
+          case "version" -> version = number(json);
+          case "fn" -> fn = text(json);
+          case "start" -> start = text(json);
+          case "end" -> end = text(json);
+          case "events" -> events = number(json);
+          case "final" -> isFinal = "true".equals(text(json));
+          case "timing" -> timing = text(json);
+          case "pane" -> pane = number(json);
+          case "value" -> value = readValue(json);
+          case "group" -> {
+            groupBy.clear();
+            group.clear();
+            if (token == JsonToken.START_OBJECT) {
+              while (json.nextToken() == JsonToken.FIELD_NAME) {
+                groupBy.add(json.currentName());
+                json.nextToken();
+                group.add(text(json));
+              }
+            } else {
+              json.skipChildren();
+            }
+          }
+          default -> json.skipChildren();
+        }
+      }
+      return new WindowUpdate(
+          metric,
+          version,
+          AggregateFunction.fromWireName(fn),
+          groupBy,
+          group,
+          IsoInstants.parse(start),
+          IsoInstants.parse(end),
+          value,
+          events,
+          Timing.valueOf(timing.toUpperCase(Locale.ROOT)),
+          isFinal,
+          pane,
+          null);
     } catch (IOException e) {
       throw new IllegalArgumentException("not a window update: " + e.getMessage(), e);
     }
-    AggregateFunction fn = AggregateFunction.fromWireName(json.path("fn").asText());
-    List<String> groupBy = new ArrayList<>();
-    List<String> group = new ArrayList<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = json.path("group").fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> dimension = it.next();
-      groupBy.add(dimension.getKey());
-      group.add(dimension.getValue().asText());
+  }
+
+  /** A scalar's text, as a tree node's {@code asText} gives it; nested values read as empty. */
+  private static String text(JsonParser json) throws IOException {
+    JsonToken token = json.currentToken();
+    if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
+      json.skipChildren();
+      return "";
     }
-    return new WindowUpdate(
-        json.path("metric").asText(),
-        json.path("version").asLong(),
-        fn,
-        groupBy,
-        group,
-        Instant.parse(json.path("start").asText()).toEpochMilli(),
-        Instant.parse(json.path("end").asText()).toEpochMilli(),
-        readValue(json.path("value")),
-        json.path("events").asLong(),
-        Timing.valueOf(json.path("timing").asText().toUpperCase(Locale.ROOT)),
-        json.path("final").asBoolean(),
-        json.path("pane").asLong(),
-        null);
+    return token == JsonToken.VALUE_NULL ? "null" : json.getText();
+  }
+
+  /** A whole number, as a tree node's {@code asLong} gives it (numeric text too, else 0). */
+  private static long number(JsonParser json) throws IOException {
+    JsonToken token = json.currentToken();
+    if (token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) {
+      json.skipChildren();
+      return 0;
+    }
+    return json.getValueAsLong();
+  }
+
+  /** {@link #readValue(JsonNode)}, from a parser on the value's first token. */
+  private static MetricValue readValue(JsonParser json) throws IOException {
+    JsonToken token = json.currentToken();
+    if (token == JsonToken.START_ARRAY) {
+      List<MetricValue.RankedItem> items = new ArrayList<>();
+      while (json.nextToken() != JsonToken.END_ARRAY) {
+        if (json.currentToken() != JsonToken.START_OBJECT) {
+          json.skipChildren();
+          items.add(new MetricValue.RankedItem("", 0));
+          continue;
+        }
+        String key = "";
+        long count = 0;
+        while (json.nextToken() == JsonToken.FIELD_NAME) {
+          String field = json.currentName();
+          json.nextToken();
+          switch (field) {
+            case "key" -> key = text(json);
+            case "count" -> count = number(json);
+            default -> json.skipChildren();
+          }
+        }
+        items.add(new MetricValue.RankedItem(key, count));
+      }
+      return new MetricValue.Ranking(items);
+    }
+    if (token == JsonToken.START_OBJECT) {
+      json.skipChildren();
+    }
+    return new MetricValue.Scalar(token.isNumeric() ? json.getValueAsDouble() : Double.NaN);
   }
 
   /**

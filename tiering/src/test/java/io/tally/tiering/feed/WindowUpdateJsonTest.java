@@ -44,6 +44,21 @@ class WindowUpdateJsonTest {
   }
 
   @Test
+  void readsFieldsInAnyOrderAndSkipsUnknownOnes() {
+    String json =
+        "{\"extra\":{\"a\":[1,{\"b\":2}]},\"pane\":4,\"timing\":\"late\",\"final\":true,"
+            + "\"events\":9,\"value\":[{\"count\":5,\"key\":\"x\",\"more\":[1]}],"
+            + "\"group\":{\"category\":\"c\"},\"end\":\"1970-01-01T00:01:00Z\","
+            + "\"start\":\"1970-01-01T00:00:00Z\",\"fn\":\"topk\",\"version\":\"3\",\"metric\":\"m\"}";
+    assertThat(WindowUpdateJson.fromBytes(json.getBytes(StandardCharsets.UTF_8)))
+        .isEqualTo(
+            new WindowUpdate(
+                "m", 3, AggregateFunction.TOPK, List.of("category"), List.of("c"), 0, 60_000,
+                new MetricValue.Ranking(List.of(new MetricValue.RankedItem("x", 5))),
+                9, Timing.LATE, true, 4, null));
+  }
+
+  @Test
   void theKeyNamesMetricVersionGroupValuesAndStart() {
     assertThat(new String(WindowUpdateJson.key(UPDATES.get(0)), StandardCharsets.UTF_8))
         .isEqualTo("[\"views\",2,[\"US\",\"a\\\"b\"],60000]");
