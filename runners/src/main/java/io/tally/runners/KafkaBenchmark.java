@@ -6,11 +6,16 @@ import io.tally.pipelines.kafka.KafkaAggregationPipeline;
 import io.tally.pipelines.kafka.KafkaTopics;
 import io.tally.pipelines.synthetic.SyntheticEvents;
 import io.tally.pipelines.synthetic.SyntheticSettings;
+import io.tally.serving.TallyApplication;
+import io.tally.serving.TallyServer;
 import io.tally.tiering.feed.WindowUpdateJson;
+import io.tally.tiering.hot.SharedHotStores;
 import io.tally.update.WindowUpdate;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -70,8 +75,9 @@ import picocli.CommandLine.Unmatched;
     })
 public final class KafkaBenchmark implements Callable<Integer> {
   static final String PROBE_CATEGORY = "benchmark/freshness-probe";
+  private static final String COUNT_METRIC = "events_by_category";
   private static final byte[] COUNT_METRIC_KEY_PREFIX =
-      "[\"events_by_category\",".getBytes(StandardCharsets.UTF_8);
+      ("[\"" + COUNT_METRIC + "\",").getBytes(StandardCharsets.UTF_8);
 
   @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:29092", description = "Kafka (${DEFAULT-VALUE}).")
   String bootstrapServers;
@@ -156,6 +162,8 @@ public final class KafkaBenchmark implements Callable<Integer> {
   private final List<Double> cpuPerEvent = new ArrayList<>();
   private final List<Double> freshP50 = new ArrayList<>();
   private final List<Double> freshP99 = new ArrayList<>();
+  private final List<Double> nodeP50 = new ArrayList<>();
+  private final List<Double> nodeP99 = new ArrayList<>();
 
   private final String runId = "kbench-" + System.currentTimeMillis();
 
@@ -195,16 +203,23 @@ public final class KafkaBenchmark implements Callable<Integer> {
         code = 1;
       }
     }
-    Histogram delays = null;
+    boolean freshnessRan = false;
     double rate = freshnessRate > 0 ? freshnessRate : pipelineMedian / 2;
     if (freshness && !Double.isNaN(rate)) {
+      freshnessRan = true;
       for (int r = 1; r <= freshnessRuns; r++) {
-        delays = freshness(rate, r);
-        if (delays.getTotalCount() > 0) {
-          freshP50.add(delays.getValueAtPercentile(50) / 1000.0);
-          freshP99.add(delays.getValueAtPercentile(99) / 1000.0);
-          System.out.printf(Locale.ROOT, "freshness run %d: P50 %,.1f ms, P99 %,.1f ms%n",
+        Freshness delays = freshness(rate, r);
+        if (delays.feed().getTotalCount() > 0) {
+          freshP50.add(delays.feed().getValueAtPercentile(50) / 1000.0);
+          freshP99.add(delays.feed().getValueAtPercentile(99) / 1000.0);
+          System.out.printf(Locale.ROOT, "freshness run %d, change feed: P50 %,.1f ms, P99 %,.1f ms%n",
               r, freshP50.get(freshP50.size() - 1), freshP99.get(freshP99.size() - 1));
+        }
+        if (delays.node().getTotalCount() > 0) {
+          nodeP50.add(delays.node().getValueAtPercentile(50) / 1000.0);
+          nodeP99.add(delays.node().getValueAtPercentile(99) / 1000.0);
+          System.out.printf(Locale.ROOT, "freshness run %d, serving node: P50 %,.1f ms, P99 %,.1f ms%n",
+              r, nodeP50.get(nodeP50.size() - 1), nodeP99.get(nodeP99.size() - 1));
         }
       }
     }
@@ -224,16 +239,18 @@ public final class KafkaBenchmark implements Callable<Integer> {
       System.out.printf(Locale.ROOT, "%-34s %,14.1f us (%,.0f events/s per core)%n",
           "pipeline CPU per event", median(cpuPerEvent), 1e6 / median(cpuPerEvent));
     }
-    if (delays != null) {
+    if (freshnessRan) {
       System.out.printf(Locale.ROOT, "%-34s %,.0f events/s live for %d s (+%d s warm-up), probe every 100 ms%n",
           "freshness settings", rate, freshnessSeconds, freshnessWarmup);
-      if (delays.getTotalCount() == 0) {
+      if (freshP50.isEmpty() || nodeP50.isEmpty()) {
         System.out.printf(Locale.ROOT, "%-34s %s%n", "freshness", "no probe update seen");
         code = 1;
       } else {
         System.out.printf(Locale.ROOT, "%-34s P50 %,.1f ms, P99 %,.1f ms (median of %d runs)%n",
             "freshness (produce -> change feed)", median(freshP50), median(freshP99),
             freshP50.size());
+        System.out.printf(Locale.ROOT, "%-34s P50 %,.1f ms, P99 %,.1f ms (median of %d runs)%n",
+            "freshness (produce -> query)", median(nodeP50), median(nodeP99), nodeP50.size());
       }
     }
     if (table) {
@@ -260,6 +277,11 @@ public final class KafkaBenchmark implements Callable<Integer> {
       String at = String.format(Locale.ROOT, "at %,.0f events/s", freshnessAt);
       BenchmarkTable.print(name, "freshness produce → change feed P50 (ms)", freshP50, "%,.1f", at);
       BenchmarkTable.print(name, "freshness produce → change feed P99 (ms)", freshP99, "%,.1f", at);
+    }
+    if (!nodeP50.isEmpty()) {
+      String at = String.format(Locale.ROOT, "at %,.0f events/s; a serving node's hot tier", freshnessAt);
+      BenchmarkTable.print(name, "freshness produce → query P50 (ms)", nodeP50, "%,.1f", at);
+      BenchmarkTable.print(name, "freshness produce → query P99 (ms)", nodeP99, "%,.1f", at);
     }
   }
 
@@ -456,7 +478,10 @@ public final class KafkaBenchmark implements Callable<Integer> {
   // ---------------------------------------------------------------------------------------------
   // Freshness
 
-  private Histogram freshness(double rate, int run) throws Exception {
+  /** Delays from produce to the change feed, and to a serving node's hot tier (queryable). */
+  record Freshness(Histogram feed, Histogram node) {}
+
+  private Freshness freshness(double rate, int run) throws Exception {
     String topic = runId + "-fresh" + run + "-events";
     StreamingMainOptions options = options("freshness" + run, topic);
     KafkaTopics.ensure(options, partitions, (short) 1);
@@ -465,25 +490,27 @@ public final class KafkaBenchmark implements Callable<Integer> {
         "%nfreshness: %,.0f events/s live to %s for %d s after %d s of warm-up%n",
         rate, topic, freshnessSeconds, freshnessWarmup);
 
-    Histogram delays = new Histogram(3_600_000_000L, 3); // microseconds, up to an hour
-    // window start -> send times (nanos) of its probes, in order
-    Map<Long, List<Long>> probes = new ConcurrentHashMap<>();
+    ProbeDelays.Sent probes = new ProbeDelays.Sent();
+    ProbeDelays onFeed = new ProbeDelays(probes);
+    ProbeDelays onNode = new ProbeDelays(probes);
     AtomicBoolean stop = new AtomicBoolean();
-    AtomicLong measureFrom = new AtomicLong(Long.MAX_VALUE);
     AtomicReference<Throwable> failure = new AtomicReference<>();
 
     Pipeline pipeline = Pipeline.create(options);
     KafkaAggregationPipeline.build(pipeline, MetricCatalogSource.fixed(MetricCatalog.defaults()));
     RunningPipeline running = RunningPipeline.start(pipeline);
     Thread watcher = null;
+    String nodeName = runId + "-freshness" + run + "-node";
+    TallyServer node = null;
     try {
       running.awaitSubmitted(Duration.ofMinutes(2));
       String feedTopic = options.getChangeFeedTopic();
+      node = startServingNode(nodeName, feedTopic, onNode);
       watcher =
           new Thread(
               () -> {
                 try {
-                  watchProbes(feedTopic, probes, measureFrom, delays, stop);
+                  watchProbes(feedTopic, onFeed, stop);
                 } catch (Throwable e) {
                   failure.set(e);
                 }
@@ -514,8 +541,7 @@ public final class KafkaBenchmark implements Callable<Integer> {
               "kafka-benchmark-load");
       loader.start();
 
-      long measureStart = System.nanoTime() + freshnessWarmup * 1_000_000_000L;
-      measureFrom.set(measureStart);
+      probes.measureFrom(System.nanoTime() + freshnessWarmup * 1_000_000_000L);
       long probesSent = 0;
       try (KafkaProducer<byte[], byte[]> producer = SyntheticProducer.producer(bootstrapServers)) {
         byte[] key = PROBE_CATEGORY.getBytes(StandardCharsets.UTF_8);
@@ -527,10 +553,7 @@ public final class KafkaBenchmark implements Callable<Integer> {
               "{\"id\":\"" + runId + "-probe-" + probesSent + "\",\"source\":\"benchmark\","
                   + "\"type\":\"probe\",\"category\":\"" + PROBE_CATEGORY + "\",\"ts\":" + ts
                   + ",\"geo\":\"US\",\"entity\":\"probe\",\"user\":\"probe\",\"value\":1}";
-          probes.computeIfAbsent(window, w -> new ArrayList<>());
-          synchronized (probes.get(window)) {
-            probes.get(window).add(System.nanoTime());
-          }
+          probes.add(window, System.nanoTime());
           producer.send(new ProducerRecord<>(topic, key, json.getBytes(StandardCharsets.UTF_8)));
           probesSent++;
           next += 100_000_000L;
@@ -547,66 +570,84 @@ public final class KafkaBenchmark implements Callable<Integer> {
       if (failure.get() != null) {
         throw new IllegalStateException("freshness phase failed", failure.get());
       }
+      Freshness freshness = new Freshness(onFeed.histogram(), onNode.histogram());
       System.out.printf(
           Locale.ROOT,
-          "sent %,d events (%,.0f/s achieved) and %,d probes; %,d probe updates measured%n",
+          "sent %,d events (%,.0f/s achieved) and %,d probes; %,d probe updates measured on the"
+              + " change feed, %,d on the serving node%n",
           truth.sent(), truth.sent() / (double) (freshnessWarmup + freshnessSeconds), probesSent,
-          delays.getTotalCount());
-      return delays;
+          freshness.feed().getTotalCount(), freshness.node().getTotalCount());
+      return freshness;
     } finally {
       stop.set(true);
       running.cancel(Duration.ofSeconds(60));
+      if (node != null) {
+        node.close();
+      }
+      SharedHotStores.remove(nodeName);
     }
   }
 
-  private static void watchProbes(
-      String bootstrapServers,
-      String feedTopic,
-      Map<Long, List<Long>> probes,
-      AtomicLong measureFrom,
-      Histogram delays,
-      AtomicBoolean stop) {
+  /** Follows the change feed and hands every update of the probe category to {@code delays}. */
+  private void watchProbes(String feedTopic, ProbeDelays delays, AtomicBoolean stop) {
     byte[] probeKey = ("\"" + PROBE_CATEGORY + "\"").getBytes(StandardCharsets.UTF_8);
-    Map<Long, Long> seen = new HashMap<>();
     try (FeedWatcher feed = new FeedWatcher(bootstrapServers, feedTopic)) {
       while (!stop.get()) {
         for (ConsumerRecord<byte[], byte[]> record : feed.consumer.poll(Duration.ofMillis(50))) {
           long received = System.nanoTime();
-          if (!startsWith(record.key(), COUNT_METRIC_KEY_PREFIX) || !contains(record.key(), probeKey)) {
-            continue;
-          }
-          WindowUpdate u = WindowUpdateJson.fromBytes(record.value());
-          long n = u.events();
-          if (n <= seen.getOrDefault(u.startMillis(), 0L)) {
-            continue; // no newer probe in it (e.g. the on-time or final pane)
-          }
-          seen.put(u.startMillis(), n);
-          List<Long> sent = probes.get(u.startMillis());
-          if (sent == null) {
-            continue;
-          }
-          long sentAt;
-          synchronized (sent) {
-            if (n > sent.size()) {
-              continue;
-            }
-            sentAt = sent.get((int) (n - 1));
-          }
-          if (sentAt >= measureFrom.get()) {
-            delays.recordValue(Math.max(0, (received - sentAt) / 1000));
+          if (startsWith(record.key(), COUNT_METRIC_KEY_PREFIX) && contains(record.key(), probeKey)) {
+            WindowUpdate u = WindowUpdateJson.fromBytes(record.value());
+            delays.updated(u.startMillis(), u.events(), received);
           }
         }
       }
     }
   }
 
-  private void watchProbes(
-      String feedTopic,
-      Map<Long, List<Long>> probes,
-      AtomicLong measureFrom,
-      Histogram delays,
-      AtomicBoolean stop) {
-    watchProbes(bootstrapServers, feedTopic, probes, measureFrom, delays, stop);
+  /**
+   * A serving node in this JVM that follows {@code feedTopic} into its hot tier, as a deployed
+   * one would; {@code delays} hears of each update of the probe category the moment the node has
+   * stored it, which is when a query first sees it.
+   */
+  private TallyServer startServingNode(String name, String feedTopic, ProbeDelays delays)
+      throws Exception {
+    Path config = Files.createTempFile("kafka-benchmark-serving", ".yml");
+    Files.writeString(
+        config,
+        String.join(
+            "\n",
+            "hotStore:",
+            "  name: " + name,
+            "kafka:",
+            "  bootstrapServers: " + bootstrapServers,
+            "  eventsTopic: " + name + "-unused-events",
+            "  changeFeedTopic: " + feedTopic,
+            "subscriptions:",
+            "  savedQueriesTopic: " + name + "-saved",
+            "server:",
+            "  applicationConnectors:",
+            "    - type: http",
+            "      port: 0",
+            "      bindHost: 127.0.0.1",
+            "  adminConnectors:",
+            "    - type: http",
+            "      port: 0",
+            "      bindHost: 127.0.0.1",
+            "  requestLog:",
+            "    appenders: []",
+            "logging:",
+            "  level: WARN",
+            ""));
+    config.toFile().deleteOnExit();
+    SharedHotStores.named(name)
+        .addListener(
+            u -> {
+              if (u.metric().equals(COUNT_METRIC)
+                  && PROBE_CATEGORY.equals(u.groupMap().get("category"))) {
+                delays.updated(u.startMillis(), u.events(), System.nanoTime());
+              }
+            });
+    return TallyServer.start(new TallyApplication(), config.toString());
   }
 
   // ---------------------------------------------------------------------------------------------
