@@ -3,8 +3,10 @@ package io.tally.runners;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
-import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,19 +24,46 @@ public final class Checkpoints {
 
   private Checkpoints() {}
 
-  /** The newest completed {@code chk-N} directory under {@code dir}, if any. */
+  /**
+   * The newest completed {@code chk-N} directory under {@code dir}, if any. A running job deletes
+   * the checkpoints its new ones subsume while this looks, so a directory may vanish between
+   * being listed and being read: it is then no candidate.
+   */
   public static Optional<Path> latest(Path dir) {
-    if (!Files.isDirectory(dir)) {
-      return Optional.empty();
+    Path newest = null;
+    long newestWrittenAt = Long.MIN_VALUE;
+    for (Path job : children(dir)) {
+      for (Path chk : children(job)) {
+        if (!CHK.matcher(chk.getFileName().toString()).matches()) {
+          continue;
+        }
+        long written = writtenAt(chk);
+        if (written == Long.MIN_VALUE) {
+          continue; // in progress, or deleted meanwhile
+        }
+        if (newest == null
+            || written > newestWrittenAt
+            || (written == newestWrittenAt && number(chk) > number(newest))) {
+          newest = chk;
+          newestWrittenAt = written;
+        }
+      }
     }
-    try (Stream<Path> files = Files.walk(dir, 3)) {
-      return files
-          .filter(p -> p.getFileName().toString().equals("_metadata"))
-          .map(Path::getParent)
-          .filter(p -> CHK.matcher(p.getFileName().toString()).matches())
-          .max(Comparator.comparingLong(Checkpoints::writtenAt).thenComparingLong(Checkpoints::number));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot list checkpoints under " + dir, e);
+    return Optional.ofNullable(newest);
+  }
+
+  /** The entries of {@code dir}; none when it is not (or no longer) a directory. */
+  private static List<Path> children(Path dir) {
+    try (Stream<Path> entries = Files.list(dir)) {
+      return entries.toList();
+    } catch (NoSuchFileException | NotDirectoryException e) {
+      return List.of();
+    } catch (IOException | UncheckedIOException e) {
+      if (!Files.exists(dir)) {
+        return List.of();
+      }
+      throw new UncheckedIOException("cannot list checkpoints under " + dir,
+          e instanceof IOException io ? io : ((UncheckedIOException) e).getCause());
     }
   }
 
@@ -42,7 +71,7 @@ public final class Checkpoints {
     try {
       return Files.getLastModifiedTime(chk.resolve("_metadata")).toMillis();
     } catch (IOException e) {
-      return Long.MIN_VALUE; // deleted meanwhile (subsumed): the least preferred
+      return Long.MIN_VALUE; // not written yet, or deleted meanwhile (subsumed)
     }
   }
 
