@@ -175,6 +175,14 @@ class RulesApiTest {
     return HTTP.send(request(path, key).GET().build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /**
+   * Writes on a connection of their own: a write refused before its body was read leaves the
+   * server closing that connection, and a pooled client may send the next request on it first.
+   */
+  private static HttpResponse<String> send(HttpRequest request) throws Exception {
+    return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
   private static HttpResponse<String> put(
       String name, String body, String key, String condition, String value) throws Exception {
     HttpRequest.Builder builder =
@@ -184,7 +192,7 @@ class RulesApiTest {
     if (condition != null) {
       builder.header(condition, value);
     }
-    return HTTP.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+    return send(builder.build());
   }
 
   private static HttpResponse<String> delete(String name, String key, String ifMatch) throws Exception {
@@ -192,6 +200,6 @@ class RulesApiTest {
     if (ifMatch != null) {
       builder.header("If-Match", ifMatch);
     }
-    return HTTP.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+    return send(builder.build());
   }
 }
