@@ -1,13 +1,13 @@
 package io.tally.pipelines;
 
-import io.tally.deadletter.DeadLetter;
-import io.tally.metric.Durations;
-import io.tally.metric.InvalidDefinitionException;
-import io.tally.metric.MetricCatalog;
-import io.tally.metric.MetricCatalogSource;
+import io.tally.model.deadletter.DeadLetter;
+import io.tally.model.metric.Durations;
+import io.tally.model.metric.InvalidDefinitionException;
+import io.tally.model.metric.MetricCatalog;
+import io.tally.model.metric.MetricCatalogSource;
+import io.tally.model.update.WindowUpdate;
 import io.tally.pipelines.sinks.WriteToEventArchive;
 import io.tally.transforms.StreamingAggregation;
-import io.tally.update.WindowUpdate;
 import java.nio.file.Path;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -19,9 +19,9 @@ import org.joda.time.Duration;
 
 /**
  * The streaming pipeline: a source of raw event records, the streaming core, and sinks for its
- * updates and dead letters. Sources and sinks are handed in, so the same wiring serves the
- * embedded mode, tests, benchmarks and a cluster. With {@code --archiveJdbcUrl} it also keeps
- * every de-duplicated event in the raw event archive, for backfills.
+ * updates and dead letters. Sources and sinks are handed in, so the same wiring serves the embedded
+ * mode, tests, benchmarks and a cluster. With {@code --archiveJdbcUrl} it also keeps every
+ * de-duplicated event in the raw event archive, for backfills.
  */
 public final class AggregationPipeline {
   private AggregationPipeline() {}
@@ -29,8 +29,8 @@ public final class AggregationPipeline {
   /**
    * Adds the pipeline to {@code pipeline}.
    *
-   * @param source raw records, timestamped with their event time, with a watermark that bounds
-   *     how late they may still arrive
+   * @param source raw records, timestamped with their event time, with a watermark that bounds how
+   *     late they may still arrive
    */
   public static WithFailures.Result<PCollection<WindowUpdate>, DeadLetter> build(
       Pipeline pipeline,

@@ -2,7 +2,7 @@ package io.tally.serving;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-
+import com.codahale.metrics.Gauge;
 import io.dropwizard.configuration.ConfigurationSourceProvider;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
@@ -10,31 +10,22 @@ import io.dropwizard.core.Application;
 import io.dropwizard.core.server.AbstractServerFactory;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
-import io.dropwizard.servlets.assets.AssetServlet;
-import io.tally.metric.MetricCatalogSource;
-import com.codahale.metrics.Gauge;
 import io.dropwizard.lifecycle.AutoCloseableManager;
 import io.dropwizard.lifecycle.Managed;
+import io.dropwizard.servlets.assets.AssetServlet;
+import io.tally.model.metric.MetricCatalogSource;
 import io.tally.serving.auth.Credential;
-import io.tally.serving.core.ChangeFeedView;
-import io.tally.serving.core.RulesService;
-import io.tally.serving.errors.RuleExceptionMapper;
-import io.tally.serving.errors.RuleLogUnavailableExceptionMapper;
-import io.tally.tiering.rules.RuleLog;
-import java.util.List;
-import io.tally.serving.core.EventLog;
-import io.tally.serving.core.HotStoreEvictor;
-import io.tally.serving.core.IngestService;
-import io.tally.serving.core.KafkaEventLog;
-import io.tally.serving.core.KafkaFactory;
-import io.tally.serving.core.RateLimiter;
-import io.tally.serving.core.WindowQueryService;
+import io.tally.serving.config.FileOrClasspathSourceProvider;
+import io.tally.serving.config.KafkaFactory;
+import io.tally.serving.config.SubscriptionsFactory;
 import io.tally.serving.errors.CatchAllExceptionMapper;
 import io.tally.serving.errors.ConstraintViolationExceptionMapper;
 import io.tally.serving.errors.IngestExceptionMapper;
 import io.tally.serving.errors.JsonProcessingExceptionMapper;
 import io.tally.serving.errors.ProblemErrorHandler;
 import io.tally.serving.errors.QueryExceptionMapper;
+import io.tally.serving.errors.RuleExceptionMapper;
+import io.tally.serving.errors.RuleLogUnavailableExceptionMapper;
 import io.tally.serving.errors.SavedQueryStoreExceptionMapper;
 import io.tally.serving.errors.WebApplicationExceptionMapper;
 import io.tally.serving.health.ChangeFeedHealthCheck;
@@ -42,27 +33,36 @@ import io.tally.serving.health.HistoryHealthCheck;
 import io.tally.serving.health.HotStoreHealthCheck;
 import io.tally.serving.health.KafkaHealthCheck;
 import io.tally.serving.health.MetricCatalogHealthCheck;
-import io.tally.serving.resources.EventsResource;
+import io.tally.serving.ingest.EventLog;
+import io.tally.serving.ingest.IngestService;
+import io.tally.serving.ingest.KafkaEventLog;
+import io.tally.serving.limits.RateLimiter;
+import io.tally.serving.live.FileSavedQueryStore;
+import io.tally.serving.live.KafkaSavedQueryStore;
+import io.tally.serving.live.LiveQueries;
+import io.tally.serving.live.SavedQueryStore;
+import io.tally.serving.live.SubscriptionHub;
+import io.tally.serving.query.ChangeFeedView;
+import io.tally.serving.query.HotStoreEvictor;
+import io.tally.serving.query.WindowQueryService;
 import io.tally.serving.resources.DashboardResource;
+import io.tally.serving.resources.EventsResource;
 import io.tally.serving.resources.MetricsResource;
 import io.tally.serving.resources.QueryRateLimitFilter;
 import io.tally.serving.resources.SubscriptionsResource;
-import io.tally.serving.subscriptions.FileSavedQueryStore;
-import io.tally.serving.subscriptions.KafkaSavedQueryStore;
-import io.tally.serving.subscriptions.LiveQueries;
-import io.tally.serving.subscriptions.SavedQueryStore;
-import io.tally.serving.subscriptions.SubscriptionHub;
-import io.tally.serving.subscriptions.SubscriptionsFactory;
+import io.tally.serving.rules.RulesService;
 import io.tally.tiering.feed.KafkaChangeFeedReader;
 import io.tally.tiering.history.HistoryStore;
 import io.tally.tiering.history.ScheduledRollups;
 import io.tally.tiering.hot.HotStore;
 import io.tally.tiering.hot.InMemoryHotStore;
-import java.nio.file.Path;
 import io.tally.tiering.hot.aerospike.AerospikeHotStore;
+import io.tally.tiering.rules.RuleLog;
 import io.tally.tiering.tiers.TieredWindowReader;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.eclipse.jetty.server.Server;
@@ -73,8 +73,8 @@ import org.eclipse.jetty.util.component.LifeCycle;
  *
  * <p>To run it inside another process (the embedded mode runs the pipeline next to it), build it
  * with the rule log the pipeline follows, {@code new TallyApplication(ruleLog, credentials)}, and
- * start it with {@link TallyServer#start}; both meet in the hot store named by
- * {@code hotStore.name}.
+ * start it with {@link TallyServer#start}; both meet in the hot store named by {@code
+ * hotStore.name}.
  */
 public class TallyApplication extends Application<TallyConfiguration> {
   private final RuleLog ruleLogOverride;
@@ -87,8 +87,8 @@ public class TallyApplication extends Application<TallyConfiguration> {
 
   /**
    * Serves and changes the definitions of {@code ruleLog} (when not null; the launcher has seeded
-   * it) instead of the configuration's, and accepts {@code extraCredentials} besides the
-   * configured ones.
+   * it) instead of the configuration's, and accepts {@code extraCredentials} besides the configured
+   * ones.
    */
   public TallyApplication(RuleLog ruleLog, List<Credential> extraCredentials) {
     this.ruleLogOverride = ruleLog;
@@ -127,7 +127,8 @@ public class TallyApplication extends Application<TallyConfiguration> {
     if (ruleLog == null) {
       ruleLog =
           config.getRules().build(config.getKafka(), config.getHotStore().getName(), environment);
-      ruleLog.seed(config.loadMetricCatalog(), config.getRules().getWriteTimeout().toJavaDuration());
+      ruleLog.seed(
+          config.loadMetricCatalog(), config.getRules().getWriteTimeout().toJavaDuration());
     }
     MetricCatalogSource catalog = ruleLog::catalog;
     RulesService rules =
@@ -181,10 +182,7 @@ public class TallyApplication extends Application<TallyConfiguration> {
     // Managed before the change-feed view, so that it starts first and hears the rebuild.
     SubscriptionHub hub =
         new SubscriptionHub(
-            hotStore,
-            config.getSubscriptions().settings(),
-            hotRetention,
-            Clock.systemUTC());
+            hotStore, config.getSubscriptions().settings(), hotRetention, Clock.systemUTC());
     environment.lifecycle().manage(hub);
     registerLiveGauges(hub, environment);
 
@@ -302,10 +300,14 @@ public class TallyApplication extends Application<TallyConfiguration> {
 
     Admin admin = Admin.create(kafka.clientConfig(Map.of("client.id", "tally-health")));
     environment.lifecycle().manage(new AutoCloseableManager(admin));
-    environment.healthChecks().register("kafka", new KafkaHealthCheck(admin, Duration.ofSeconds(2)));
+    environment
+        .healthChecks()
+        .register("kafka", new KafkaHealthCheck(admin, Duration.ofSeconds(2)));
     environment.healthChecks().register("change-feed", new ChangeFeedHealthCheck(reader));
 
-    environment.metrics().register("io.tally.changefeed.lag", (Gauge<Long>) () -> reader.status().lag());
+    environment
+        .metrics()
+        .register("io.tally.changefeed.lag", (Gauge<Long>) () -> reader.status().lag());
     environment
         .metrics()
         .register("io.tally.changefeed.applied", (Gauge<Long>) () -> reader.status().applied());

@@ -4,16 +4,16 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.core.Configuration;
 import io.dropwizard.util.Duration;
 import io.dropwizard.validation.MinDuration;
-import io.tally.metric.InvalidDefinitionException;
-import io.tally.metric.MetricCatalog;
-import io.tally.serving.core.HistoryFactory;
-import io.tally.serving.core.HotStoreFactory;
+import io.tally.model.metric.InvalidDefinitionException;
+import io.tally.model.metric.MetricCatalog;
 import io.tally.serving.auth.AuthFactory;
-import io.tally.serving.core.IngestFactory;
-import io.tally.serving.core.KafkaFactory;
-import io.tally.serving.core.QueryLimitsFactory;
-import io.tally.serving.core.RulesFactory;
-import io.tally.serving.subscriptions.SubscriptionsFactory;
+import io.tally.serving.config.HistoryFactory;
+import io.tally.serving.config.HotStoreFactory;
+import io.tally.serving.config.IngestFactory;
+import io.tally.serving.config.KafkaFactory;
+import io.tally.serving.config.QueryLimitsFactory;
+import io.tally.serving.config.RulesFactory;
+import io.tally.serving.config.SubscriptionsFactory;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import java.nio.file.Path;
@@ -22,8 +22,8 @@ import java.util.concurrent.TimeUnit;
 /** The service's YAML configuration; see {@code tally-serving.yml} for an annotated example. */
 public class TallyConfiguration extends Configuration {
   /**
-   * A YAML or JSON file of metric definitions; none means the built-in example metrics. They
-   * seed the rule log: each becomes version 1 of its metric unless the log already knows it.
+   * A YAML or JSON file of metric definitions; none means the built-in example metrics. They seed
+   * the rule log: each becomes version 1 of its metric unless the log already knows it.
    */
   private String metricsFile;
 

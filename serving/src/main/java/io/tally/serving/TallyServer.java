@@ -14,9 +14,9 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
 /**
- * A running Tally service inside the calling process, for launchers (the embedded mode) and
- * tests: {@code start} returns once the server listens; {@link #close} stops it. Runs the same
- * {@code server} command as {@code main}, without exiting the JVM on errors (they are thrown).
+ * A running Tally service inside the calling process, for launchers (the embedded mode) and tests:
+ * {@code start} returns once the server listens; {@link #close} stops it. Runs the same {@code
+ * server} command as {@code main}, without exiting the JVM on errors (they are thrown).
  */
 public final class TallyServer implements AutoCloseable {
   private final Server jetty;

@@ -4,25 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dropwizard.logging.common.DefaultLoggingFactory;
 import io.dropwizard.configuration.YamlConfigurationFactory;
 import io.dropwizard.core.server.DefaultServerFactory;
 import io.dropwizard.jackson.Jackson;
-import io.dropwizard.jetty.HttpConnectorFactory;
 import io.dropwizard.jersey.validation.Validators;
+import io.dropwizard.jetty.HttpConnectorFactory;
+import io.dropwizard.logging.common.DefaultLoggingFactory;
 import io.dropwizard.request.logging.LogbackAccessRequestLogFactory;
 import io.dropwizard.util.Duration;
-import io.tally.metric.MetricCatalog;
+import io.tally.model.metric.MetricCatalog;
 import io.tally.serving.auth.Credential;
 import io.tally.serving.auth.Roles;
 import io.tally.tiering.rules.RuleChange;
 import io.tally.tiering.rules.RuleLog;
-import java.util.Set;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
@@ -36,7 +36,10 @@ class TallyServerTest {
   void shippedConfigurationHasTheDocumentedDefaults() throws Exception {
     TallyConfiguration config =
         new YamlConfigurationFactory<>(
-                TallyConfiguration.class, Validators.newValidator(), Jackson.newObjectMapper(), "dw")
+                TallyConfiguration.class,
+                Validators.newValidator(),
+                Jackson.newObjectMapper(),
+                "dw")
             .build(TallyApplication.configurationSourceProvider(), "tally-serving.yml");
     assertThat(config.getMaxQueryRange()).isEqualTo(Duration.days(31));
     assertThat(config.getHotRetention()).isEqualTo(Duration.hours(2));
@@ -86,7 +89,8 @@ class TallyServerTest {
       // Not acceptable: still a problem document.
       HttpResponse<String> html =
           HTTP.send(
-              HttpRequest.newBuilder(URI.create("http://localhost:" + server.port() + "/v1/metrics"))
+              HttpRequest.newBuilder(
+                      URI.create("http://localhost:" + server.port() + "/v1/metrics"))
                   .header("Accept", "text/html")
                   .build(),
               HttpResponse.BodyHandlers.ofString());

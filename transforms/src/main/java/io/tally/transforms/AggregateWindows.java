@@ -1,12 +1,12 @@
 package io.tally.transforms;
 
-import io.tally.aggregate.Accumulator;
-import io.tally.deadletter.DeadLetter;
-import io.tally.deadletter.DeadLetterCoder;
-import io.tally.metric.MetricSpec;
-import io.tally.update.Timing;
-import io.tally.update.WindowUpdate;
-import io.tally.update.WindowUpdateCoder;
+import io.tally.model.aggregate.Accumulator;
+import io.tally.model.deadletter.DeadLetter;
+import io.tally.model.metric.MetricSpec;
+import io.tally.model.update.Timing;
+import io.tally.model.update.WindowUpdate;
+import io.tally.transforms.coders.DeadLetterCoder;
+import io.tally.transforms.coders.WindowUpdateCoder;
 import java.util.Iterator;
 import java.util.Map;
 import org.apache.beam.sdk.metrics.Counter;
@@ -36,8 +36,9 @@ import org.joda.time.Instant;
  *
  * <p>Its panes are those of Beam's accumulating trigger {@code AfterWatermark.pastEndOfWindow()
  * .withEarlyFirings(AfterProcessingTime.pastFirstElementInPane().plusDelayOf(delay))
- * .withLateFirings(same delay)} with {@code FIRE_ALWAYS} on-time and closing behaviour, but for
- * one thing: an early or late firing waits only as long as it takes to keep one firing per delay.
+ * .withLateFirings(same delay)} with {@code FIRE_ALWAYS} on-time and closing behaviour, but for one
+ * thing: an early or late firing waits only as long as it takes to keep one firing per delay.
+ *
  * <ul>
  *   <li>EARLY updates at most once per {@code earlyFiringDelay} of processing time while events
  *       arrive before the watermark reaches the window's end. The first event after a firing
@@ -49,9 +50,10 @@ import org.joda.time.Instant;
  *   <li>a final update (the ON_TIME one when the lateness is zero) once the watermark passes the
  *       end plus the lateness. It alone carries the accumulator, for the history tiers.
  * </ul>
- * An event later than that is not counted: it goes to the dead-letter output with reason
- * {@code late}. Lateness is judged against the input watermark, exactly as a Beam
- * {@code GroupByKey} would judge it.
+ *
+ * An event later than that is not counted: it goes to the dead-letter output with reason {@code
+ * late}. Lateness is judged against the input watermark, exactly as a Beam {@code GroupByKey} would
+ * judge it.
  *
  * <p>State values are updated in place and written back. That is safe on every runner that hands
  * out a copy of a value a running checkpoint still holds, as Flink's heap state does by default
@@ -167,7 +169,8 @@ public final class AggregateWindows
       if (!windows.earlyFiringScheduled) {
         long now = early.getCurrentRelativeTime().getMillis();
         long last = windows.lastEarlyFiringMillis;
-        long due = last == Long.MIN_VALUE ? now : Math.max(now, last + earlyFiringDelay.getMillis());
+        long due =
+            last == Long.MIN_VALUE ? now : Math.max(now, last + earlyFiringDelay.getMillis());
         early.set(new Instant(due));
         windows.earlyFiringScheduled = true;
       }
@@ -274,8 +277,15 @@ public final class AggregateWindows
               + Instant.ofEpochMilli(end)
               + ")";
       String payload =
-          "{\"source\":\"" + o.source() + "\",\"id\":" + jsonString(o.id())
-              + ",\"ts\":" + o.timestampMillis() + ",\"metric\":\"" + key.metric() + "\"}";
+          "{\"source\":\""
+              + o.source()
+              + "\",\"id\":"
+              + jsonString(o.id())
+              + ",\"ts\":"
+              + o.timestampMillis()
+              + ",\"metric\":\""
+              + key.metric()
+              + "\"}";
       return new DeadLetter(DeadLetter.Reason.LATE, detail, payload, o.timestampMillis());
     }
 

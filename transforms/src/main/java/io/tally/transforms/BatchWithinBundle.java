@@ -16,10 +16,10 @@ import org.apache.beam.sdk.values.PCollection;
 import org.joda.time.Instant;
 
 /**
- * Gathers the values of each key within a bundle into one list, emitted when the bundle ends,
- * so that a keyed stateful stage downstream reads and writes a key's state once per bundle
- * rather than once per value. It holds nothing across bundles: a bundle's output leaves before
- * the watermark moves past it, and a failed bundle is retried whole.
+ * Gathers the values of each key within a bundle into one list, emitted when the bundle ends, so
+ * that a keyed stateful stage downstream reads and writes a key's state once per bundle rather than
+ * once per value. It holds nothing across bundles: a bundle's output leaves before the watermark
+ * moves past it, and a failed bundle is retried whole.
  *
  * <p>For collections in the global window, as this pipeline's are.
  */
@@ -68,7 +68,9 @@ public final class BatchWithinBundle<K, V>
         Batch<V> batch = entry.getValue();
         // The earliest timestamp of the batch: never behind the watermark where a value was not.
         context.output(
-            KV.of(entry.getKey(), batch.values), new Instant(batch.earliest), GlobalWindow.INSTANCE);
+            KV.of(entry.getKey(), batch.values),
+            new Instant(batch.earliest),
+            GlobalWindow.INSTANCE);
       }
       batches = null;
     }

@@ -1,7 +1,7 @@
 package io.tally.transforms;
 
-import io.tally.event.Event;
-import io.tally.event.EventCoder;
+import io.tally.model.event.Event;
+import io.tally.transforms.coders.EventCoder;
 import java.util.List;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
@@ -28,12 +28,12 @@ import org.joda.time.Instant;
  * Lets the first arrival of each {@code (source, id)} through and drops later copies, whatever
  * their other fields say.
  *
- * <p>The memory of an identity lasts for the <em>dedup horizon</em> of event time: it is
- * forgotten once the watermark passes the event's time plus the horizon (rounded up to a tenth of
- * the horizon). A copy that arrives after that would be counted again, unless it is too late for
- * every window it falls in, in which case aggregation sends it to the dead letter. So a horizon at
- * least as long as the longest window plus its allowed lateness makes de-duplication exact; a
- * shorter one trades exactness for memory (one string per distinct event within the horizon).
+ * <p>The memory of an identity lasts for the <em>dedup horizon</em> of event time: it is forgotten
+ * once the watermark passes the event's time plus the horizon (rounded up to a tenth of the
+ * horizon). A copy that arrives after that would be counted again, unless it is too late for every
+ * window it falls in, in which case aggregation sends it to the dead letter. So a horizon at least
+ * as long as the longest window plus its allowed lateness makes de-duplication exact; a shorter one
+ * trades exactness for memory (one string per distinct event within the horizon).
  *
  * <p>Identities are spread over a fixed number of shards by hash, and each shard keeps them in
  * buckets of event time. That costs one state entry and one timer per shard and bucket, where a

@@ -1,11 +1,11 @@
 package io.tally.transforms;
 
-import io.tally.event.Event;
-import io.tally.metric.MetricCatalog;
-import io.tally.metric.MetricCatalogSource;
-import io.tally.metric.MetricDefinition;
-import io.tally.metric.MetricSpec;
-import io.tally.metric.MetricVersion;
+import io.tally.model.event.Event;
+import io.tally.model.metric.MetricCatalog;
+import io.tally.model.metric.MetricCatalogSource;
+import io.tally.model.metric.MetricDefinition;
+import io.tally.model.metric.MetricSpec;
+import io.tally.model.metric.MetricVersion;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,28 +21,28 @@ import org.joda.time.Instant;
 
 /**
  * Turns each event into one observation per metric it matches, gathered per metric group within
- * each bundle (so that aggregation touches its state once per group and bundle, not once per
- * event: the combiner of this pipeline).
+ * each bundle (so that aggregation touches its state once per group and bundle, not once per event:
+ * the combiner of this pipeline).
  *
  * <p>The definitions come from a {@link MetricCatalogSource} asked afresh for every bundle, and
  * each batch carries the definition it matched: the pipeline's graph holds no definition, so
  * definitions can change while it runs.
  *
- * <p>Which version of a metric counts an event is decided by the event's own time: the version
- * in force then ({@link MetricVersion#activeFromMillis()}), or none when the metric did not exist
- * or was deleted. So a change takes effect at the same point of event time on every worker, and a
- * replay of the same events gives the same results, however late a worker learns of the change
- * (as long as it learns before the events from the activation arrive, which the rules service
- * ensures by activating changes a little after it accepts them).
+ * <p>Which version of a metric counts an event is decided by the event's own time: the version in
+ * force then ({@link MetricVersion#activeFromMillis()}), or none when the metric did not exist or
+ * was deleted. So a change takes effect at the same point of event time on every worker, and a
+ * replay of the same events gives the same results, however late a worker learns of the change (as
+ * long as it learns before the events from the activation arrive, which the rules service ensures
+ * by activating changes a little after it accepts them).
  *
  * <p>Why a catalog source asked per bundle and not a side input: the slowly-updating side input
  * pattern ({@code GenerateSequence} → read → {@code View.asSingleton}, re-triggered) makes every
  * worker wait for the side input's window to be ready and, on Flink, pushes back the main input
  * while it buffers; its re-firing is known to be fragile across runners. Definitions are tiny and
- * change rarely, so each worker follows the rule log itself (one consumer per JVM, see the
- * sources in {@code tiering}) and this stage only compares a reference per bundle. A version
- * keyed by event time makes the result independent of when each worker sees the change, which a
- * side input could not promise either.
+ * change rarely, so each worker follows the rule log itself (one consumer per JVM, see the sources
+ * in {@code tiering}) and this stage only compares a reference per bundle. A version keyed by event
+ * time makes the result independent of when each worker sees the change, which a side input could
+ * not promise either.
  */
 public final class MatchDefinitions
     extends PTransform<PCollection<Event>, PCollection<KV<MetricKey, Observations>>> {
@@ -66,13 +66,15 @@ public final class MatchDefinitions
   static final class MatchFn extends DoFn<Event, KV<MetricKey, Observations>> {
     private final MetricCatalogSource source;
     private transient MetricCatalog catalog;
+
     /** Per metric, its versions; only versions with a definition have batches. */
     private transient List<Timeline> timelines;
+
     private transient List<Compiled> compiled;
 
     /**
-     * A definition with its spec built once per catalog, and this bundle's batches by group:
-     * looked up by the group's values alone, which hash faster than whole metric keys.
+     * A definition with its spec built once per catalog, and this bundle's batches by group: looked
+     * up by the group's values alone, which hash faster than whole metric keys.
      */
     private record Compiled(
         MetricDefinition definition,

@@ -1,12 +1,13 @@
 package io.tally.transforms;
 
-import io.tally.coding.ByteSink;
-import io.tally.coding.ByteSource;
-import io.tally.coding.FramedCoder;
+import io.tally.model.codec.ByteSink;
+import io.tally.model.codec.ByteSource;
+import io.tally.model.codec.Codec;
+import io.tally.transforms.coders.FramedCoder;
 import java.io.IOException;
 
 /** Deterministic, as a grouping key's coder must be: equal keys always encode alike. */
-public final class MetricKeyCoder extends FramedCoder<MetricKey> {
+public final class MetricKeyCoder extends FramedCoder<MetricKey> implements Codec<MetricKey> {
   private static final MetricKeyCoder INSTANCE = new MetricKeyCoder();
 
   public static MetricKeyCoder of() {
@@ -16,14 +17,19 @@ public final class MetricKeyCoder extends FramedCoder<MetricKey> {
   private MetricKeyCoder() {}
 
   @Override
-  protected void write(MetricKey key, ByteSink out) {
+  protected Codec<MetricKey> codec() {
+    return this;
+  }
+
+  @Override
+  public void write(MetricKey key, ByteSink out) {
     out.writeString(key.metric());
     out.writeLong(key.version());
     out.writeStrings(key.group());
   }
 
   @Override
-  protected MetricKey read(ByteSource in) throws IOException {
+  public MetricKey read(ByteSource in) throws IOException {
     return new MetricKey(in.readString(), in.readLong(), in.readStrings());
   }
 

@@ -6,4 +6,5 @@ package io.tally.transforms;
  *
  * @param item the value of the field the metric reads (user or entity), or null
  */
-public record Observation(long timestampMillis, double value, String item, String source, String id) {}
+public record Observation(
+    long timestampMillis, double value, String item, String source, String id) {}

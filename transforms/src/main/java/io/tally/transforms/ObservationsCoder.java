@@ -1,15 +1,17 @@
 package io.tally.transforms;
 
-import io.tally.coding.ByteSink;
-import io.tally.coding.ByteSource;
-import io.tally.coding.FramedCoder;
-import io.tally.metric.MetricSpec;
-import io.tally.metric.MetricSpecCoder;
+import io.tally.model.codec.ByteSink;
+import io.tally.model.codec.ByteSource;
+import io.tally.model.codec.Codec;
+import io.tally.model.codec.MetricSpecCodec;
+import io.tally.model.metric.MetricSpec;
+import io.tally.transforms.coders.FramedCoder;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
-public final class ObservationsCoder extends FramedCoder<Observations> {
+public final class ObservationsCoder extends FramedCoder<Observations>
+    implements Codec<Observations> {
   private static final ObservationsCoder INSTANCE = new ObservationsCoder();
 
   public static ObservationsCoder of() {
@@ -19,8 +21,13 @@ public final class ObservationsCoder extends FramedCoder<Observations> {
   private ObservationsCoder() {}
 
   @Override
-  protected void write(Observations batch, ByteSink out) {
-    MetricSpecCoder.write(batch.spec(), out);
+  protected Codec<Observations> codec() {
+    return this;
+  }
+
+  @Override
+  public void write(Observations batch, ByteSink out) {
+    MetricSpecCodec.INSTANCE.write(batch.spec(), out);
     out.writeInt(batch.observations().size());
     for (Observation o : batch.observations()) {
       out.writeLong(o.timestampMillis());
@@ -32,18 +39,14 @@ public final class ObservationsCoder extends FramedCoder<Observations> {
   }
 
   @Override
-  protected Observations read(ByteSource in) throws IOException {
-    MetricSpec spec = MetricSpecCoder.read(in);
+  public Observations read(ByteSource in) throws IOException {
+    MetricSpec spec = MetricSpecCodec.INSTANCE.read(in);
     int n = in.readInt();
     List<Observation> observations = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       observations.add(
           new Observation(
-              in.readLong(),
-              in.readDouble(),
-              in.readString(),
-              in.readString(),
-              in.readString()));
+              in.readLong(), in.readDouble(), in.readString(), in.readString(), in.readString()));
     }
     return new Observations(spec, observations);
   }

@@ -1,21 +1,24 @@
 package io.tally.transforms;
 
-import io.tally.aggregate.Accumulator;
-import io.tally.metric.MetricSpec;
+import io.tally.model.aggregate.Accumulator;
+import io.tally.model.metric.MetricSpec;
 import java.util.TreeMap;
 
 /**
- * The aggregation state of one {@link MetricKey}: its windows that are still open, by start.
- * A window is open from its first event until the watermark passes its end plus the allowed
- * lateness; then its final update is sent and it is forgotten.
+ * The aggregation state of one {@link MetricKey}: its windows that are still open, by start. A
+ * window is open from its first event until the watermark passes its end plus the allowed lateness;
+ * then its final update is sent and it is forgotten.
  */
 final class OpenWindows {
   final MetricSpec spec;
   final TreeMap<Long, Window> byStart;
+
   /** Whether an early-firing timer is pending, so that one is set once per firing delay. */
   boolean earlyFiringScheduled;
+
   /** Processing time of the last early or late firing; {@link Long#MIN_VALUE} before the first. */
   long lastEarlyFiringMillis;
+
   /** Where the deadline timer is set; {@link Long#MAX_VALUE} when it is not. */
   long scheduledDeadline;
 

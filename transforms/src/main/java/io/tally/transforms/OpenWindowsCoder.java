@@ -1,16 +1,17 @@
 package io.tally.transforms;
 
-import io.tally.coding.ByteSink;
-import io.tally.coding.ByteSource;
-import io.tally.coding.FramedCoder;
-import io.tally.aggregate.AccumulatorCoder;
-import io.tally.metric.MetricSpecCoder;
+import io.tally.model.aggregate.AccumulatorCodec;
+import io.tally.model.codec.ByteSink;
+import io.tally.model.codec.ByteSource;
+import io.tally.model.codec.Codec;
+import io.tally.model.codec.MetricSpecCodec;
+import io.tally.transforms.coders.FramedCoder;
 import java.io.IOException;
 import java.util.Map;
 import java.util.TreeMap;
 
 /** Checkpoint form of {@link OpenWindows}. */
-final class OpenWindowsCoder extends FramedCoder<OpenWindows> {
+final class OpenWindowsCoder extends FramedCoder<OpenWindows> implements Codec<OpenWindows> {
   private static final OpenWindowsCoder INSTANCE = new OpenWindowsCoder();
 
   static OpenWindowsCoder of() {
@@ -20,8 +21,13 @@ final class OpenWindowsCoder extends FramedCoder<OpenWindows> {
   private OpenWindowsCoder() {}
 
   @Override
-  protected void write(OpenWindows state, ByteSink out) {
-    MetricSpecCoder.write(state.spec, out);
+  protected Codec<OpenWindows> codec() {
+    return this;
+  }
+
+  @Override
+  public void write(OpenWindows state, ByteSink out) {
+    MetricSpecCodec.INSTANCE.write(state.spec, out);
     out.writeBoolean(state.earlyFiringScheduled);
     out.writeLong(state.lastEarlyFiringMillis);
     out.writeLong(state.scheduledDeadline);
@@ -32,13 +38,13 @@ final class OpenWindowsCoder extends FramedCoder<OpenWindows> {
       out.writeLong(window.emittedEvents);
       out.writeLong(window.panes);
       out.writeBoolean(window.onTimeFired);
-      AccumulatorCoder.write(window.accumulator, out);
+      AccumulatorCodec.INSTANCE.write(window.accumulator, out);
     }
   }
 
   @Override
-  protected OpenWindows read(ByteSource in) throws IOException {
-    var spec = MetricSpecCoder.read(in);
+  public OpenWindows read(ByteSource in) throws IOException {
+    var spec = MetricSpecCodec.INSTANCE.read(in);
     boolean earlyFiringScheduled = in.readBoolean();
     long lastEarlyFiringMillis = in.readLong();
     long scheduledDeadline = in.readLong();
@@ -51,7 +57,7 @@ final class OpenWindowsCoder extends FramedCoder<OpenWindows> {
       boolean onTimeFired = in.readBoolean();
       byStart.put(
           start,
-          new OpenWindows.Window(AccumulatorCoder.read(in), emitted, panes, onTimeFired));
+          new OpenWindows.Window(AccumulatorCodec.INSTANCE.read(in), emitted, panes, onTimeFired));
     }
     return new OpenWindows(
         spec, byStart, earlyFiringScheduled, lastEarlyFiringMillis, scheduledDeadline);

@@ -1,11 +1,11 @@
 package io.tally.transforms;
 
-import io.tally.deadletter.DeadLetter;
-import io.tally.deadletter.DeadLetterCoder;
-import io.tally.event.Event;
-import io.tally.event.EventCoder;
-import io.tally.event.EventParser;
-import io.tally.event.InvalidEventException;
+import io.tally.model.deadletter.DeadLetter;
+import io.tally.model.event.Event;
+import io.tally.model.event.EventParser;
+import io.tally.model.event.InvalidEventException;
+import io.tally.transforms.coders.DeadLetterCoder;
+import io.tally.transforms.coders.EventCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -19,8 +19,8 @@ import org.apache.beam.sdk.values.TupleTagList;
 import org.joda.time.Instant;
 
 /**
- * Parses raw records into events. A record that breaks the contract goes to the dead-letter
- * output with the reason; it never fails the pipeline and never disappears.
+ * Parses raw records into events. A record that breaks the contract goes to the dead-letter output
+ * with the reason; it never fails the pipeline and never disappears.
  */
 public final class ParseEvents
     extends PTransform<PCollection<String>, WithFailures.Result<PCollection<Event>, DeadLetter>> {
@@ -47,7 +47,8 @@ public final class ParseEvents
     private final Counter invalid = Metrics.counter(ParseEvents.class, "invalid_events");
 
     @ProcessElement
-    public void process(@Element String record, @Timestamp Instant timestamp, MultiOutputReceiver out) {
+    public void process(
+        @Element String record, @Timestamp Instant timestamp, MultiOutputReceiver out) {
       try {
         out.get(EVENTS).output(EventParser.parse(record));
       } catch (InvalidEventException e) {

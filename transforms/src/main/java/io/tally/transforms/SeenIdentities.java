@@ -9,11 +9,12 @@ import java.util.TreeMap;
 /**
  * The identities one de-duplication shard remembers, bucketed by the event time of their first
  * arrival, so that a whole bucket is forgotten at once when the watermark passes its end plus the
- * horizon: one timer per bucket instead of one per event. One hash lookup tells whether an
- * identity is known, whatever bucket holds it.
+ * horizon: one timer per bucket instead of one per event. One hash lookup tells whether an identity
+ * is known, whatever bucket holds it.
  */
 final class SeenIdentities {
   private final Map<String, Long> bucketOf;
+
   /** Bucket start (event time) → identities first seen in that bucket. */
   private final TreeMap<Long, List<String>> buckets;
 

@@ -1,16 +1,18 @@
 package io.tally.transforms;
 
-import io.tally.coding.ByteSink;
-import io.tally.coding.ByteSource;
-import io.tally.coding.FramedCoder;
+import io.tally.model.codec.ByteSink;
+import io.tally.model.codec.ByteSource;
+import io.tally.model.codec.Codec;
+import io.tally.transforms.coders.FramedCoder;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 
 /** Checkpoint form of {@link SeenIdentities}. */
-final class SeenIdentitiesCoder extends FramedCoder<SeenIdentities> {
+final class SeenIdentitiesCoder extends FramedCoder<SeenIdentities>
+    implements Codec<SeenIdentities> {
   private static final SeenIdentitiesCoder INSTANCE = new SeenIdentitiesCoder();
 
   static SeenIdentitiesCoder of() {
@@ -20,7 +22,12 @@ final class SeenIdentitiesCoder extends FramedCoder<SeenIdentities> {
   private SeenIdentitiesCoder() {}
 
   @Override
-  protected void write(SeenIdentities seen, ByteSink out) {
+  protected Codec<SeenIdentities> codec() {
+    return this;
+  }
+
+  @Override
+  public void write(SeenIdentities seen, ByteSink out) {
     out.writeInt(seen.buckets().size());
     for (Map.Entry<Long, List<String>> bucket : seen.buckets().entrySet()) {
       out.writeLong(bucket.getKey());
@@ -32,7 +39,7 @@ final class SeenIdentitiesCoder extends FramedCoder<SeenIdentities> {
   }
 
   @Override
-  protected SeenIdentities read(ByteSource in) throws IOException {
+  public SeenIdentities read(ByteSource in) throws IOException {
     int buckets = in.readInt();
     TreeMap<Long, List<String>> byStart = new TreeMap<>();
     for (int b = 0; b < buckets; b++) {

@@ -1,10 +1,10 @@
 package io.tally.transforms;
 
-import io.tally.deadletter.DeadLetter;
-import io.tally.deadletter.DeadLetterCoder;
-import io.tally.event.Event;
-import io.tally.metric.MetricCatalogSource;
-import io.tally.update.WindowUpdate;
+import io.tally.model.deadletter.DeadLetter;
+import io.tally.model.event.Event;
+import io.tally.model.metric.MetricCatalogSource;
+import io.tally.model.update.WindowUpdate;
+import io.tally.transforms.coders.DeadLetterCoder;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.WithFailures;
@@ -14,18 +14,19 @@ import org.apache.beam.sdk.values.POutput;
 import org.joda.time.Duration;
 
 /**
- * The streaming core: raw event records in, versioned window updates out, and every record that
- * was not counted in the dead-letter output with its reason.
+ * The streaming core: raw event records in, versioned window updates out, and every record that was
+ * not counted in the dead-letter output with its reason.
  *
  * <pre>
  * parse/validate → de-duplicate by (source, id) → match definitions → window, trigger, aggregate
  * </pre>
  *
- * <p>Input elements must carry their event time as their timestamp, and the source's watermark
- * must bound how late events may still arrive: aggregation judges lateness by it.
+ * <p>Input elements must carry their event time as their timestamp, and the source's watermark must
+ * bound how late events may still arrive: aggregation judges lateness by it.
  */
 public final class StreamingAggregation
-    extends PTransform<PCollection<String>, WithFailures.Result<PCollection<WindowUpdate>, DeadLetter>> {
+    extends PTransform<
+        PCollection<String>, WithFailures.Result<PCollection<WindowUpdate>, DeadLetter>> {
 
   public static final Duration DEFAULT_DEDUP_HORIZON = Duration.standardMinutes(10);
   public static final Duration DEFAULT_EARLY_FIRING_DELAY = Duration.millis(100);

@@ -4,10 +4,10 @@ import static io.tally.transforms.TestEvents.at;
 import static io.tally.transforms.TestEvents.event;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tally.deadletter.DeadLetter;
-import io.tally.event.Event;
-import io.tally.event.EventCoder;
-import io.tally.event.EventParser;
+import io.tally.model.deadletter.DeadLetter;
+import io.tally.model.event.Event;
+import io.tally.model.event.EventParser;
+import io.tally.transforms.coders.EventCoder;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -44,7 +44,9 @@ class CompositeTransformsTest {
             .apply(ParseEvents.create());
 
     PAssert.that(
-            result.output().apply("Ids", MapElements.into(TypeDescriptors.strings()).via(Event::id)))
+            result
+                .output()
+                .apply("Ids", MapElements.into(TypeDescriptors.strings()).via(Event::id)))
         .containsInAnyOrder("a");
     PAssert.that(
             result

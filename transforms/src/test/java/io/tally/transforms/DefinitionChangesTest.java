@@ -4,13 +4,15 @@ import static io.tally.transforms.TestEvents.at;
 import static io.tally.transforms.TestEvents.event;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tally.metric.InvalidDefinitionException;
-import io.tally.metric.MetricCatalog;
-import io.tally.metric.MetricCatalogSource;
-import io.tally.metric.MetricDefinition;
-import io.tally.metric.MetricDefinitionJson;
-import io.tally.metric.MetricVersion;
-import io.tally.update.WindowUpdate;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.tally.model.metric.InvalidDefinitionException;
+import io.tally.model.metric.MetricCatalog;
+import io.tally.model.metric.MetricCatalogSource;
+import io.tally.model.metric.MetricDefinition;
+import io.tally.model.metric.MetricDefinitionJson;
+import io.tally.model.metric.MetricVersion;
+import io.tally.model.update.WindowUpdate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,13 +30,11 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.TimestampedValue;
 import org.joda.time.Duration;
 import org.junit.jupiter.api.Test;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 /**
- * Definitions added, changed and deleted in the middle of a stream: every version's final
- * results are exactly what a fresh pipeline running only that definition computes from the same
- * events, restricted to the version's time in force.
+ * Definitions added, changed and deleted in the middle of a stream: every version's final results
+ * are exactly what a fresh pipeline running only that definition computes from the same events,
+ * restricted to the version's time in force.
  */
 class DefinitionChangesTest {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -49,12 +49,14 @@ class DefinitionChangesTest {
           "{name: views, groupBy: [category], aggregate: {fn: count}, window: {size: 1m},"
               + " allowedLateness: 2m}",
           1);
+
   /** Version 2 changes the window and the filter. */
   private static final MetricDefinition VIEWS_V2 =
       definition(
           "{name: views, filter: {type: [movie.view]}, groupBy: [category],"
               + " aggregate: {fn: count}, window: {size: 30s}, allowedLateness: 2m}",
           2);
+
   private static final MetricDefinition PLAYS =
       definition(
           "{name: plays, groupBy: [type], aggregate: {fn: sum}, window: {size: 1m, slide: 30s},"
@@ -199,9 +201,19 @@ class DefinitionChangesTest {
         COLLECTED
             .computeIfAbsent(run, r -> ConcurrentHashMap.newKeySet())
             .add(
-                u.metric() + " v" + u.version() + " " + u.group() + " "
-                    + time(u.startMillis()) + "-" + time(u.endMillis())
-                    + " events=" + u.events() + " value=" + Panes.value(u.value()));
+                u.metric()
+                    + " v"
+                    + u.version()
+                    + " "
+                    + u.group()
+                    + " "
+                    + time(u.startMillis())
+                    + "-"
+                    + time(u.endMillis())
+                    + " events="
+                    + u.events()
+                    + " value="
+                    + Panes.value(u.value()));
       }
     }
 

@@ -1,8 +1,8 @@
 package io.tally.transforms;
 
-import io.tally.aggregate.MetricValue;
-import io.tally.deadletter.DeadLetter;
-import io.tally.update.WindowUpdate;
+import io.tally.model.aggregate.MetricValue;
+import io.tally.model.deadletter.DeadLetter;
+import io.tally.model.update.WindowUpdate;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -12,9 +12,9 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
- * Describes updates as one readable line each, so that tests state expected panes plainly:
- * {@code "events_by_category [movies/action] 12:00-12:01 ON_TIME events=3 value=3"}, with
- * {@code FINAL} appended to the final pane.
+ * Describes updates as one readable line each, so that tests state expected panes plainly: {@code
+ * "events_by_category [movies/action] 12:00-12:01 ON_TIME events=3 value=3"}, with {@code FINAL}
+ * appended to the final pane.
  */
 final class Panes {
   private static final DateTimeFormatter HHMM =
@@ -58,8 +58,7 @@ final class Panes {
   static PCollection<String> finalOnly(PCollection<WindowUpdate> updates) {
     return updates
         .apply(
-            "FinalOnly",
-            org.apache.beam.sdk.transforms.Filter.by((WindowUpdate u) -> u.isFinal()))
+            "FinalOnly", org.apache.beam.sdk.transforms.Filter.by((WindowUpdate u) -> u.isFinal()))
         .apply("DescribeFinal", MapElements.into(TypeDescriptors.strings()).via(Panes::describe));
   }
 

@@ -4,8 +4,8 @@ import static io.tally.transforms.TestEvents.at;
 import static io.tally.transforms.TestEvents.event;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tally.deadletter.DeadLetter;
-import io.tally.update.WindowUpdate;
+import io.tally.model.deadletter.DeadLetter;
+import io.tally.model.update.WindowUpdate;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -30,8 +30,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The same scenarios on the direct runner and on an embedded Flink cluster must end in the same
  * final answers. The Flink runner cannot advance processing time in a TestStream, so these
- * scenarios move event time only and compare final panes and dead letters, which do not depend
- * on when early panes fire.
+ * scenarios move event time only and compare final panes and dead letters, which do not depend on
+ * when early panes fire.
  */
 class RunnerEquivalenceTest {
   private static final Map<String, Queue<String>> COLLECTED = new ConcurrentHashMap<>();
@@ -66,8 +66,19 @@ class RunnerEquivalenceTest {
             event("1").entity("m1").geo("US").user("u1").at(5).timestamped(),
             event("2").entity("m2").geo("US").user("u2").at(15).timestamped(),
             event("2").entity("m9").geo("US").user("u9").at(16).timestamped(),
-            event("3").entity("m1").geo("DE").user("u1").category("movies/drama").at(65).timestamped(),
-            event("4").type("ticket.drop").value(12.5).category("tickets/rock").at(30).timestamped(),
+            event("3")
+                .entity("m1")
+                .geo("DE")
+                .user("u1")
+                .category("movies/drama")
+                .at(65)
+                .timestamped(),
+            event("4")
+                .type("ticket.drop")
+                .value(12.5)
+                .category("tickets/rock")
+                .at(30)
+                .timestamped(),
             event("5").type("ticket.drop").value(7.5).category("tickets/rock").at(31).timestamped())
         .advanceWatermarkTo(at(70))
         .addElements(
@@ -115,8 +126,8 @@ class RunnerEquivalenceTest {
   }
 
   /**
-   * An identity is forgotten once the watermark passes its event time plus the dedup horizon;
-   * the runners fire event-time timers differently, so expiry is checked on both.
+   * An identity is forgotten once the watermark passes its event time plus the dedup horizon; the
+   * runners fire event-time timers differently, so expiry is checked on both.
    */
   @Test
   void dedupMemoryExpiresAfterTheHorizonOnBothRunners() {
@@ -144,7 +155,8 @@ class RunnerEquivalenceTest {
     }
   }
 
-  private static List<String> run(PipelineOptions options, TestStream<String> events, Duration horizon) {
+  private static List<String> run(
+      PipelineOptions options, TestStream<String> events, Duration horizon) {
     return run(options, events, horizon, METRICS);
   }
 
@@ -169,7 +181,9 @@ class RunnerEquivalenceTest {
   }
 
   private static List<String> deadLetters(List<String> collected) {
-    return collected.stream().filter(s -> s.startsWith("late: ") || s.startsWith("invalid: ")).toList();
+    return collected.stream()
+        .filter(s -> s.startsWith("late: ") || s.startsWith("invalid: "))
+        .toList();
   }
 
   static PipelineOptions directOptions() {

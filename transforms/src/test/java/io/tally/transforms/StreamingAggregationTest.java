@@ -3,11 +3,11 @@ package io.tally.transforms;
 import static io.tally.transforms.TestEvents.at;
 import static io.tally.transforms.TestEvents.event;
 
-import io.tally.deadletter.DeadLetter;
-import io.tally.metric.InvalidDefinitionException;
-import io.tally.metric.MetricCatalog;
-import io.tally.metric.MetricCatalogSource;
-import io.tally.update.WindowUpdate;
+import io.tally.model.deadletter.DeadLetter;
+import io.tally.model.metric.InvalidDefinitionException;
+import io.tally.model.metric.MetricCatalog;
+import io.tally.model.metric.MetricCatalogSource;
+import io.tally.model.update.WindowUpdate;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The streaming core on the direct runner, driven by TestStream through each kind of timing:
- * speculative (early), on time, unobservably late, observably late, and droppably late data,
- * with duplicates, hopping windows and every aggregate function.
+ * speculative (early), on time, unobservably late, observably late, and droppably late data, with
+ * duplicates, hopping windows and every aggregate function.
  */
 class StreamingAggregationTest {
   /** Count by category over one-minute windows, two minutes of allowed lateness. */
@@ -259,9 +259,24 @@ class StreamingAggregationTest {
     TestStream<String> events =
         stream()
             .addElements(
-                event("1").type("sports.score").category("sports/nba").geo("US").at(1).timestamped(),
-                event("2").type("sports.score").category("sports/nfl").geo("CA").at(2).timestamped(),
-                event("3").type("sports.score").category("sports/nba").geo("DE").at(3).timestamped(),
+                event("1")
+                    .type("sports.score")
+                    .category("sports/nba")
+                    .geo("US")
+                    .at(1)
+                    .timestamped(),
+                event("2")
+                    .type("sports.score")
+                    .category("sports/nfl")
+                    .geo("CA")
+                    .at(2)
+                    .timestamped(),
+                event("3")
+                    .type("sports.score")
+                    .category("sports/nba")
+                    .geo("DE")
+                    .at(3)
+                    .timestamped(),
                 event("4").type("sports.score").category("movies/x").geo("US").at(4).timestamped(),
                 event("5").type("ticket.drop").category("sports/nba").geo("US").at(5).timestamped(),
                 event("6").type("sports.score").category("sports").geo("US").at(6).timestamped(),
@@ -343,7 +358,8 @@ class StreamingAggregationTest {
               org.assertj.core.api.Assertions.assertThat(reasons)
                   .hasSize(3)
                   .anyMatch(r -> r.startsWith("invalid: malformed JSON"))
-                  .contains("invalid: source: must match [a-z0-9._-]{1,64}", "invalid: ts: required");
+                  .contains(
+                      "invalid: source: must match [a-z0-9._-]{1,64}", "invalid: ts: required");
               return null;
             });
     p.run().waitUntilFinish();

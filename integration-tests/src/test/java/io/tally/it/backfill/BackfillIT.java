@@ -5,12 +5,12 @@ import static io.tally.it.backfill.Replays.SPAN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.tally.aggregate.MetricValue;
 import io.tally.it.support.ClickHouseServer;
-import io.tally.metric.AggregateFunction;
-import io.tally.runners.BackfillCommand;
+import io.tally.model.aggregate.MetricValue;
+import io.tally.model.metric.AggregateFunction;
+import io.tally.model.update.WindowUpdate;
+import io.tally.runners.backfill.BackfillCommand;
 import io.tally.tiering.archive.ClickHouseEventArchive;
-import io.tally.update.WindowUpdate;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -73,7 +73,8 @@ class BackfillIT {
 
     assertThat(backfill("FlinkRunner", target)).isZero();
     List<WindowUpdate> again = Replays.windows(Replays.config(target), DAY0, DAY0 + SPAN);
-    assertThat(again).usingRecursiveFieldByFieldElementComparatorIgnoringFields("accumulator")
+    assertThat(again)
+        .usingRecursiveFieldByFieldElementComparatorIgnoringFields("accumulator")
         .containsExactlyElementsOf(backfilled);
   }
 
@@ -94,7 +95,8 @@ class BackfillIT {
 
   /** Exact for count, sum, rate and top-K; distinct counts within their error bound. */
   static void assertSameWindows(List<WindowUpdate> actual, List<WindowUpdate> expected) {
-    assertThat(actual).extracting(WindowUpdate::key)
+    assertThat(actual)
+        .extracting(WindowUpdate::key)
         .containsExactlyElementsOf(expected.stream().map(WindowUpdate::key).toList());
     for (int i = 0; i < expected.size(); i++) {
       WindowUpdate e = expected.get(i);

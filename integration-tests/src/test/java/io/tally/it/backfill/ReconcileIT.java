@@ -8,14 +8,14 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tally.aggregate.MetricValue;
 import io.tally.it.support.ClickHouseServer;
-import io.tally.runners.ReconcileCommand;
+import io.tally.model.aggregate.MetricValue;
+import io.tally.model.update.Timing;
+import io.tally.model.update.WindowUpdate;
+import io.tally.runners.reconcile.ReconcileCommand;
 import io.tally.tiering.history.ClickHouseHistoryStore;
 import io.tally.tiering.history.ClickHouseJdbc;
 import io.tally.tiering.history.MetricSpecs;
-import io.tally.update.Timing;
-import io.tally.update.WindowUpdate;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,16 +57,38 @@ class ReconcileIT {
     WindowUpdate corrupted = first(streamed, "views_by_category", DAY0 + 3 * MINUTE);
     WindowUpdate deleted = first(streamed, "value_by_geo", DAY0 + 7 * MINUTE);
     WindowUpdate extra =
-        new WindowUpdate("views_by_category", corrupted.version(), corrupted.fn(),
-            corrupted.groupBy(), List.of("movies/nothing"), DAY0 + 5 * MINUTE, DAY0 + 6 * MINUTE,
-            new MetricValue.Scalar(4), 4, Timing.ON_TIME, true, 0, corrupted.accumulator());
+        new WindowUpdate(
+            "views_by_category",
+            corrupted.version(),
+            corrupted.fn(),
+            corrupted.groupBy(),
+            List.of("movies/nothing"),
+            DAY0 + 5 * MINUTE,
+            DAY0 + 6 * MINUTE,
+            new MetricValue.Scalar(4),
+            4,
+            Timing.ON_TIME,
+            true,
+            0,
+            corrupted.accumulator());
     // More events than the truth: the table would keep this row over a correct rewrite.
-    history.write(List.of(
-        new WindowUpdate(corrupted.metric(), corrupted.version(), corrupted.fn(), corrupted.groupBy(),
-            corrupted.group(), corrupted.startMillis(), corrupted.endMillis(),
-            new MetricValue.Scalar(999), corrupted.events() + 7, Timing.ON_TIME, true, 0,
-            corrupted.accumulator()),
-        extra));
+    history.write(
+        List.of(
+            new WindowUpdate(
+                corrupted.metric(),
+                corrupted.version(),
+                corrupted.fn(),
+                corrupted.groupBy(),
+                corrupted.group(),
+                corrupted.startMillis(),
+                corrupted.endMillis(),
+                new MetricValue.Scalar(999),
+                corrupted.events() + 7,
+                Timing.ON_TIME,
+                true,
+                0,
+                corrupted.accumulator()),
+            extra));
     deleteWindow(deleted);
 
     JsonNode found = reconcile("found.json", 1, false);
@@ -86,21 +108,25 @@ class ReconcileIT {
 
     JsonNode after = reconcile("after.json", 0, false);
     assertThat(after.get("drifts")).isEmpty();
-    BackfillIT.assertSameWindows(Replays.windows(Replays.config(DATABASE), DAY0, DAY0 + SPAN), streamed);
+    BackfillIT.assertSameWindows(
+        Replays.windows(Replays.config(DATABASE), DAY0, DAY0 + SPAN), streamed);
   }
 
-  private static JsonNode reconcile(String report, int expectedExit, boolean repair) throws IOException {
-    List<String> args = new ArrayList<>(List.of(
-        "--from=2026-11-27T00:00:00Z",
-        "--to=2026-11-27T00:20:00Z",
-        "--metrics-file=" + Replays.metricsFile(dir),
-        "--clickhouse-url=" + ClickHouseServer.jdbcUrl(),
-        "--archive-database=" + DATABASE,
-        "--history-database=" + DATABASE,
-        "--runner=FlinkRunner",
-        "--slice=5m",
-        "--progress=none",
-        "--report=" + dir.resolve(report)));
+  private static JsonNode reconcile(String report, int expectedExit, boolean repair)
+      throws IOException {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--from=2026-11-27T00:00:00Z",
+                "--to=2026-11-27T00:20:00Z",
+                "--metrics-file=" + Replays.metricsFile(dir),
+                "--clickhouse-url=" + ClickHouseServer.jdbcUrl(),
+                "--archive-database=" + DATABASE,
+                "--history-database=" + DATABASE,
+                "--runner=FlinkRunner",
+                "--slice=5m",
+                "--progress=none",
+                "--report=" + dir.resolve(report)));
     if (repair) {
       args.add("--repair");
     }
@@ -114,8 +140,14 @@ class ReconcileIT {
     for (JsonNode drift : report.get("drifts")) {
       List<String> group = new ArrayList<>();
       drift.get("group").forEach(v -> group.add(v.asText()));
-      drifts.add(drift.get("kind").asText() + " " + drift.get("metric").asText() + " " + group
-          + " " + drift.get("start").asText());
+      drifts.add(
+          drift.get("kind").asText()
+              + " "
+              + drift.get("metric").asText()
+              + " "
+              + group
+              + " "
+              + drift.get("start").asText());
     }
     return drifts;
   }
@@ -142,16 +174,28 @@ class ReconcileIT {
 
   private static void deleteWindow(WindowUpdate window) {
     ClickHouseJdbc jdbc = new ClickHouseJdbc(Replays.config(DATABASE));
-    jdbc.run("delete a window", connection -> {
-      try (var statement = connection.createStatement()) {
-        statement.execute("ALTER TABLE " + jdbc.table("windows_minute") + " DELETE WHERE metric = '"
-            + window.metric() + "' AND window_start_ms = " + window.startMillis()
-            + " AND group_values = ['" + window.group().get(0) + "']");
-      }
-      return null;
-    });
-    await().atMost(Duration.ofSeconds(60)).until(() ->
-        Replays.windows(Replays.config(DATABASE), DAY0, DAY0 + SPAN).stream()
-            .noneMatch(w -> w.key().equals(window.key())));
+    jdbc.run(
+        "delete a window",
+        connection -> {
+          try (var statement = connection.createStatement()) {
+            statement.execute(
+                "ALTER TABLE "
+                    + jdbc.table("windows_minute")
+                    + " DELETE WHERE metric = '"
+                    + window.metric()
+                    + "' AND window_start_ms = "
+                    + window.startMillis()
+                    + " AND group_values = ['"
+                    + window.group().get(0)
+                    + "']");
+          }
+          return null;
+        });
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                Replays.windows(Replays.config(DATABASE), DAY0, DAY0 + SPAN).stream()
+                    .noneMatch(w -> w.key().equals(window.key())));
   }
 }

@@ -1,10 +1,11 @@
 package io.tally.it.backfill;
 
 import io.tally.it.support.ClickHouseServer;
-import io.tally.metric.InvalidDefinitionException;
-import io.tally.metric.MetricCatalog;
-import io.tally.metric.MetricCatalogSource;
-import io.tally.metric.MetricDefinition;
+import io.tally.model.metric.InvalidDefinitionException;
+import io.tally.model.metric.MetricCatalog;
+import io.tally.model.metric.MetricCatalogSource;
+import io.tally.model.metric.MetricDefinition;
+import io.tally.model.update.WindowUpdate;
 import io.tally.pipelines.AggregationPipeline;
 import io.tally.pipelines.TallyPipelineOptions;
 import io.tally.pipelines.sinks.LogDeadLetters;
@@ -17,7 +18,6 @@ import io.tally.tiering.history.HistoryStoreProvider;
 import io.tally.tiering.history.MetricSpecs;
 import io.tally.tiering.history.Resolution;
 import io.tally.tiering.hot.WindowQuery;
-import io.tally.update.WindowUpdate;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -38,8 +38,10 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
  */
 final class Replays {
   static final long MINUTE = 60_000;
+
   /** 2026-11-27T00:00:00Z. */
   static final long DAY0 = 1_795_737_600_000L;
+
   /** The events fall within [DAY0, DAY0 + SPAN). */
   static final long SPAN = 20 * MINUTE;
 
@@ -91,8 +93,8 @@ final class Replays {
   }
 
   /**
-   * Synthetic events over about 17 minutes of event time from {@link #DAY0} (the disorder puts
-   * some up to 5 s before it): 4 categories, 3 geos, 400 users, 5% duplicates.
+   * Synthetic events over about 17 minutes of event time from {@link #DAY0} (the disorder puts some
+   * up to 5 s before it): 4 categories, 3 geos, 400 users, 5% duplicates.
    */
   static SyntheticSettings events(long seed, int n) {
     return SyntheticSettings.defaults()
@@ -107,16 +109,21 @@ final class Replays {
   }
 
   /**
-   * Runs the streaming pipeline over the events on the embedded Flink runner in streaming mode:
-   * the source's watermark follows its event time, so windows fire early, on time and final while
+   * Runs the streaming pipeline over the events on the embedded Flink runner in streaming mode: the
+   * source's watermark follows its event time, so windows fire early, on time and final while
    * events still flow, as they would live.
    */
   static void stream(SyntheticSettings events, ClickHouseConfig archive, ClickHouseConfig history) {
     TallyPipelineOptions options =
         PipelineOptionsFactory.fromArgs(
-                "--runner=FlinkRunner", "--streaming=true", "--flinkMaster=[local]",
-                "--parallelism=2", "--maxBundleTimeMills=50", "--fasterCopy=false",
-                "--archiveJdbcUrl=" + archive.jdbcUrl(), "--archiveDatabase=" + archive.database())
+                "--runner=FlinkRunner",
+                "--streaming=true",
+                "--flinkMaster=[local]",
+                "--parallelism=2",
+                "--maxBundleTimeMills=50",
+                "--fasterCopy=false",
+                "--archiveJdbcUrl=" + archive.jdbcUrl(),
+                "--archiveDatabase=" + archive.database())
             .as(TallyPipelineOptions.class);
     MetricCatalog catalog = catalog();
     MetricSpecs specs = MetricSpecs.of(catalog);
@@ -124,8 +131,11 @@ final class Replays {
     provider.open().createSchema();
     Pipeline pipeline = Pipeline.create(options);
     AggregationPipeline.build(
-        pipeline, SyntheticEventSource.read(events), MetricCatalogSource.fixed(catalog),
-        WriteToHistoryStore.to(provider), LogDeadLetters.sampled());
+        pipeline,
+        SyntheticEventSource.read(events),
+        MetricCatalogSource.fixed(catalog),
+        WriteToHistoryStore.to(provider),
+        LogDeadLetters.sampled());
     pipeline.run().waitUntilFinish();
   }
 
@@ -134,7 +144,8 @@ final class Replays {
     ClickHouseHistoryStore store = new ClickHouseHistoryStore(history, MetricSpecs.of(catalog()));
     List<WindowUpdate> all = new ArrayList<>();
     for (MetricDefinition metric : catalog().definitions()) {
-      all.addAll(store.windows(Resolution.MINUTE, new WindowQuery(metric.name(), from, to, Map.of())));
+      all.addAll(
+          store.windows(Resolution.MINUTE, new WindowQuery(metric.name(), from, to, Map.of())));
     }
     all.sort(
         Comparator.comparing(WindowUpdate::metric)

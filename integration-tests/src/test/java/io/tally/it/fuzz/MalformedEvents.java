@@ -9,11 +9,11 @@ import java.util.Random;
 import java.util.function.Supplier;
 
 /**
- * A seeded generator of records that break the event contract, each with the beginning of the
- * error the parser must give for it: broken JSON, other JSON values, wrong types, missing fields,
- * oversize fields and events, NaN and infinite values, times after 9999 or before 1970,
- * control characters, unpaired surrogates and invalid UTF-8. Each starts from a valid event in one
- * of the real categories, so that one accepted by mistake would show in the counts.
+ * A seeded generator of records that break the event contract, each with the beginning of the error
+ * the parser must give for it: broken JSON, other JSON values, wrong types, missing fields,
+ * oversize fields and events, NaN and infinite values, times after 9999 or before 1970, control
+ * characters, unpaired surrogates and invalid UTF-8. Each starts from a valid event in one of the
+ * real categories, so that one accepted by mistake would show in the counts.
  *
  * <p>Records never contain a raw line feed or carriage return: they are NDJSON lines too.
  */
@@ -65,12 +65,23 @@ final class MalformedEvents {
   private Malformed wrongType() {
     return switch (random.nextInt(8)) {
       case 0 -> text("wrong type", event(replace("id", "\"id\":" + n)), "id: must be a string");
-      case 1 -> text("wrong type", event(replace("source", "\"source\":[\"fuzz\"]")), "source: must be a string");
+      case 1 ->
+          text(
+              "wrong type",
+              event(replace("source", "\"source\":[\"fuzz\"]")),
+              "source: must be a string");
       case 2 -> text("wrong type", event(replace("ts", "\"ts\":true")), "ts: must be an RFC 3339");
-      case 3 -> text("wrong type", event(replace("ts", "\"ts\":1.7958132E12")), "ts: must be an RFC 3339");
+      case 3 ->
+          text(
+              "wrong type", event(replace("ts", "\"ts\":1.7958132E12")), "ts: must be an RFC 3339");
       case 4 -> text("wrong type", event(extra("\"value\":\"12\"")), "value: must be a number");
-      case 5 -> text("wrong type", event(extra("\"attrs\":[\"a\"]")), "attrs: must be an object of strings");
-      case 6 -> text("wrong type", event(extra("\"attrs\":{\"k\":1}")), "attrs.k: must be a string");
+      case 5 ->
+          text(
+              "wrong type",
+              event(extra("\"attrs\":[\"a\"]")),
+              "attrs: must be an object of strings");
+      case 6 ->
+          text("wrong type", event(extra("\"attrs\":{\"k\":1}")), "attrs.k: must be a string");
       default -> text("wrong type", event(extra("\"geo\":840")), "geo: must be a string");
     };
   }
@@ -82,17 +93,37 @@ final class MalformedEvents {
 
   private Malformed oversizeField() {
     return switch (random.nextInt(6)) {
-      case 0 -> text("oversize field", event(replace("id", "\"id\":\"" + "i".repeat(129) + "\"")), "id: must be 1..128 characters");
-      case 1 -> text("oversize field", event(replace("source", "\"source\":\"" + "s".repeat(65) + "\"")), "source: must match");
-      case 2 -> text("oversize field", event(replace("category", "\"category\":\"" + "c".repeat(257) + "\"")), "category: must be 1..256 characters");
-      case 3 -> text("oversize field", event(extra("\"entity\":\"" + "e".repeat(257) + "\"")), "entity: must be 1..256 characters");
-      case 4 -> text("empty field", event(replace("id", "\"id\":\"\"")), "id: must be 1..128 characters");
+      case 0 ->
+          text(
+              "oversize field",
+              event(replace("id", "\"id\":\"" + "i".repeat(129) + "\"")),
+              "id: must be 1..128 characters");
+      case 1 ->
+          text(
+              "oversize field",
+              event(replace("source", "\"source\":\"" + "s".repeat(65) + "\"")),
+              "source: must match");
+      case 2 ->
+          text(
+              "oversize field",
+              event(replace("category", "\"category\":\"" + "c".repeat(257) + "\"")),
+              "category: must be 1..256 characters");
+      case 3 ->
+          text(
+              "oversize field",
+              event(extra("\"entity\":\"" + "e".repeat(257) + "\"")),
+              "entity: must be 1..256 characters");
+      case 4 ->
+          text("empty field", event(replace("id", "\"id\":\"\"")), "id: must be 1..128 characters");
       default -> {
         StringBuilder attrs = new StringBuilder("\"attrs\":{");
         for (int i = 0; i < 33; i++) {
           attrs.append(i == 0 ? "" : ",").append("\"k").append(i).append("\":\"v\"");
         }
-        yield text("oversize field", event(extra(attrs.append('}').toString())), "attrs: at most 32 entries");
+        yield text(
+            "oversize field",
+            event(extra(attrs.append('}').toString())),
+            "attrs: at most 32 entries");
       }
     };
   }
@@ -100,7 +131,10 @@ final class MalformedEvents {
   private Malformed oversizeEvent() {
     // Valid field by field, but larger than 16 KiB in all (an unknown field carries the bulk).
     int size = 16 * 1024 + 1 + random.nextInt(48 * 1024);
-    return text("oversize event", event(extra("\"note\":\"" + "n".repeat(size) + "\"")), "event is larger than 16384 bytes");
+    return text(
+        "oversize event",
+        event(extra("\"note\":\"" + "n".repeat(size) + "\"")),
+        "event is larger than 16384 bytes");
   }
 
   private Malformed nonFinite() {
@@ -109,7 +143,11 @@ final class MalformedEvents {
       case 1 -> text("Infinity", event(extra("\"value\":Infinity")), "malformed JSON");
       case 2 -> text("Infinity", event(extra("\"value\":-Infinity")), "malformed JSON");
       case 3 -> text("overflow", event(extra("\"value\":1e400")), "value: must be finite");
-      default -> text("overflow", event(extra("\"value\":-" + "9".repeat(400) + ".0")), "value: must be finite");
+      default ->
+          text(
+              "overflow",
+              event(extra("\"value\":-" + "9".repeat(400) + ".0")),
+              "value: must be finite");
     };
   }
 
@@ -139,11 +177,27 @@ final class MalformedEvents {
   private Malformed controlCharacter() {
     return switch (random.nextInt(4)) {
       // Escaped: valid JSON, but the field may not hold it.
-      case 0 -> text("control character", event(replace("id", "\"id\":\"a\\u0000b" + n + "\"")), "id: must not contain control characters");
-      case 1 -> text("control character", event(extra("\"user\":\"u\\u001b[31m\"")), "user: must not contain control characters");
-      case 2 -> text("unpaired surrogate", event(extra("\"entity\":\"\\ud800x\"")), "entity: must not contain unpaired surrogates");
+      case 0 ->
+          text(
+              "control character",
+              event(replace("id", "\"id\":\"a\\u0000b" + n + "\"")),
+              "id: must not contain control characters");
+      case 1 ->
+          text(
+              "control character",
+              event(extra("\"user\":\"u\\u001b[31m\"")),
+              "user: must not contain control characters");
+      case 2 ->
+          text(
+              "unpaired surrogate",
+              event(extra("\"entity\":\"\\ud800x\"")),
+              "entity: must not contain unpaired surrogates");
       // Raw in a string: not JSON at all.
-      default -> text("control character", event(replace("id", "\"id\":\"a\u0001b" + n + "\"")), "malformed JSON");
+      default ->
+          text(
+              "control character",
+              event(replace("id", "\"id\":\"a\u0001b" + n + "\"")),
+              "malformed JSON");
     };
   }
 
@@ -166,17 +220,31 @@ final class MalformedEvents {
 
   private Malformed badName() {
     return switch (random.nextInt(4)) {
-      case 0 -> text("bad name", event(replace("type", "\"type\":\"Movie View\"")), "type: must match");
-      case 1 -> text("bad category", event(replace("category", "\"category\":\"/sports\"")), "category: must be a '/'-separated path");
-      case 2 -> text("bad category", event(replace("category", "\"category\":\"sports//nba\"")), "category: must be a '/'-separated path");
-      default -> text("bad geo", event(extra("\"geo\":\"usa\"")), "geo: must be an ISO 3166-1 alpha-2 code");
+      case 0 ->
+          text("bad name", event(replace("type", "\"type\":\"Movie View\"")), "type: must match");
+      case 1 ->
+          text(
+              "bad category",
+              event(replace("category", "\"category\":\"/sports\"")),
+              "category: must be a '/'-separated path");
+      case 2 ->
+          text(
+              "bad category",
+              event(replace("category", "\"category\":\"sports//nba\"")),
+              "category: must be a '/'-separated path");
+      default ->
+          text(
+              "bad geo",
+              event(extra("\"geo\":\"usa\"")),
+              "geo: must be an ISO 3166-1 alpha-2 code");
     };
   }
 
   private Malformed trailingContent() {
     String valid = event(field("ts", Long.toString(now())));
     return switch (random.nextInt(3)) {
-      case 0 -> text("trailing content", valid + valid, "malformed JSON: content after the event object");
+      case 0 ->
+          text("trailing content", valid + valid, "malformed JSON: content after the event object");
       case 1 -> text("duplicate field", event(extra("\"ts\":" + now())), "malformed JSON");
       default -> text("trailing content", valid + " x", "malformed JSON");
     };

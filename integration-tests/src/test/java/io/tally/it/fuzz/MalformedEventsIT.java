@@ -67,11 +67,15 @@ import org.junit.jupiter.api.io.TempDir;
 class MalformedEventsIT {
   private static final long SEED = Long.getLong("tally.fuzz.seed", 20261128L);
   private static final int ROUNDS = Integer.getInteger("tally.fuzz.rounds", 60);
+
   /** Per round: malformed lines in one HTTP request (the answer lists up to 1,000 of them). */
   private static final int HTTP_MALFORMED = 1_000;
+
   private static final int HTTP_VALID = 60;
+
   /** Per round: malformed records straight onto the topic. */
   private static final int KAFKA_MALFORMED = 720;
+
   private static final int KAFKA_VALID = 30;
   private static final int TEN_MB = 10 * 1024 * 1024;
 
@@ -101,7 +105,9 @@ class MalformedEventsIT {
             """);
     // The events topic takes records of up to 16 MB, so that 10 MB ones reach the pipeline.
     createTopic(
-        run.eventsTopic(), 4, Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(16 << 20)));
+        run.eventsTopic(),
+        4,
+        Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(16 << 20)));
     run.createTopics(4);
     run.startPipeline(false);
     run.startService();
@@ -115,11 +121,13 @@ class MalformedEventsIT {
   }
 
   @Test
-  void malformedRecordsAreRefusedOrDeadLetteredWithTheirReasonAndValidOnesCountedOnce() throws Exception {
+  void malformedRecordsAreRefusedOrDeadLetteredWithTheirReasonAndValidOnesCountedOnce()
+      throws Exception {
     long started = System.currentTimeMillis();
     MalformedEvents malformed = new MalformedEvents(SEED);
     PostedEvents viaHttp = new PostedEvents("fuzz-http-" + run.id(), WINDOW, MAX_OFFSET, SEED);
-    PostedEvents viaKafka = new PostedEvents("fuzz-kafka-" + run.id(), WINDOW, MAX_OFFSET, SEED + 1);
+    PostedEvents viaKafka =
+        new PostedEvents("fuzz-kafka-" + run.id(), WINDOW, MAX_OFFSET, SEED + 1);
     // What the dead-letter topic must hold: payload as it appears there -> its expected error,
     // for what the pipeline refuses and for what HTTP ingest refuses.
     Map<String, List<String>> expectedLetters = new HashMap<>();
@@ -134,12 +142,15 @@ class MalformedEventsIT {
         List<Future<RecordMetadata>> sends = new ArrayList<>();
         for (String line : viaKafka.nextBatch(KAFKA_VALID, System.currentTimeMillis())) {
           byte[] value = line.getBytes(StandardCharsets.UTF_8);
-          sends.add(producer.send(new ProducerRecord<>(run.eventsTopic(), categoryOf(line), value)));
+          sends.add(
+              producer.send(new ProducerRecord<>(run.eventsTopic(), categoryOf(line), value)));
         }
         for (int i = 0; i < KAFKA_MALFORMED; i++) {
           MalformedEvents.Malformed record = malformed.next();
           sends.add(producer.send(new ProducerRecord<>(run.eventsTopic(), null, record.bytes())));
-          expectedLetters.computeIfAbsent(asLetterPayload(record.bytes()), k -> new ArrayList<>()).add(record.error());
+          expectedLetters
+              .computeIfAbsent(asLetterPayload(record.bytes()), k -> new ArrayList<>())
+              .add(record.error());
           kafkaMalformed++;
         }
         if (round == ROUNDS / 2) {
@@ -149,7 +160,8 @@ class MalformedEventsIT {
           largeNotUtf8[7] = (byte) 0xFF;
           for (byte[] record : List.of(large, largeNotUtf8)) {
             sends.add(producer.send(new ProducerRecord<>(run.eventsTopic(), null, record)));
-            expectedLetters.computeIfAbsent(asLetterPayload(record), k -> new ArrayList<>())
+            expectedLetters
+                .computeIfAbsent(asLetterPayload(record), k -> new ArrayList<>())
                 .add(record == large ? "event is larger than 16384 bytes" : "not valid UTF-8");
             kafkaMalformed++;
           }
@@ -164,8 +176,14 @@ class MalformedEventsIT {
     System.out.printf(
         "fuzz: seed %d, %d malformed lines over HTTP, %d malformed records onto the topic (%d in all);"
             + " %d + %d distinct valid events, %d + %d copies%n",
-        SEED, httpMalformed, kafkaMalformed, httpMalformed + kafkaMalformed,
-        viaHttp.distinct(), viaKafka.distinct(), viaHttp.copies(), viaKafka.copies());
+        SEED,
+        httpMalformed,
+        kafkaMalformed,
+        httpMalformed + kafkaMalformed,
+        viaHttp.distinct(),
+        viaKafka.distinct(),
+        viaHttp.copies(),
+        viaKafka.copies());
     assertThat(httpMalformed + kafkaMalformed).isGreaterThanOrEqualTo(100_000);
 
     assertDeadLetters(Map.of("pipeline", expectedLetters, "ingest", expectedHttpLetters));
@@ -180,7 +198,10 @@ class MalformedEventsIT {
    * accepted and every malformed one refused, by line number, with its reason.
    */
   private static int postMixedBatch(
-      MalformedEvents malformed, PostedEvents valid, int round, Map<String, List<String>> expectedLetters)
+      MalformedEvents malformed,
+      PostedEvents valid,
+      int round,
+      Map<String, List<String>> expectedLetters)
       throws Exception {
     List<byte[]> lines = new ArrayList<>();
     Map<Integer, String> expectedErrors = new HashMap<>();
@@ -190,14 +211,18 @@ class MalformedEventsIT {
     java.util.Random order = new java.util.Random(SEED + round);
     while (v < validLines.size() || m < HTTP_MALFORMED) {
       boolean takeValid =
-          m == HTTP_MALFORMED || (v < validLines.size() && order.nextInt(HTTP_MALFORMED + validLines.size()) < validLines.size());
+          m == HTTP_MALFORMED
+              || (v < validLines.size()
+                  && order.nextInt(HTTP_MALFORMED + validLines.size()) < validLines.size());
       if (takeValid) {
         lines.add(validLines.get(v++).getBytes(StandardCharsets.UTF_8));
       } else {
         MalformedEvents.Malformed record = malformed.next();
         lines.add(record.bytes());
         expectedErrors.put(lines.size(), record.error());
-        expectedLetters.computeIfAbsent(asLetterPayload(record.bytes()), k -> new ArrayList<>()).add(record.error());
+        expectedLetters
+            .computeIfAbsent(asLetterPayload(record.bytes()), k -> new ArrayList<>())
+            .add(record.error());
         m++;
       }
     }
@@ -207,7 +232,9 @@ class MalformedEventsIT {
       body.write('\n');
     }
     HttpResponse<String> response = post(body.toByteArray());
-    assertThat(response.statusCode()).as("seed %d round %d: %s", SEED, round, response.body()).isEqualTo(202);
+    assertThat(response.statusCode())
+        .as("seed %d round %d: %s", SEED, round, response.body())
+        .isEqualTo(202);
     JsonNode answer = JSON.readTree(response.body());
     assertThat(answer.get("accepted").asInt()).isEqualTo(validLines.size());
     assertThat(answer.get("rejectedCount").asInt()).isEqualTo(HTTP_MALFORMED);
@@ -217,7 +244,9 @@ class MalformedEventsIT {
     errors.forEach(
         (line, error) ->
             assertThat(error)
-                .as("seed %d round %d line %d: %s", SEED, round, line, new String(lines.get(line - 1), StandardCharsets.UTF_8))
+                .as(
+                    "seed %d round %d line %d: %s",
+                    SEED, round, line, new String(lines.get(line - 1), StandardCharsets.UTF_8))
                 .startsWith(expectedErrors.get(line)));
     return HTTP_MALFORMED;
   }
@@ -226,12 +255,15 @@ class MalformedEventsIT {
    * A 10 MB line is over the body limit (413, refused unread by its length, so its dead letter has
    * no payload); one of 4 MiB is a refused line, dead-lettered with its payload cut.
    */
-  private static int postTenMegabyteLines(Map<String, List<String>> expectedLetters) throws Exception {
+  private static int postTenMegabyteLines(Map<String, List<String>> expectedLetters)
+      throws Exception {
     byte[] tenMegabytes = tenMegabyteLine();
     HttpResponse<String> tooLarge = post(tenMegabytes);
     assertThat(tooLarge.statusCode()).isEqualTo(413);
     assertThat(tooLarge.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-    expectedLetters.computeIfAbsent("", k -> new ArrayList<>()).add("request body larger than 5242880 bytes");
+    expectedLetters
+        .computeIfAbsent("", k -> new ArrayList<>())
+        .add("request body larger than 5242880 bytes");
 
     byte[] fourMiB = new byte[4 << 20];
     byte[] head = "{\"id\":\"".getBytes(StandardCharsets.UTF_8);
@@ -240,8 +272,10 @@ class MalformedEventsIT {
     HttpResponse<String> refused = post(fourMiB);
     assertThat(refused.statusCode()).isEqualTo(400);
     JsonNode problem = JSON.readTree(refused.body());
-    assertThat(problem.get("rejected").get(0).get("error").asText()).isEqualTo("event is larger than 16384 bytes");
-    expectedLetters.computeIfAbsent(asLetterPayload(fourMiB), k -> new ArrayList<>())
+    assertThat(problem.get("rejected").get(0).get("error").asText())
+        .isEqualTo("event is larger than 16384 bytes");
+    expectedLetters
+        .computeIfAbsent(asLetterPayload(fourMiB), k -> new ArrayList<>())
         .add("event is larger than 16384 bytes");
     return 2;
   }
@@ -256,7 +290,8 @@ class MalformedEventsIT {
 
   private static HttpResponse<String> post(byte[] body) throws Exception {
     return HTTP.send(
-        HttpRequest.newBuilder(URI.create("http://localhost:" + run.service().port() + "/v1/events"))
+        HttpRequest.newBuilder(
+                URI.create("http://localhost:" + run.service().port() + "/v1/events"))
             .header("Content-Type", "application/x-ndjson")
             .header("Authorization", TallyTestConfigs.AUTHORIZATION)
             .POST(HttpRequest.BodyPublishers.ofByteArray(body))
@@ -277,11 +312,15 @@ class MalformedEventsIT {
     return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
   }
 
-  private static void createTopic(String name, int partitions, Map<String, String> configs) throws Exception {
+  private static void createTopic(String name, int partitions, Map<String, String> configs)
+      throws Exception {
     Properties props = new Properties();
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.bootstrapServers());
     try (Admin admin = Admin.create(props)) {
-      admin.createTopics(Set.of(new NewTopic(name, partitions, (short) 1).configs(configs))).all().get();
+      admin
+          .createTopics(Set.of(new NewTopic(name, partitions, (short) 1).configs(configs)))
+          .all()
+          .get();
     }
   }
 
@@ -297,7 +336,8 @@ class MalformedEventsIT {
     String payload;
     try {
       payload =
-          StandardCharsets.UTF_8.newDecoder()
+          StandardCharsets.UTF_8
+              .newDecoder()
               .onMalformedInput(CodingErrorAction.REPORT)
               .onUnmappableCharacter(CodingErrorAction.REPORT)
               .decode(java.nio.ByteBuffer.wrap(record))
@@ -309,10 +349,11 @@ class MalformedEventsIT {
   }
 
   /**
-   * Exactly one dead letter per malformed record, each with the expected reason and the stage
-   * that refused it ({@code expected}: stage -> payload -> expected errors).
+   * Exactly one dead letter per malformed record, each with the expected reason and the stage that
+   * refused it ({@code expected}: stage -> payload -> expected errors).
    */
-  private static void assertDeadLetters(Map<String, Map<String, List<String>>> expected) throws Exception {
+  private static void assertDeadLetters(Map<String, Map<String, List<String>>> expected)
+      throws Exception {
     int count = 0;
     Map<String, Map<String, List<String>>> remaining = new HashMap<>();
     for (Map.Entry<String, Map<String, List<String>>> stage : expected.entrySet()) {
@@ -333,7 +374,9 @@ class MalformedEventsIT {
               read.set(KafkaRecords.readAll(run.deadLetterTopic()));
               return read.get().size() >= total;
             });
-    assertThat(read.get()).as("one dead letter per malformed record, and none for a valid one").hasSize(total);
+    assertThat(read.get())
+        .as("one dead letter per malformed record, and none for a valid one")
+        .hasSize(total);
     for (ConsumerRecord<byte[], byte[]> record : read.get()) {
       JsonNode letter = JSON.readTree(record.value());
       assertThat(letter.get("reason").asText()).isEqualTo("invalid");
@@ -341,10 +384,15 @@ class MalformedEventsIT {
       assertThat(remaining).as("a known stage").containsKey(stage);
       String payload = letter.get("payload").asText();
       List<String> errors = remaining.get(stage).get(payload);
-      assertThat(errors).as("a %s dead letter for a record that was sent: %s", stage, payload).isNotNull().isNotEmpty();
+      assertThat(errors)
+          .as("a %s dead letter for a record that was sent: %s", stage, payload)
+          .isNotNull()
+          .isNotEmpty();
       String error = letter.get("error").asText();
       assertThat(errors)
-          .as("seed %d: the error of %s", SEED, payload.length() > 300 ? payload.substring(0, 300) + "..." : payload)
+          .as(
+              "seed %d: the error of %s",
+              SEED, payload.length() > 300 ? payload.substring(0, 300) + "..." : payload)
           .anySatisfy(prefix -> assertThat(error).startsWith(prefix));
       errors.remove(errors.stream().filter(error::startsWith).findFirst().orElseThrow());
       if (stage.equals("ingest")) {
@@ -367,7 +415,9 @@ class MalformedEventsIT {
     Map<String, Long> expected = new TreeMap<>();
     long first = Long.MAX_VALUE;
     for (PostedEvents source : sources) {
-      source.byWindowAndCategory().forEach((key, events) -> expected.merge(key, (long) events.size(), Long::sum));
+      source
+          .byWindowAndCategory()
+          .forEach((key, events) -> expected.merge(key, (long) events.size(), Long::sum));
       first = Math.min(first, source.windowStart(source.firstTs()));
     }
     ServedCounts.awaitFinalCountsEqual(

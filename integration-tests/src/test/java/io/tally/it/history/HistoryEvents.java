@@ -1,10 +1,10 @@
 package io.tally.it.history;
 
-import io.tally.aggregate.Accumulator;
-import io.tally.metric.AggregateFunction;
-import io.tally.metric.MetricSpec;
-import io.tally.update.Timing;
-import io.tally.update.WindowUpdate;
+import io.tally.model.aggregate.Accumulator;
+import io.tally.model.metric.AggregateFunction;
+import io.tally.model.metric.MetricSpec;
+import io.tally.model.update.Timing;
+import io.tally.model.update.WindowUpdate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,8 +19,10 @@ final class HistoryEvents {
   static final long MINUTE = 60_000;
   static final long HOUR = 3_600_000;
   static final long DAY = 86_400_000;
+
   /** 2026-11-27T00:00:00Z. */
   static final long DAY0 = 1_795_737_600_000L;
+
   static final List<String> GEOS = List.of("US", "CA", "FR");
 
   record Event(long ts, String geo, String user, String entity, double value) {}
@@ -28,7 +30,8 @@ final class HistoryEvents {
   private HistoryEvents() {}
 
   static MetricSpec spec(String metric, AggregateFunction fn, long size, long slide) {
-    return new MetricSpec(metric, 1, fn, fn == AggregateFunction.TOPK ? 5 : 0, size, slide, 0, List.of("geo"));
+    return new MetricSpec(
+        metric, 1, fn, fn == AggregateFunction.TOPK ? 5 : 0, size, slide, 0, List.of("geo"));
   }
 
   /** {@code n} events spread over [from, from + span), reproducibly. */
@@ -41,7 +44,11 @@ final class HistoryEvents {
       // Skewed entities, so that top-K has a clear order.
       int entity = (int) Math.floor(Math.pow(random.nextDouble(), 3) * entities);
       events.add(
-          new Event(ts, geo, "user-" + random.nextInt(users), "entity-" + entity,
+          new Event(
+              ts,
+              geo,
+              "user-" + random.nextInt(users),
+              "entity-" + entity,
               Math.round(random.nextDouble() * 1000) / 10.0));
     }
     return events;
@@ -57,7 +64,8 @@ final class HistoryEvents {
   }
 
   /** The accumulator of every (group, window start) of tumbling windows of {@code size}. */
-  static Map<List<Object>, Accumulator> accumulate(AggregateFunction fn, List<Event> events, long size) {
+  static Map<List<Object>, Accumulator> accumulate(
+      AggregateFunction fn, List<Event> events, long size) {
     Map<List<Object>, Accumulator> windows = new LinkedHashMap<>();
     for (Event e : events) {
       long start = Math.floorDiv(e.ts(), size) * size;
@@ -77,9 +85,19 @@ final class HistoryEvents {
               long start = (Long) key.get(1);
               updates.add(
                   new WindowUpdate(
-                      spec.metric(), spec.version(), spec.fn(), spec.groupBy(),
-                      List.of((String) key.get(0)), start, start + spec.sizeMillis(),
-                      acc.result(spec), acc.events(), Timing.ON_TIME, true, 1, acc));
+                      spec.metric(),
+                      spec.version(),
+                      spec.fn(),
+                      spec.groupBy(),
+                      List.of((String) key.get(0)),
+                      start,
+                      start + spec.sizeMillis(),
+                      acc.result(spec),
+                      acc.events(),
+                      Timing.ON_TIME,
+                      true,
+                      1,
+                      acc));
             });
     return updates;
   }

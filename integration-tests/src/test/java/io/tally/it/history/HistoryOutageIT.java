@@ -3,11 +3,12 @@ package io.tally.it.history;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.tally.aggregate.MetricValue;
 import io.tally.it.support.ClickHouseServer;
-import io.tally.metric.MetricCatalog;
-import io.tally.metric.MetricCatalogSource;
-import io.tally.metric.MetricDefinition;
+import io.tally.model.aggregate.MetricValue;
+import io.tally.model.metric.MetricCatalog;
+import io.tally.model.metric.MetricCatalogSource;
+import io.tally.model.metric.MetricDefinition;
+import io.tally.model.update.WindowUpdate;
 import io.tally.pipelines.AggregationPipeline;
 import io.tally.pipelines.TallyPipelineOptions;
 import io.tally.pipelines.sinks.HistoryOptions;
@@ -24,7 +25,6 @@ import io.tally.tiering.history.Resolution;
 import io.tally.tiering.hot.InMemoryHotStore;
 import io.tally.tiering.hot.SharedHotStores;
 import io.tally.tiering.hot.WindowQuery;
-import io.tally.update.WindowUpdate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +59,8 @@ class HistoryOutageIT {
   void historyIsExactAfterAnOutageDuringTheRun() throws Exception {
     MetricCatalog catalog = MetricCatalog.defaults();
     ClickHouseConfig config = ClickHouseServer.config(DATABASE);
-    HistoryStoreProvider history = HistoryOptions.provider(config, MetricCatalogSource.fixed(catalog));
+    HistoryStoreProvider history =
+        HistoryOptions.provider(config, MetricCatalogSource.fixed(catalog));
     history.open().createSchema();
     int events = 2_000;
     SyntheticSettings settings =
@@ -68,7 +69,9 @@ class HistoryOutageIT {
     ClickHouseServer.stop();
     TallyPipelineOptions options =
         PipelineOptionsFactory.fromArgs(
-                "--runner=DirectRunner", "--streaming=true", "--blockOnRun=false",
+                "--runner=DirectRunner",
+                "--streaming=true",
+                "--blockOnRun=false",
                 "--targetParallelism=2")
             .as(TallyPipelineOptions.class);
     Pipeline pipeline = Pipeline.create(options);
@@ -81,7 +84,8 @@ class HistoryOutageIT {
         .output()
         .apply(
             "WriteHistory",
-            WriteToHistoryStore.to(history).withBackoff(Duration.ofMillis(500), Duration.ofSeconds(2)));
+            WriteToHistoryStore.to(history)
+                .withBackoff(Duration.ofMillis(500), Duration.ofSeconds(2)));
     PipelineResult run = pipeline.run();
 
     // While history is down the pipeline goes on: every window reaches the hot tier, final.
@@ -91,7 +95,9 @@ class HistoryOutageIT {
         .atMost(Duration.ofMinutes(10))
         .pollInterval(Duration.ofMillis(200))
         .until(() -> finalCount(hot.windows(all("events_by_category"))) == distinct);
-    assertThat(counter(run, "write_failures")).as("writes failed while the server was down").isPositive();
+    assertThat(counter(run, "write_failures"))
+        .as("writes failed while the server was down")
+        .isPositive();
     assertThat(counter(run, "windows_written")).isZero();
     assertThat(run.getState()).isEqualTo(PipelineResult.State.RUNNING);
 
@@ -106,7 +112,8 @@ class HistoryOutageIT {
       assertThat(inHot).as(metric.name()).isNotEmpty().allMatch(WindowUpdate::isFinal);
       assertThat(inHistory.stream().map(HistoryOutageIT::summary).toList())
           .as(metric.name() + ": every final window once, as the pipeline computed it")
-          .containsExactlyInAnyOrderElementsOf(inHot.stream().map(HistoryOutageIT::summary).toList());
+          .containsExactlyInAnyOrderElementsOf(
+              inHot.stream().map(HistoryOutageIT::summary).toList());
     }
   }
 
@@ -122,14 +129,25 @@ class HistoryOutageIT {
   }
 
   private static String summary(WindowUpdate w) {
-    return w.version() + " " + w.group() + " [" + w.startMillis() + ", " + w.endMillis() + ") "
-        + w.value() + " events=" + w.events();
+    return w.version()
+        + " "
+        + w.group()
+        + " ["
+        + w.startMillis()
+        + ", "
+        + w.endMillis()
+        + ") "
+        + w.value()
+        + " events="
+        + w.events();
   }
 
   private static long counter(PipelineResult result, String name) {
     long sum = 0;
     for (MetricResult<Long> counter :
-        result.metrics().queryMetrics(
+        result
+            .metrics()
+            .queryMetrics(
                 MetricsFilter.builder()
                     .addNameFilter(MetricNameFilter.named(WriteToHistoryStore.class, name))
                     .build())

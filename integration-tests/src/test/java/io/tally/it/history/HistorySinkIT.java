@@ -6,8 +6,10 @@ import static io.tally.it.history.HistoryEvents.MINUTE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tally.it.support.ClickHouseServer;
-import io.tally.metric.AggregateFunction;
-import io.tally.metric.MetricSpec;
+import io.tally.model.metric.AggregateFunction;
+import io.tally.model.metric.MetricSpec;
+import io.tally.model.update.Timing;
+import io.tally.model.update.WindowUpdate;
 import io.tally.pipelines.sinks.WriteToHistoryStore;
 import io.tally.tiering.history.ClickHouseConfig;
 import io.tally.tiering.history.ClickHouseHistoryStore;
@@ -16,9 +18,7 @@ import io.tally.tiering.history.HistoryStoreProvider;
 import io.tally.tiering.history.MetricSpecs;
 import io.tally.tiering.history.Resolution;
 import io.tally.tiering.hot.WindowQuery;
-import io.tally.update.Timing;
-import io.tally.update.WindowUpdate;
-import io.tally.update.WindowUpdateCoder;
+import io.tally.transforms.coders.WindowUpdateCoder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,20 +46,35 @@ class HistorySinkIT {
     List<WindowUpdate> input = new ArrayList<>(finals);
     for (WindowUpdate f : finals) {
       // An early pane of every window: not for the history tier.
-      input.add(new WindowUpdate(f.metric(), f.version(), f.fn(), f.groupBy(), f.group(),
-          f.startMillis(), f.endMillis(), f.value(), f.events() - 1, Timing.EARLY, false, 0, null));
+      input.add(
+          new WindowUpdate(
+              f.metric(),
+              f.version(),
+              f.fn(),
+              f.groupBy(),
+              f.group(),
+              f.startMillis(),
+              f.endMillis(),
+              f.value(),
+              f.events() - 1,
+              Timing.EARLY,
+              false,
+              0,
+              null));
     }
     // Every final window twice, as a retried bundle would write it.
     input.addAll(finals);
 
-    Pipeline pipeline = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
+    Pipeline pipeline =
+        Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
     pipeline
         .apply(Create.of(input).withCoder(WindowUpdateCoder.of()))
         .apply(WriteToHistoryStore.to(provider).withMaxBatchSize(50));
     pipeline.run().waitUntilFinish();
 
     HistoryStore store = provider.open();
-    List<WindowUpdate> read = store.windows(Resolution.MINUTE, new WindowQuery("sunk", DAY0, DAY0 + HOUR, Map.of()));
+    List<WindowUpdate> read =
+        store.windows(Resolution.MINUTE, new WindowQuery("sunk", DAY0, DAY0 + HOUR, Map.of()));
     assertThat(read).hasSize(finals.size());
     assertThat(read.stream().mapToLong(WindowUpdate::events).sum()).isEqualTo(5_000);
   }

@@ -7,13 +7,15 @@ import static io.tally.it.history.HistoryEvents.MINUTE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tally.aggregate.Accumulator;
-import io.tally.aggregate.DistinctAccumulator;
-import io.tally.aggregate.MetricValue;
 import io.tally.it.history.HistoryEvents.Event;
 import io.tally.it.support.ClickHouseServer;
-import io.tally.metric.AggregateFunction;
-import io.tally.metric.MetricSpec;
+import io.tally.model.aggregate.Accumulator;
+import io.tally.model.aggregate.DistinctAccumulator;
+import io.tally.model.aggregate.MetricValue;
+import io.tally.model.metric.AggregateFunction;
+import io.tally.model.metric.MetricSpec;
+import io.tally.model.update.Timing;
+import io.tally.model.update.WindowUpdate;
 import io.tally.tiering.history.ClickHouseConfig;
 import io.tally.tiering.history.ClickHouseHistoryStore;
 import io.tally.tiering.history.HistoryStore;
@@ -22,8 +24,6 @@ import io.tally.tiering.history.MetricSpecs;
 import io.tally.tiering.history.Resolution;
 import io.tally.tiering.history.RollupResult;
 import io.tally.tiering.hot.WindowQuery;
-import io.tally.update.Timing;
-import io.tally.update.WindowUpdate;
 import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -43,8 +43,10 @@ class HistoryStoreIT {
     for (AggregateFunction fn : AggregateFunction.values()) {
       SPECS.put("m_" + fn.wireName(), HistoryEvents.spec("m_" + fn.wireName(), fn, MINUTE, MINUTE));
     }
-    SPECS.put("hopping", HistoryEvents.spec("hopping", AggregateFunction.COUNT, 5 * MINUTE, MINUTE));
-    SPECS.put("seven", HistoryEvents.spec("seven", AggregateFunction.COUNT, 7 * MINUTE, 7 * MINUTE));
+    SPECS.put(
+        "hopping", HistoryEvents.spec("hopping", AggregateFunction.COUNT, 5 * MINUTE, MINUTE));
+    SPECS.put(
+        "seven", HistoryEvents.spec("seven", AggregateFunction.COUNT, 7 * MINUTE, 7 * MINUTE));
   }
 
   private static HistoryStore store;
@@ -63,7 +65,9 @@ class HistoryStoreIT {
   private static Map<List<Object>, WindowUpdate> byWindow(List<WindowUpdate> windows) {
     Map<List<Object>, WindowUpdate> map = new HashMap<>();
     for (WindowUpdate w : windows) {
-      assertThat(map.put(List.of(w.group().get(0), w.startMillis()), w)).as("one row per window").isNull();
+      assertThat(map.put(List.of(w.group().get(0), w.startMillis()), w))
+          .as("one row per window")
+          .isNull();
     }
     return map;
   }
@@ -77,7 +81,8 @@ class HistoryStoreIT {
       List<WindowUpdate> written = HistoryEvents.finalUpdates(spec, events);
       store.write(written);
 
-      Map<List<Object>, WindowUpdate> read = byWindow(store.windows(Resolution.MINUTE, all(spec.metric(), from, from + HOUR)));
+      Map<List<Object>, WindowUpdate> read =
+          byWindow(store.windows(Resolution.MINUTE, all(spec.metric(), from, from + HOUR)));
       assertThat(read).hasSize(written.size());
       for (WindowUpdate w : written) {
         WindowUpdate r = read.get(List.of(w.group().get(0), w.startMillis()));
@@ -96,19 +101,22 @@ class HistoryStoreIT {
   void writingTheSameBatchAgainDoublesNothing() {
     long from = DAY0 + 4 * HOUR;
     MetricSpec spec = SPECS.get("m_count");
-    List<WindowUpdate> batch = HistoryEvents.finalUpdates(spec, HistoryEvents.events(2, 500, from, 5 * MINUTE, 10, 10));
+    List<WindowUpdate> batch =
+        HistoryEvents.finalUpdates(spec, HistoryEvents.events(2, 500, from, 5 * MINUTE, 10, 10));
     store.write(batch);
     store.write(batch);
     store.write(batch.subList(0, batch.size() / 2)); // a retried partial batch
 
-    List<WindowUpdate> read = store.windows(Resolution.MINUTE, all(spec.metric(), from, from + HOUR));
+    List<WindowUpdate> read =
+        store.windows(Resolution.MINUTE, all(spec.metric(), from, from + HOUR));
     assertThat(read).hasSize(batch.size());
     assertThat(read.stream().mapToLong(WindowUpdate::events).sum()).isEqualTo(500);
 
     // Rolling the same hour up twice leaves one hour row per group, with every event once.
     store.rollUp(from, from + HOUR);
     store.rollUp(from, from + HOUR);
-    List<WindowUpdate> hours = store.windows(Resolution.HOUR, all(spec.metric(), from, from + HOUR));
+    List<WindowUpdate> hours =
+        store.windows(Resolution.HOUR, all(spec.metric(), from, from + HOUR));
     assertThat(hours).hasSize(HistoryEvents.GEOS.size());
     assertThat(hours.stream().mapToLong(WindowUpdate::events).sum()).isEqualTo(500);
   }
@@ -121,11 +129,15 @@ class HistoryStoreIT {
     WindowUpdate smaller = sumWindow(spec, start, 3);
     store.write(List.of(larger));
     store.write(List.of(smaller));
-    List<WindowUpdate> read = store.windows(Resolution.MINUTE, all(spec.metric(), start, start + MINUTE));
-    assertThat(read).singleElement().satisfies(w -> {
-      assertThat(w.events()).isEqualTo(5);
-      assertThat(w.value()).isEqualTo(new MetricValue.Scalar(5));
-    });
+    List<WindowUpdate> read =
+        store.windows(Resolution.MINUTE, all(spec.metric(), start, start + MINUTE));
+    assertThat(read)
+        .singleElement()
+        .satisfies(
+            w -> {
+              assertThat(w.events()).isEqualTo(5);
+              assertThat(w.value()).isEqualTo(new MetricValue.Scalar(5));
+            });
   }
 
   private static WindowUpdate sumWindow(MetricSpec spec, long start, int events) {
@@ -133,8 +145,20 @@ class HistoryStoreIT {
     for (int i = 0; i < events; i++) {
       acc.add(1, null);
     }
-    return new WindowUpdate(spec.metric(), 1, spec.fn(), spec.groupBy(), List.of("US"), start,
-        start + MINUTE, acc.result(spec), events, Timing.LATE, true, 3, acc);
+    return new WindowUpdate(
+        spec.metric(),
+        1,
+        spec.fn(),
+        spec.groupBy(),
+        List.of("US"),
+        start,
+        start + MINUTE,
+        acc.result(spec),
+        events,
+        Timing.LATE,
+        true,
+        3,
+        acc);
   }
 
   @Test
@@ -144,17 +168,31 @@ class HistoryStoreIT {
     List<Event> events = HistoryEvents.events(3, 600, from, 10 * MINUTE, 10, 10);
     store.write(HistoryEvents.finalUpdates(spec, events));
 
-    List<WindowUpdate> us = store.windows(Resolution.MINUTE, new WindowQuery(spec.metric(), from, from + HOUR, Map.of("geo", "US")));
+    List<WindowUpdate> us =
+        store.windows(
+            Resolution.MINUTE,
+            new WindowQuery(spec.metric(), from, from + HOUR, Map.of("geo", "US")));
     assertThat(us).isNotEmpty().allSatisfy(w -> assertThat(w.group()).containsExactly("US"));
     assertThat(us.stream().mapToLong(WindowUpdate::events).sum())
         .isEqualTo(events.stream().filter(e -> e.geo().equals("US")).count());
     assertThat(us).extracting(WindowUpdate::startMillis).isSorted();
 
-    assertThat(store.windows(Resolution.MINUTE, new WindowQuery(spec.metric(), from, from + 3 * MINUTE, Map.of("geo", "US"))))
+    assertThat(
+            store.windows(
+                Resolution.MINUTE,
+                new WindowQuery(spec.metric(), from, from + 3 * MINUTE, Map.of("geo", "US"))))
         .extracting(WindowUpdate::startMillis)
         .containsExactly(from, from + MINUTE, from + 2 * MINUTE);
-    assertThat(store.windows(Resolution.MINUTE, new WindowQuery(spec.metric(), from, from + HOUR, Map.of("geo", "XX")))).isEmpty();
-    assertThat(store.windows(Resolution.MINUTE, new WindowQuery(spec.metric(), from, from + HOUR, Map.of("category", "US")))).isEmpty();
+    assertThat(
+            store.windows(
+                Resolution.MINUTE,
+                new WindowQuery(spec.metric(), from, from + HOUR, Map.of("geo", "XX"))))
+        .isEmpty();
+    assertThat(
+            store.windows(
+                Resolution.MINUTE,
+                new WindowQuery(spec.metric(), from, from + HOUR, Map.of("category", "US"))))
+        .isEmpty();
   }
 
   @Test
@@ -172,15 +210,17 @@ class HistoryStoreIT {
       String metric = "m_" + fn.wireName();
       MetricSpec hourSpec = HistoryEvents.spec(metric, fn, HOUR, HOUR);
       Map<List<Object>, Accumulator> direct = HistoryEvents.accumulate(fn, events, HOUR);
-      Map<List<Object>, WindowUpdate> hours = byWindow(store.windows(Resolution.HOUR, all(metric, from, from + 2 * HOUR)));
+      Map<List<Object>, WindowUpdate> hours =
+          byWindow(store.windows(Resolution.HOUR, all(metric, from, from + 2 * HOUR)));
       assertThat(hours.keySet()).isEqualTo(direct.keySet());
-      direct.forEach((key, acc) -> {
-        WindowUpdate hour = hours.get(key);
-        assertThat(hour.endMillis() - hour.startMillis()).isEqualTo(HOUR);
-        assertThat(hour.events()).isEqualTo(acc.events());
-        assertSameState(fn + " hour " + key, hour.accumulator(), acc);
-        assertThat(hour.value()).as(fn + " hour value " + key).isEqualTo(acc.result(hourSpec));
-      });
+      direct.forEach(
+          (key, acc) -> {
+            WindowUpdate hour = hours.get(key);
+            assertThat(hour.endMillis() - hour.startMillis()).isEqualTo(HOUR);
+            assertThat(hour.events()).isEqualTo(acc.events());
+            assertSameState(fn + " hour " + key, hour.accumulator(), acc);
+            assertThat(hour.value()).as(fn + " hour value " + key).isEqualTo(acc.result(hourSpec));
+          });
     }
 
     // The day of those two hours: the same events, folded once more.
@@ -189,21 +229,23 @@ class HistoryStoreIT {
       String metric = "m_" + fn.wireName();
       Map<List<Object>, Accumulator> direct =
           HistoryEvents.accumulate(fn, events.stream().toList(), DAY);
-      Map<List<Object>, WindowUpdate> days = byWindow(store.windows(Resolution.DAY,
-          new WindowQuery(metric, DAY0, DAY0 + DAY, Map.of())));
+      Map<List<Object>, WindowUpdate> days =
+          byWindow(
+              store.windows(Resolution.DAY, new WindowQuery(metric, DAY0, DAY0 + DAY, Map.of())));
       // Other tests write other hours of the same day: compare only what this test wrote.
-      direct.forEach((key, acc) -> {
-        WindowUpdate day = days.get(key);
-        assertThat(day.events()).isGreaterThanOrEqualTo(acc.events());
-      });
+      direct.forEach(
+          (key, acc) -> {
+            WindowUpdate day = days.get(key);
+            assertThat(day.events()).isGreaterThanOrEqualTo(acc.events());
+          });
     }
   }
 
   /**
-   * A rolled-up accumulator shows what the directly accumulated one shows. For distinct counts
-   * that is the sketch's composite estimate (equal, as DistinctAccumulator promises); its error
-   * bounds may differ, since a union of sketches has no HIP estimate and so bounds differently,
-   * which is why this compares the estimate rather than DistinctAccumulator.equals.
+   * A rolled-up accumulator shows what the directly accumulated one shows. For distinct counts that
+   * is the sketch's composite estimate (equal, as DistinctAccumulator promises); its error bounds
+   * may differ, since a union of sketches has no HIP estimate and so bounds differently, which is
+   * why this compares the estimate rather than DistinctAccumulator.equals.
    */
   private static void assertSameState(String what, Accumulator rolled, Accumulator direct) {
     if (rolled instanceof DistinctAccumulator r && direct instanceof DistinctAccumulator d) {
@@ -226,12 +268,14 @@ class HistoryStoreIT {
     for (AggregateFunction fn : List.of(AggregateFunction.DISTINCT, AggregateFunction.TOPK)) {
       String metric = "m_" + fn.wireName();
       Map<List<Object>, Accumulator> directDay = HistoryEvents.accumulate(fn, events, DAY);
-      Map<List<Object>, WindowUpdate> days = byWindow(store.windows(Resolution.DAY, all(metric, DAY0 + DAY, DAY0 + 2 * DAY)));
+      Map<List<Object>, WindowUpdate> days =
+          byWindow(store.windows(Resolution.DAY, all(metric, DAY0 + DAY, DAY0 + 2 * DAY)));
       MetricSpec daySpec = HistoryEvents.spec(metric, fn, DAY, DAY);
-      directDay.forEach((key, acc) -> {
-        assertSameState(fn + " day " + key, days.get(key).accumulator(), acc);
-        assertThat(days.get(key).value()).isEqualTo(acc.result(daySpec));
-      });
+      directDay.forEach(
+          (key, acc) -> {
+            assertSameState(fn + " day " + key, days.get(key).accumulator(), acc);
+            assertThat(days.get(key).value()).isEqualTo(acc.result(daySpec));
+          });
     }
   }
 
@@ -245,11 +289,27 @@ class HistoryStoreIT {
     MetricSpec hop = SPECS.get("hopping");
     for (long s = from - 4 * MINUTE; s < from + HOUR; s += MINUTE) {
       long start = s;
-      List<Event> in = events.stream().filter(e -> e.ts() >= start && e.ts() < start + 5 * MINUTE).toList();
-      HistoryEvents.finalUpdates(HistoryEvents.spec("hopping", AggregateFunction.COUNT, 5 * MINUTE, 5 * MINUTE), in)
+      List<Event> in =
+          events.stream().filter(e -> e.ts() >= start && e.ts() < start + 5 * MINUTE).toList();
+      HistoryEvents.finalUpdates(
+              HistoryEvents.spec("hopping", AggregateFunction.COUNT, 5 * MINUTE, 5 * MINUTE), in)
           .stream()
-          .map(u -> new WindowUpdate("hopping", 1, u.fn(), u.groupBy(), u.group(), start, start + 5 * MINUTE,
-              u.value(), u.events(), u.timing(), true, 0, u.accumulator()))
+          .map(
+              u ->
+                  new WindowUpdate(
+                      "hopping",
+                      1,
+                      u.fn(),
+                      u.groupBy(),
+                      u.group(),
+                      start,
+                      start + 5 * MINUTE,
+                      u.value(),
+                      u.events(),
+                      u.timing(),
+                      true,
+                      0,
+                      u.accumulator()))
           .forEach(hopping::add);
     }
     store.write(hopping);
@@ -257,9 +317,12 @@ class HistoryStoreIT {
     RollupResult result = store.rollUp(from, from + HOUR);
     assertThat(result.skipped()).containsKey("seven v1 (HOUR)");
     assertThat(store.windows(Resolution.HOUR, all("seven", from, from + HOUR))).isEmpty();
-    assertThat(store.windows(Resolution.MINUTE, all("seven", from - HOUR, from + HOUR))).isNotEmpty();
-    assertThat(store.windows(Resolution.HOUR, all("hopping", from, from + HOUR)).stream()
-            .mapToLong(WindowUpdate::events).sum())
+    assertThat(store.windows(Resolution.MINUTE, all("seven", from - HOUR, from + HOUR)))
+        .isNotEmpty();
+    assertThat(
+            store.windows(Resolution.HOUR, all("hopping", from, from + HOUR)).stream()
+                .mapToLong(WindowUpdate::events)
+                .sum())
         .isEqualTo(events.size());
     assertThat(hop.slideMillis()).isEqualTo(MINUTE);
   }
@@ -270,10 +333,14 @@ class HistoryStoreIT {
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
     }
-    HistoryStore nowhere = new ClickHouseHistoryStore(
-        ClickHouseConfig.of("jdbc:clickhouse://127.0.0.1:" + port + "/default", DATABASE), MetricSpecs.of(SPECS));
+    HistoryStore nowhere =
+        new ClickHouseHistoryStore(
+            ClickHouseConfig.of("jdbc:clickhouse://127.0.0.1:" + port + "/default", DATABASE),
+            MetricSpecs.of(SPECS));
     long started = System.nanoTime();
-    List<WindowUpdate> batch = HistoryEvents.finalUpdates(SPECS.get("m_count"), HistoryEvents.events(7, 10, DAY0, MINUTE, 3, 3));
+    List<WindowUpdate> batch =
+        HistoryEvents.finalUpdates(
+            SPECS.get("m_count"), HistoryEvents.events(7, 10, DAY0, MINUTE, 3, 3));
     assertThatThrownBy(() -> nowhere.write(batch))
         .isInstanceOf(HistoryStoreException.class)
         .hasMessageContaining("ClickHouse at jdbc:clickhouse://127.0.0.1:" + port)

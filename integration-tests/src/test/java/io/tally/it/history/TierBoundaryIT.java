@@ -6,8 +6,9 @@ import static io.tally.it.history.HistoryEvents.MINUTE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tally.it.support.ClickHouseServer;
-import io.tally.metric.AggregateFunction;
-import io.tally.metric.MetricSpec;
+import io.tally.model.metric.AggregateFunction;
+import io.tally.model.metric.MetricSpec;
+import io.tally.model.update.WindowUpdate;
 import io.tally.tiering.history.ClickHouseHistoryStore;
 import io.tally.tiering.history.HistoryStore;
 import io.tally.tiering.history.MetricSpecs;
@@ -16,7 +17,6 @@ import io.tally.tiering.hot.InMemoryHotStore;
 import io.tally.tiering.hot.WindowQuery;
 import io.tally.tiering.tiers.TieredWindowReader;
 import io.tally.tiering.tiers.TieredWindows;
-import io.tally.update.WindowUpdate;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,8 +32,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(ClickHouseServer.class)
 class TierBoundaryIT {
   private static final String DATABASE = ClickHouseServer.uniqueDatabase(TierBoundaryIT.class);
+
   /** Six hours of events from DAY0; the boundary lies in the middle of the fourth hour. */
   private static final long FROM = DAY0;
+
   private static final long TO = DAY0 + 6 * HOUR;
   private static final long NOW = DAY0 + 7 * HOUR;
   private static final long HORIZON = 3 * HOUR + 30 * MINUTE;
@@ -46,8 +48,10 @@ class TierBoundaryIT {
   }
 
   private static HistoryStore history;
+
   /** Everything, as a serving view that never evicts would hold it. */
   private static final InMemoryHotStore allInMemory = new InMemoryHotStore();
+
   /** What a serving view holds at NOW: the windows that ended within the horizon. */
   private static final InMemoryHotStore recentInMemory = new InMemoryHotStore();
 
@@ -68,8 +72,11 @@ class TierBoundaryIT {
 
   @Test
   void aQuerySpanningTheBoundaryEqualsEachTierAlone() {
-    TieredWindowReader split = new TieredWindowReader(recentInMemory, null, history, HORIZON, () -> NOW);
-    TieredWindowReader historyOnly = new TieredWindowReader(new InMemoryHotStore(), null, history, HORIZON, () -> Long.MAX_VALUE / 2);
+    TieredWindowReader split =
+        new TieredWindowReader(recentInMemory, null, history, HORIZON, () -> NOW);
+    TieredWindowReader historyOnly =
+        new TieredWindowReader(
+            new InMemoryHotStore(), null, history, HORIZON, () -> Long.MAX_VALUE / 2);
     TieredWindowReader memoryOnly = TieredWindowReader.memoryOnly(allInMemory);
 
     for (MetricSpec spec : SPECS.values()) {
@@ -94,12 +101,22 @@ class TierBoundaryIT {
 
   private static List<String> summaries(TieredWindows answer) {
     return answer.windows().stream()
-        .sorted(java.util.Comparator.comparing((WindowUpdate w) -> w.group().toString())
-            .thenComparingLong(WindowUpdate::startMillis))
+        .sorted(
+            java.util.Comparator.comparing((WindowUpdate w) -> w.group().toString())
+                .thenComparingLong(WindowUpdate::startMillis))
         // Not "final": the day was rolled up before it ended here, and history's rolled-up rows
         // read as final while the same day merged from minutes is not final before its end.
-        .map(w -> w.group() + " [" + w.startMillis() + ", " + w.endMillis() + ") " + w.value()
-            + " events=" + w.events())
+        .map(
+            w ->
+                w.group()
+                    + " ["
+                    + w.startMillis()
+                    + ", "
+                    + w.endMillis()
+                    + ") "
+                    + w.value()
+                    + " events="
+                    + w.events())
         .toList();
   }
 }

@@ -36,8 +36,16 @@ class IngestBrokerOutageIT {
 
   @BeforeAll
   static void startService() throws Exception {
-    app = TallyTestConfigs.startService(STORE, EVENTS, 2, FEED, 1, kafka ->
-            kafka.setAckTimeout(io.dropwizard.util.Duration.milliseconds(ACK_TIMEOUT.toMillis())));
+    app =
+        TallyTestConfigs.startService(
+            STORE,
+            EVENTS,
+            2,
+            FEED,
+            1,
+            kafka ->
+                kafka.setAckTimeout(
+                    io.dropwizard.util.Duration.milliseconds(ACK_TIMEOUT.toMillis())));
   }
 
   @AfterAll
@@ -56,7 +64,8 @@ class IngestBrokerOutageIT {
       Duration took = Duration.ofNanos(System.nanoTime() - started);
 
       assertThat(response.statusCode()).isEqualTo(503);
-      assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+      assertThat(response.headers().firstValue("Content-Type"))
+          .hasValue("application/problem+json");
       assertThat(response.headers().firstValue("Retry-After")).isPresent();
       JsonNode problem = JSON.readTree(response.body());
       assertThat(problem.get("status").asInt()).isEqualTo(503);
@@ -75,9 +84,7 @@ class IngestBrokerOutageIT {
     }
 
     // The same producer recovers once the broker is back; a retry of the failed request is safe.
-    await()
-        .atMost(Duration.ofSeconds(90))
-        .until(() -> post(event("during")).statusCode() == 202);
+    await().atMost(Duration.ofSeconds(90)).until(() -> post(event("during")).statusCode() == 202);
     long during = 0;
     for (ConsumerRecord<byte[], byte[]> record : KafkaRecords.readAll(EVENTS)) {
       if (new String(record.value(), StandardCharsets.UTF_8).contains("\"during\"")) {
@@ -91,7 +98,11 @@ class IngestBrokerOutageIT {
   }
 
   private static String event(String id) {
-    return "{\"id\":\"" + id + "\",\"source\":\"outage-" + RUN + "\",\"type\":\"it.test\","
+    return "{\"id\":\""
+        + id
+        + "\",\"source\":\"outage-"
+        + RUN
+        + "\",\"type\":\"it.test\","
         + "\"category\":\"outage\",\"ts\":1795813200000}\n";
   }
 

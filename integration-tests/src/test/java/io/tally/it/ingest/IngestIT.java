@@ -55,7 +55,9 @@ class IngestIT {
         List.of(
             event(source, "1", "sports/nba"),
             // Spacing, field order, unknown fields and non-ASCII text are kept as sent.
-            "{ \"source\" : \"" + source + "\", \"id\":\"2\",\"type\":\"movie.view\","
+            "{ \"source\" : \""
+                + source
+                + "\", \"id\":\"2\",\"type\":\"movie.view\","
                 + "\"category\":\"movies/drame\u0301\",\"ts\":\"2026-11-27T21:00:00.5+01:00\","
                 + "\"entity\":\"Am\u00e9lie \uD83C\uDFAC\",\"attrs\":{\"k\":\"v\"},\"future\":[1] }  ",
             event(source, "3", "sports/nba"));
@@ -91,15 +93,25 @@ class IngestIT {
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     body.write((event(source, "1", "a/b") + "\r\n").getBytes(StandardCharsets.UTF_8)); // 1 (CRLF)
     body.write("{not json}\n".getBytes(StandardCharsets.UTF_8)); // 2
-    body.write(("{\"id\":\"2\",\"source\":\"" + source + "\",\"type\":\"t\",\"ts\":0}\n")
-        .getBytes(StandardCharsets.UTF_8)); // 3: no category
+    body.write(
+        ("{\"id\":\"2\",\"source\":\"" + source + "\",\"type\":\"t\",\"ts\":0}\n")
+            .getBytes(StandardCharsets.UTF_8)); // 3: no category
     body.write("   \n".getBytes(StandardCharsets.UTF_8)); // 4: blank, skipped
     body.write((event(source, "3", "a/c") + "\n").getBytes(StandardCharsets.UTF_8)); // 5
-    body.write(event(source, "4", "a/\u00e9").replace("\u00e9", "\uFFFD")
-        .getBytes(StandardCharsets.UTF_8)); // 6: replaced below by an invalid UTF-8 byte
+    body.write(
+        event(source, "4", "a/\u00e9")
+            .replace("\u00e9", "\uFFFD")
+            .getBytes(StandardCharsets.UTF_8)); // 6: replaced below by an invalid UTF-8 byte
     body.write('\n');
-    String big = event(source, "5", "a/d").replace("\"ts\"", "\"entity\":\"" + "x".repeat(200)
-        + "\",\"attrs\":{\"k\":\"" + "y".repeat(17_000) + "\"},\"ts\"");
+    String big =
+        event(source, "5", "a/d")
+            .replace(
+                "\"ts\"",
+                "\"entity\":\""
+                    + "x".repeat(200)
+                    + "\",\"attrs\":{\"k\":\""
+                    + "y".repeat(17_000)
+                    + "\"},\"ts\"");
     body.write((big + "\n").getBytes(StandardCharsets.UTF_8)); // 7: larger than 16 KiB
     byte[] bytes = withInvalidUtf8OnLine6(body.toByteArray());
 
@@ -156,8 +168,7 @@ class IngestIT {
     int limit = 5 * 1024 * 1024;
 
     // Announced by Content-Length: refused before the body is read, so none is even sent.
-    String announced =
-        raw("Content-Length: " + (limit + 1) + "\r\n\r\n", out -> {});
+    String announced = raw("Content-Length: " + (limit + 1) + "\r\n\r\n", out -> {});
     assertRawProblem(announced, 413);
 
     // Chunked, without a Content-Length: refused once one byte too many has arrived; the
@@ -202,8 +213,14 @@ class IngestIT {
   // --- helpers
 
   static String event(String source, String id, String category) {
-    return "{\"id\":\"" + id + "\",\"source\":\"" + source + "\",\"type\":\"it.test\","
-        + "\"category\":\"" + category + "\",\"ts\":1795813200000}";
+    return "{\"id\":\""
+        + id
+        + "\",\"source\":\""
+        + source
+        + "\",\"type\":\"it.test\","
+        + "\"category\":\""
+        + category
+        + "\",\"ts\":1795813200000}";
   }
 
   /** NDJSON of valid events, padded with a last line so that it is exactly {@code size} bytes. */
@@ -256,8 +273,11 @@ class IngestIT {
       OutputStream out = socket.getOutputStream();
       out.write(
           ("POST /v1/events HTTP/1.1\r\nHost: localhost\r\n"
-                  + "Authorization: " + TallyTestConfigs.AUTHORIZATION + "\r\n"
-                  + "Content-Type: application/x-ndjson\r\n" + headersEnd)
+                  + "Authorization: "
+                  + TallyTestConfigs.AUTHORIZATION
+                  + "\r\n"
+                  + "Content-Type: application/x-ndjson\r\n"
+                  + headersEnd)
               .getBytes(StandardCharsets.US_ASCII));
       out.flush();
       body.write(out);
@@ -276,7 +296,8 @@ class IngestIT {
   }
 
   private static HttpRequest.Builder request() {
-    return HttpRequest.newBuilder(URI.create("http://localhost:" + app.getLocalPort() + "/v1/events"))
+    return HttpRequest.newBuilder(
+            URI.create("http://localhost:" + app.getLocalPort() + "/v1/events"))
         .header("Authorization", TallyTestConfigs.AUTHORIZATION);
   }
 

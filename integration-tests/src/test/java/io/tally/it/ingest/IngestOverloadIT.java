@@ -30,10 +30,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A producer buffer far too small for the load (4 KiB, and {@code send} never blocks), so that
- * concurrent requests ask for far more than twice what the log takes: requests are refused with
- * 429 and {@code Retry-After} at once (every answer comes within the client's timeout: nothing
- * waits in an unbounded queue), and every request that got a 202 is in the log. That everything
- * in the log is counted exactly once is what the pipeline tests prove.
+ * concurrent requests ask for far more than twice what the log takes: requests are refused with 429
+ * and {@code Retry-After} at once (every answer comes within the client's timeout: nothing waits in
+ * an unbounded queue), and every request that got a 202 is in the log. That everything in the log
+ * is counted exactly once is what the pipeline tests prove.
  */
 @ExtendWith(KafkaBroker.class)
 class IngestOverloadIT {
@@ -48,13 +48,20 @@ class IngestOverloadIT {
 
   @BeforeAll
   static void startService() throws Exception {
-    app = TallyTestConfigs.startService(STORE, EVENTS, 2, FEED, 1, kafka ->
-            kafka.setProducer(
-                Map.of(
-                    "buffer.memory", "4096",
-                    "batch.size", "1024",
-                    "max.block.ms", "0",
-                    "linger.ms", "0")));
+    app =
+        TallyTestConfigs.startService(
+            STORE,
+            EVENTS,
+            2,
+            FEED,
+            1,
+            kafka ->
+                kafka.setProducer(
+                    Map.of(
+                        "buffer.memory", "4096",
+                        "batch.size", "1024",
+                        "max.block.ms", "0",
+                        "linger.ms", "0")));
   }
 
   @AfterAll
@@ -83,7 +90,8 @@ class IngestOverloadIT {
                 String prefix = "r" + r + "-" + i;
                 bodies.add(prefix);
                 answers.add(
-                    HTTP.sendAsync(request(body(prefix, 500)), HttpResponse.BodyHandlers.ofString()));
+                    HTTP.sendAsync(
+                        request(body(prefix, 500)), HttpResponse.BodyHandlers.ofString()));
               }
               for (int i = 0; i < answers.size(); i++) {
                 HttpResponse<String> answer = answers.get(i).join();
@@ -112,33 +120,38 @@ class IngestOverloadIT {
     // retries are safe because events are de-duplicated by (source, id)).
     Set<String> inLog = new HashSet<>();
     for (ConsumerRecord<byte[], byte[]> record : KafkaRecords.readAll(EVENTS)) {
-      inLog.add(JSON.readTree(new String(record.value(), StandardCharsets.UTF_8)).get("id").asText());
+      inLog.add(
+          JSON.readTree(new String(record.value(), StandardCharsets.UTF_8)).get("id").asText());
     }
     assertThat(inLog).containsAll(acceptedIds);
 
     // Once the load is gone, requests are accepted again.
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(() -> post(body("after", 1)).statusCode() == 202);
+    await().atMost(Duration.ofSeconds(30)).until(() -> post(body("after", 1)).statusCode() == 202);
   }
 
   private static String body(String prefix, int events) {
     StringBuilder body = new StringBuilder();
     for (int i = 0; i < events; i++) {
-      body.append("{\"id\":\"").append(prefix).append('-').append(i)
+      body.append("{\"id\":\"")
+          .append(prefix)
+          .append('-')
+          .append(i)
           .append("\",\"source\":\"overload\",\"type\":\"it.load\",\"category\":\"load/")
-          .append(i % 7).append("\",\"ts\":1795813200000,\"entity\":\"")
-          .append("e".repeat(64)).append("\"}\n");
+          .append(i % 7)
+          .append("\",\"ts\":1795813200000,\"entity\":\"")
+          .append("e".repeat(64))
+          .append("\"}\n");
     }
     return body.toString();
   }
 
   private static HttpRequest request(String body) {
-    return HttpRequest.newBuilder(URI.create("http://localhost:" + app.getLocalPort() + "/v1/events"))
+    return HttpRequest.newBuilder(
+            URI.create("http://localhost:" + app.getLocalPort() + "/v1/events"))
         // An overloaded service answers; it never leaves a request hanging.
         .timeout(Duration.ofSeconds(30))
         .header("Content-Type", "application/x-ndjson")
-            .header("Authorization", TallyTestConfigs.AUTHORIZATION)
+        .header("Authorization", TallyTestConfigs.AUTHORIZATION)
         .POST(HttpRequest.BodyPublishers.ofString(body))
         .build();
   }

@@ -27,13 +27,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Ingest at twice the sustainable rate, then count. The node's ingest limit is set to {@link
- * #RATE} events/s (the rate this deployment is declared to sustain); an open-loop client offers
- * twice that for {@link #LOAD} over several connections, whatever the answers. Every request is
- * answered within the client's timeout, the excess is refused with 429 and {@code Retry-After},
- * and the node admits about the rate times the duration plus the burst. Then the streaming
- * pipeline reads the log: the served counts equal the accepted events exactly, each counted once,
- * the refused ones not at all.
+ * Ingest at twice the sustainable rate, then count. The node's ingest limit is set to {@link #RATE}
+ * events/s (the rate this deployment is declared to sustain); an open-loop client offers twice that
+ * for {@link #LOAD} over several connections, whatever the answers. Every request is answered
+ * within the client's timeout, the excess is refused with 429 and {@code Retry-After}, and the node
+ * admits about the rate times the duration plus the burst. Then the streaming pipeline reads the
+ * log: the served counts equal the accepted events exactly, each counted once, the refused ones not
+ * at all.
  */
 @ExtendWith(KafkaBroker.class)
 class IngestRateLimitIT {
@@ -98,7 +98,8 @@ class IngestRateLimitIT {
         int n = r;
         long delay = started + n * periodNanos - System.nanoTime();
         scheduled.add(
-            clock.schedule(() -> send(connections.get(n % CONNECTIONS), n), delay, TimeUnit.NANOSECONDS));
+            clock.schedule(
+                () -> send(connections.get(n % CONNECTIONS), n), delay, TimeUnit.NANOSECONDS));
       }
       for (ScheduledFuture<Sent> request : scheduled) {
         sent.add(request.get(LOAD.toSeconds() + 30, TimeUnit.SECONDS));
@@ -112,12 +113,15 @@ class IngestRateLimitIT {
     for (Sent request : sent) {
       HttpResponse<String> answer = request.answer().join();
       if (answer.statusCode() == 202) {
-        assertThat(JSON.readTree(answer.body()).get("accepted").asInt()).isEqualTo(EVENTS_PER_REQUEST);
+        assertThat(JSON.readTree(answer.body()).get("accepted").asInt())
+            .isEqualTo(EVENTS_PER_REQUEST);
         accepted.add(request);
       } else {
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(429);
-        assertThat(answer.headers().firstValue("Retry-After")).hasValueSatisfying(s -> assertThat(Long.parseLong(s)).isPositive());
-        assertThat(JSON.readTree(answer.body()).get("type").asText()).isEqualTo("urn:tally:problem:ingest-rate-limited");
+        assertThat(answer.headers().firstValue("Retry-After"))
+            .hasValueSatisfying(s -> assertThat(Long.parseLong(s)).isPositive());
+        assertThat(JSON.readTree(answer.body()).get("type").asText())
+            .isEqualTo("urn:tally:problem:ingest-rate-limited");
         refused++;
       }
     }
@@ -126,11 +130,18 @@ class IngestRateLimitIT {
     System.out.printf(
         "ingest limit %d events/s (burst %d): offered %d events in %d requests over %.1f s (%.0f events/s),"
             + " accepted %d, refused %d requests with 429%n",
-        RATE, BURST, (long) requests * EVENTS_PER_REQUEST, requests, seconds,
-        requests * EVENTS_PER_REQUEST / seconds, acceptedEvents, refused);
+        RATE,
+        BURST,
+        (long) requests * EVENTS_PER_REQUEST,
+        requests,
+        seconds,
+        requests * EVENTS_PER_REQUEST / seconds,
+        acceptedEvents,
+        refused);
     assertThat(refused).as("the excess is refused").isPositive();
     // The bucket's bound, whatever the timing: at most the burst plus the rate over the run.
-    assertThat(acceptedEvents).isLessThanOrEqualTo((long) (BURST + RATE * seconds) + EVENTS_PER_REQUEST);
+    assertThat(acceptedEvents)
+        .isLessThanOrEqualTo((long) (BURST + RATE * seconds) + EVENTS_PER_REQUEST);
     // And the limit is reached, not far undershot (generous: the machine may be busy).
     assertThat(acceptedEvents).isGreaterThanOrEqualTo(RATE * LOAD.toSeconds() / 2);
 
@@ -146,21 +157,30 @@ class IngestRateLimitIT {
     for (int i = 0; i < EVENTS_PER_REQUEST; i++) {
       String category = "load/" + (i % 5);
       categories.add(category);
-      body.append("{\"id\":\"").append(n).append('-').append(i)
-          .append("\",\"source\":\"rate-it\",\"type\":\"it.load\",\"category\":\"").append(category)
-          .append("\",\"ts\":").append(ts).append("}\n");
+      body.append("{\"id\":\"")
+          .append(n)
+          .append('-')
+          .append(i)
+          .append("\",\"source\":\"rate-it\",\"type\":\"it.load\",\"category\":\"")
+          .append(category)
+          .append("\",\"ts\":")
+          .append(ts)
+          .append("}\n");
     }
     HttpRequest request =
-        HttpRequest.newBuilder(URI.create("http://localhost:" + run.service().port() + "/v1/events"))
+        HttpRequest.newBuilder(
+                URI.create("http://localhost:" + run.service().port() + "/v1/events"))
             .timeout(CLIENT_TIMEOUT)
             .header("Content-Type", "application/x-ndjson")
             .header("Authorization", TallyTestConfigs.AUTHORIZATION)
             .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
             .build();
-    return new Sent(ts, categories, connection.sendAsync(request, HttpResponse.BodyHandlers.ofString()));
+    return new Sent(
+        ts, categories, connection.sendAsync(request, HttpResponse.BodyHandlers.ofString()));
   }
 
-  private record Sent(long ts, List<String> categories, CompletableFuture<HttpResponse<String>> answer) {}
+  private record Sent(
+      long ts, List<String> categories, CompletableFuture<HttpResponse<String>> answer) {}
 
   /** Every window of every category final, and holding exactly the accepted events. */
   private static void awaitCountsEqual(List<Sent> accepted) {
@@ -174,6 +194,10 @@ class IngestRateLimitIT {
       }
     }
     ServedCounts.awaitFinalCountsEqual(
-        run.service().port(), "count_by_category", first - WINDOW, System.currentTimeMillis() + 600_000, expected);
+        run.service().port(),
+        "count_by_category",
+        first - WINDOW,
+        System.currentTimeMillis() + 600_000,
+        expected);
   }
 }

@@ -32,8 +32,8 @@ public final class ServedCounts {
   }
 
   /**
-   * Waits until {@code metric} (a count grouped by category) answers, over {@code [from, to)},
-   * only final windows, equal to {@code expected} (see {@link #key}).
+   * Waits until {@code metric} (a count grouped by category) answers, over {@code [from, to)}, only
+   * final windows, equal to {@code expected} (see {@link #key}).
    */
   public static void awaitFinalCountsEqual(
       int port, String metric, long from, long to, Map<String, Long> expected) {
@@ -47,15 +47,23 @@ public final class ServedCounts {
                 HttpResponse<String> response =
                     HTTP.send(
                         HttpRequest.newBuilder(
-                                URI.create("http://localhost:" + port + "/v1/metrics/" + metric
-                                    + "/windows?from=" + from + "&to=" + to))
+                                URI.create(
+                                    "http://localhost:"
+                                        + port
+                                        + "/v1/metrics/"
+                                        + metric
+                                        + "/windows?from="
+                                        + from
+                                        + "&to="
+                                        + to))
                             .build(),
                         HttpResponse.BodyHandlers.ofString());
                 Map<String, Long> finals = new TreeMap<>();
                 int open = 0;
                 for (JsonNode w : JSON.readTree(response.body()).get("windows")) {
                   String key =
-                      key(Instant.parse(w.get("start").asText()).toEpochMilli(),
+                      key(
+                          Instant.parse(w.get("start").asText()).toEpochMilli(),
                           w.get("group").get("category").asText());
                   assertThat(w.get("value").asLong()).isEqualTo(w.get("events").asLong());
                   if (w.get("final").asBoolean()) {
@@ -64,12 +72,19 @@ public final class ServedCounts {
                     open++;
                   }
                 }
-                last.set(finals.size() + " final windows, " + open + " open; expected "
-                    + expected.size() + "; differing: " + difference(expected, finals));
+                last.set(
+                    finals.size()
+                        + " final windows, "
+                        + open
+                        + " open; expected "
+                        + expected.size()
+                        + "; differing: "
+                        + difference(expected, finals));
                 return open == 0 && finals.equals(expected);
               });
     } catch (ConditionTimeoutException e) {
-      throw new AssertionError("the served counts never equalled the events sent: " + last.get(), e);
+      throw new AssertionError(
+          "the served counts never equalled the events sent: " + last.get(), e);
     }
   }
 
@@ -81,8 +96,11 @@ public final class ServedCounts {
             diff.put(k, v + " != " + served.get(k));
           }
         });
-    served.keySet().stream().filter(k -> !expected.containsKey(k))
+    served.keySet().stream()
+        .filter(k -> !expected.containsKey(k))
         .forEach(k -> diff.put(k, "unexpected " + served.get(k)));
-    return diff.size() > 10 ? diff.size() + " windows, e.g. " + diff.entrySet().stream().limit(10).toList() : diff.toString();
+    return diff.size() > 10
+        ? diff.size() + " windows, e.g. " + diff.entrySet().stream().limit(10).toList()
+        : diff.toString();
   }
 }

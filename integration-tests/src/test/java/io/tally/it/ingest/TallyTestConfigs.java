@@ -12,7 +12,7 @@ import io.tally.serving.TallyApplication;
 import io.tally.serving.TallyConfiguration;
 import io.tally.serving.auth.Credential;
 import io.tally.serving.auth.Roles;
-import io.tally.serving.core.KafkaFactory;
+import io.tally.serving.config.KafkaFactory;
 import io.tally.tiering.hot.SharedHotStores;
 import java.util.List;
 import java.util.Map;
@@ -75,7 +75,9 @@ public final class TallyTestConfigs {
     config.setKafka(kafka);
     // A rule log of its own, so that no other test's definitions reach this one.
     config.getRules().setTopic(rulesTopic(hotStoreName));
-    config.getAuth().setCredentials(List.of(Credential.forKey("integration-tests", KEY, Roles.ALL)));
+    config
+        .getAuth()
+        .setCredentials(List.of(Credential.forKey("integration-tests", KEY, Roles.ALL)));
     DefaultServerFactory server = (DefaultServerFactory) config.getServerFactory();
     ((HttpConnectorFactory) server.getApplicationConnectors().get(0)).setPort(0);
     ((HttpConnectorFactory) server.getAdminConnectors().get(0)).setPort(0);

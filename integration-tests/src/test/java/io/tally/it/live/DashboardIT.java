@@ -4,14 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tally.it.ingest.TallyTestConfigs;
 import io.tally.it.support.Chromium;
-import io.tally.metric.MetricCatalog;
-import io.tally.metric.MetricCatalogSource;
+import io.tally.model.metric.MetricCatalog;
+import io.tally.model.metric.MetricCatalogSource;
 import io.tally.pipelines.AggregationPipeline;
 import io.tally.pipelines.sinks.LogDeadLetters;
 import io.tally.pipelines.sinks.WriteToHotStore;
 import io.tally.pipelines.synthetic.SyntheticEventSource;
 import io.tally.pipelines.synthetic.SyntheticSettings;
-import io.tally.runners.PipelineLaunch;
+import io.tally.runners.launch.PipelineLaunch;
 import io.tally.serving.TallyApplication;
 import io.tally.serving.TallyConfiguration;
 import io.tally.serving.TallyServer;
@@ -77,14 +77,24 @@ class DashboardIT {
     ChromeOptions options = new ChromeOptions();
     options.setBinary(System.getProperty("tally.chromium", "/usr/bin/chromium"));
     options.addArguments(
-        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--window-size=1280,860", "--user-data-dir=" + profile);
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1280,860",
+        "--user-data-dir=" + profile);
     int port = Integer.getInteger("tally.chromedriver.port", 0);
     ChromeDriverService.Builder driver =
         new ChromeDriverService.Builder()
-            .usingDriverExecutable(new File(System.getProperty("tally.chromedriver", "/usr/bin/chromedriver")));
-    browser = new ChromeDriver((port == 0 ? driver.usingAnyFreePort() : driver.usingPort(port)).build(), options);
+            .usingDriverExecutable(
+                new File(System.getProperty("tally.chromedriver", "/usr/bin/chromedriver")));
+    browser =
+        new ChromeDriver(
+            (port == 0 ? driver.usingAnyFreePort() : driver.usingPort(port)).build(), options);
     Files.createDirectories(SHOTS);
   }
 
@@ -122,8 +132,11 @@ class DashboardIT {
 
     // Another metric: a counter per category; its leaderboard ranks the categories.
     new Select(browser.findElement(By.id("metric"))).selectByValue("events_by_category");
-    wait.until(b -> text("status").equals("live") && rows().size() >= 3
-        && rows().get(0).get("name").contains("/"));
+    wait.until(
+        b ->
+            text("status").equals("live")
+                && rows().size() >= 3
+                && rows().get(0).get("name").contains("/"));
     long counted = number(text("kpi-value"));
     wait.until(b -> number(text("kpi-value")) > counted);
     assertLeaderboard();

@@ -5,18 +5,18 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tally.aggregate.MetricValue;
 import io.tally.it.ingest.TallyTestConfigs;
 import io.tally.it.support.KafkaBroker;
-import io.tally.metric.AggregateFunction;
+import io.tally.model.aggregate.MetricValue;
+import io.tally.model.metric.AggregateFunction;
+import io.tally.model.update.Timing;
+import io.tally.model.update.WindowUpdate;
 import io.tally.serving.TallyApplication;
 import io.tally.serving.TallyConfiguration;
 import io.tally.serving.TallyServer;
-import io.tally.serving.subscriptions.SubscriptionsFactory;
+import io.tally.serving.config.SubscriptionsFactory;
 import io.tally.tiering.feed.WindowUpdateJson;
 import io.tally.tiering.hot.SharedHotStores;
-import io.tally.update.Timing;
-import io.tally.update.WindowUpdate;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -36,10 +36,10 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.awaitility.core.ConditionTimeoutException;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -52,8 +52,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class LiveSubscriptionsIT {
   private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
   private static final long MINUTE = 60_000;
+
   /** Recent windows: within the snapshot horizon and the hot retention. */
   private static final long T0 = System.currentTimeMillis() / MINUTE * MINUTE - 3 * MINUTE;
+
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -72,10 +74,13 @@ class LiveSubscriptionsIT {
   @Test
   void aSavedQueryStreamsOrderedUpdatesResumesWithTheLatestStateAndOutlivesARestart()
       throws Exception {
-    TallyServer server = start(subscriptions -> subscriptions.setHeartbeat(io.dropwizard.util.Duration.seconds(1)));
+    TallyServer server =
+        start(subscriptions -> subscriptions.setHeartbeat(io.dropwizard.util.Duration.seconds(1)));
     String id =
         JSON.readTree(
-                post(server, "{\"metric\": \"events_by_category\", \"where\": {\"category\": \"sports/nba\"}}"))
+                post(
+                    server,
+                    "{\"metric\": \"events_by_category\", \"where\": {\"category\": \"sports/nba\"}}"))
             .get("id")
             .asText();
 
@@ -89,13 +94,17 @@ class LiveSubscriptionsIT {
     }
     try (SseCollector live = stream(server, "/v1/subscriptions/" + id + "/stream", null)) {
       publish(first);
-      await().atMost(Duration.ofSeconds(60)).until(() -> latest(live).equals(Map.of(T0, 30L, T0 + MINUTE, 10L)));
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> latest(live).equals(Map.of(T0, 30L, T0 + MINUTE, 10L)));
 
       List<JsonNode> windows = live.windows();
-      assertThat(windows).allSatisfy(w -> {
-        assertThat(w.get("metric").asText()).isEqualTo("events_by_category");
-        assertThat(w.get("group").get("category").asText()).isEqualTo("sports/nba");
-      });
+      assertThat(windows)
+          .allSatisfy(
+              w -> {
+                assertThat(w.get("metric").asText()).isEqualTo("events_by_category");
+                assertThat(w.get("group").get("category").asText()).isEqualTo("sports/nba");
+              });
       assertGrowing(windows);
       assertThat(live.messages()).extracting(m -> seq(m.id())).isSorted().doesNotHaveDuplicates();
 
@@ -108,8 +117,12 @@ class LiveSubscriptionsIT {
       }
       meanwhile.add(count("sports/nba", T0 + 2 * MINUTE, 5));
       publish(meanwhile);
-      await().atMost(Duration.ofSeconds(60)).until(() -> viewEvents(server, "sports/nba", T0) == 40);
-      await().atMost(Duration.ofSeconds(60)).until(() -> viewEvents(server, "sports/nba", T0 + 2 * MINUTE) == 5);
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> viewEvents(server, "sports/nba", T0) == 40);
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> viewEvents(server, "sports/nba", T0 + 2 * MINUTE) == 5);
 
       try (SseCollector resumed = stream(server, "/v1/subscriptions/" + id + "/stream", lastId)) {
         // The latest state of what changed, not a replay; then heartbeats (nothing else changes).
@@ -126,10 +139,12 @@ class LiveSubscriptionsIT {
     SharedHotStores.remove(store); // a new process starts with an empty memory
     TallyServer restarted = start(subscriptions -> {});
     assertThat(get(restarted, "/v1/subscriptions/" + id).statusCode()).isEqualTo(200);
-    try (SseCollector again = stream(restarted, "/v1/subscriptions/" + id + "/stream", "oldrun-99")) {
+    try (SseCollector again =
+        stream(restarted, "/v1/subscriptions/" + id + "/stream", "oldrun-99")) {
       await()
           .atMost(Duration.ofSeconds(60))
-          .until(() -> latest(again).equals(Map.of(T0, 40L, T0 + MINUTE, 10L, T0 + 2 * MINUTE, 5L)));
+          .until(
+              () -> latest(again).equals(Map.of(T0, 40L, T0 + MINUTE, 10L, T0 + 2 * MINUTE, 5L)));
     }
     HttpResponse<String> deleted =
         HTTP.send(
@@ -168,7 +183,9 @@ class LiveSubscriptionsIT {
       // Rounds of updates until the server gives up on it: how much the kernel buffers on
       // loopback before a write stops completing varies from run to run.
       int steps = 0;
-      for (int round = 0; round < maxRounds && gauge(server, "io.tally.live.slowDisconnects") == 0; round++) {
+      for (int round = 0;
+          round < maxRounds && gauge(server, "io.tally.live.slowDisconnects") == 0;
+          round++) {
         List<WindowUpdate> updates = new ArrayList<>();
         for (int step = 0; step < stepsPerRound; step++) {
           steps++;
@@ -182,12 +199,16 @@ class LiveSubscriptionsIT {
           everything.put("category-" + g, (long) steps);
         }
         for (SseCollector fast : List.of(fast1, fast2)) {
-          await().atMost(Duration.ofSeconds(120)).until(() -> latestByGroup(fast).equals(everything));
+          await()
+              .atMost(Duration.ofSeconds(120))
+              .until(() -> latestByGroup(fast).equals(everything));
         }
         // The slow client's writes have been stuck since early in the round: the next checks
         // (every second, after a 2-second timeout) close it.
         try {
-          await().atMost(Duration.ofSeconds(10)).until(() -> gauge(server, "io.tally.live.slowDisconnects") >= 1);
+          await()
+              .atMost(Duration.ofSeconds(10))
+              .until(() -> gauge(server, "io.tally.live.slowDisconnects") >= 1);
         } catch (ConditionTimeoutException notYet) {
           // Everything still fit in the buffers: another round.
         }
@@ -207,7 +228,10 @@ class LiveSubscriptionsIT {
       assertThat(last.event()).isEqualTo("disconnect");
       assertThat(SseCollector.json(last.data()).get("reason").asText()).startsWith("too slow");
       List<JsonNode> windows =
-          received.stream().filter(m -> m.event().equals("window")).map(m -> SseCollector.json(m.data())).toList();
+          received.stream()
+              .filter(m -> m.event().equals("window"))
+              .map(m -> SseCollector.json(m.data()))
+              .toList();
       assertGrowing(windows);
       assertThat(windows).hasSizeLessThan(groups * steps);
     }
@@ -228,7 +252,8 @@ class LiveSubscriptionsIT {
 
   private static SseCollector stream(TallyServer server, String path, String lastEventId)
       throws Exception {
-    return new SseCollector(HTTP, URI.create("http://localhost:" + server.port() + path), lastEventId);
+    return new SseCollector(
+        HTTP, URI.create("http://localhost:" + server.port() + path), lastEventId);
   }
 
   private static HttpRequest.Builder request(TallyServer server, String path) {
@@ -254,8 +279,15 @@ class LiveSubscriptionsIT {
   private static long viewEvents(TallyServer server, String category, long start) throws Exception {
     JsonNode windows =
         JSON.readTree(
-                get(server, "/v1/metrics/events_by_category/windows?category=" + category
-                        + "&from=" + start + "&to=" + (start + 1)).body())
+                get(
+                        server,
+                        "/v1/metrics/events_by_category/windows?category="
+                            + category
+                            + "&from="
+                            + start
+                            + "&to="
+                            + (start + 1))
+                    .body())
             .get("windows");
     return windows.isEmpty() ? 0 : windows.get(0).get("events").asLong();
   }
@@ -291,7 +323,10 @@ class LiveSubscriptionsIT {
   private static Map<Long, Long> latest(SseCollector collector) {
     Map<Long, Long> latest = new HashMap<>();
     for (JsonNode w : collector.windows()) {
-      latest.merge(Instant.parse(w.get("start").asText()).toEpochMilli(), w.get("events").asLong(), Math::max);
+      latest.merge(
+          Instant.parse(w.get("start").asText()).toEpochMilli(),
+          w.get("events").asLong(),
+          Math::max);
     }
     return latest;
   }
@@ -372,7 +407,9 @@ class LiveSubscriptionsIT {
     props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
       for (WindowUpdate update : updates) {
-        producer.send(new ProducerRecord<>(feed, WindowUpdateJson.key(update), WindowUpdateJson.toBytes(update)));
+        producer.send(
+            new ProducerRecord<>(
+                feed, WindowUpdateJson.key(update), WindowUpdateJson.toBytes(update)));
       }
       producer.flush();
     }
@@ -380,19 +417,43 @@ class LiveSubscriptionsIT {
 
   private static WindowUpdate count(String category, long start, long events) {
     return new WindowUpdate(
-        "events_by_category", 1, AggregateFunction.COUNT, List.of("category"), List.of(category),
-        start, start + MINUTE, new MetricValue.Scalar(events), events, Timing.EARLY, false, 0, null);
+        "events_by_category",
+        1,
+        AggregateFunction.COUNT,
+        List.of("category"),
+        List.of(category),
+        start,
+        start + MINUTE,
+        new MetricValue.Scalar(events),
+        events,
+        Timing.EARLY,
+        false,
+        0,
+        null);
   }
 
   /** A top-K window with ten long keys: about 700 bytes a message. */
   private static WindowUpdate topk(String category, long events) {
     List<MetricValue.RankedItem> items = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
-      items.add(new MetricValue.RankedItem("a-rather-long-entity-name-for-a-bigger-message-" + i, events - i));
+      items.add(
+          new MetricValue.RankedItem(
+              "a-rather-long-entity-name-for-a-bigger-message-" + i, events - i));
     }
     return new WindowUpdate(
-        "top_entities_by_category", 1, AggregateFunction.TOPK, List.of("category"), List.of(category),
-        T0, T0 + 5 * MINUTE, new MetricValue.Ranking(items), events, Timing.EARLY, false, 0, null);
+        "top_entities_by_category",
+        1,
+        AggregateFunction.TOPK,
+        List.of("category"),
+        List.of(category),
+        T0,
+        T0 + 5 * MINUTE,
+        new MetricValue.Ranking(items),
+        events,
+        Timing.EARLY,
+        false,
+        0,
+        null);
   }
 
   private static String at(long millis) {

@@ -2,7 +2,7 @@ package io.tally.it.live;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tally.runners.SseStream;
+import io.tally.runners.load.SseStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -50,7 +50,10 @@ final class SseCollector implements SseStream.Listener, AutoCloseable {
 
   /** The window objects received, in order. */
   List<JsonNode> windows() {
-    return messages().stream().filter(m -> m.event().equals("window")).map(m -> json(m.data())).toList();
+    return messages().stream()
+        .filter(m -> m.event().equals("window"))
+        .map(m -> json(m.data()))
+        .toList();
   }
 
   int comments() {

@@ -9,16 +9,16 @@ import io.tally.it.ingest.KafkaRecords;
 import io.tally.it.ingest.TallyTestConfigs;
 import io.tally.it.support.ClickHouseServer;
 import io.tally.it.support.KafkaBroker;
-import io.tally.runners.Checkpoints;
+import io.tally.model.update.WindowUpdate;
+import io.tally.runners.launch.Checkpoints;
 import io.tally.serving.TallyConfiguration;
 import io.tally.serving.TallyServer;
-import io.tally.serving.core.HistoryFactory;
+import io.tally.serving.config.HistoryFactory;
 import io.tally.tiering.history.ClickHouseHistoryStore;
 import io.tally.tiering.history.HistoryStore;
 import io.tally.tiering.history.MetricSpecs;
 import io.tally.tiering.history.Resolution;
 import io.tally.tiering.hot.WindowQuery;
-import io.tally.update.WindowUpdate;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -47,26 +47,30 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Faults injected while a client keeps posting events (with some duplicates) and retries what
- * is refused: the streaming job ({@code StreamingMain}, its own process on embedded Flink, writing
+ * Faults injected while a client keeps posting events (with some duplicates) and retries what is
+ * refused: the streaming job ({@code StreamingMain}, its own process on embedded Flink, writing
  * final windows to the ClickHouse history tier) is killed with {@code kill -9} three times and
- * restarted from its latest checkpoint, the Kafka broker is restarted, ClickHouse is stopped for
- * 60 s, and the serving node is restarted (its view rebuilt from the change feed). After each
- * fault, the counts served equal the distinct events accepted so far, exactly; while ClickHouse is
- * down, answers that reach back to history say they lack it and the {@code history} health check
- * fails; at the end every window is final with exactly its events, in the hot tier and in history
- * (each window once), no read ever saw {@code events} go down, and nothing was dead-lettered.
+ * restarted from its latest checkpoint, the Kafka broker is restarted, ClickHouse is stopped for 60
+ * s, and the serving node is restarted (its view rebuilt from the change feed). After each fault,
+ * the counts served equal the distinct events accepted so far, exactly; while ClickHouse is down,
+ * answers that reach back to history say they lack it and the {@code history} health check fails;
+ * at the end every window is final with exactly its events, in the hot tier and in history (each
+ * window once), no read ever saw {@code events} go down, and nothing was dead-lettered.
  */
 @ExtendWith({KafkaBroker.class, ClickHouseServer.class})
 class FaultInjectionIT {
   private static final String DATABASE = ClickHouseServer.uniqueDatabase(FaultInjectionIT.class);
   private static final String METRIC = "count_by_category";
+
   /** How long ClickHouse is down while events keep coming. */
   private static final Duration HISTORY_OUTAGE = Duration.ofSeconds(60);
+
   private static final long WINDOW = 2_000;
   private static final long MAX_OFFSET = 400;
+
   /** The longest any one wait may take: a job process starts slowly on a busy 2-core machine. */
   private static final Duration PATIENCE = Duration.ofMinutes(5);
+
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -110,7 +114,8 @@ class FaultInjectionIT {
     run.createTopics(4);
     // The tables exist before the first query, so that history's answers are complete from the
     // start (the sink would create them with its first write).
-    HistoryStore history = new ClickHouseHistoryStore(ClickHouseServer.config(DATABASE), MetricSpecs.none());
+    HistoryStore history =
+        new ClickHouseHistoryStore(ClickHouseServer.config(DATABASE), MetricSpecs.none());
     history.createSchema();
 
     AtomicReference<StreamingProcess> job =
@@ -130,10 +135,14 @@ class FaultInjectionIT {
               awaitNewCheckpoint(job.get(), checkpoints, before);
               job.get().kill();
               Path restoredFrom = Checkpoints.latest(checkpoints).orElseThrow();
-              StreamingProcess restarted = StreamingProcess.start(dir.resolve("job-" + n + ".log"), args);
+              StreamingProcess restarted =
+                  StreamingProcess.start(dir.resolve("job-" + n + ".log"), args);
               job.set(restarted);
-              await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200))
-                  .until(() -> restarted.output().contains("restored from") || !restarted.isAlive());
+              await()
+                  .atMost(PATIENCE)
+                  .pollInterval(Duration.ofMillis(200))
+                  .until(
+                      () -> restarted.output().contains("restored from") || !restarted.isAlive());
               assertThat(restarted.output()).contains(restoredFrom.getFileName().toString());
             });
         faults++;
@@ -170,13 +179,20 @@ class FaultInjectionIT {
           .contains("windows kept to retry")
           .contains("written again after");
       assertThat(decreases).as("events never decrease between reads").isEmpty();
-      assertThat(KafkaRecords.readAll(run.deadLetterTopic())).as("nothing late, nothing invalid").isEmpty();
+      assertThat(KafkaRecords.readAll(run.deadLetterTopic()))
+          .as("nothing late, nothing invalid")
+          .isEmpty();
       System.out.printf(
           "faults: %d injected (3 kill -9 of the job, 1 broker restart, 1 ClickHouse stop of %d s,"
               + " 1 serving restart) in %d s; %d distinct events and %d copies accepted, 0 lost,"
               + " 0 counted twice; %d final windows served and %d in history, each once%n",
-          faults, HISTORY_OUTAGE.toSeconds(), (System.currentTimeMillis() - started) / 1000,
-          events.distinct(), events.copies(), events.byWindowAndCategory().size(), inHistory);
+          faults,
+          HISTORY_OUTAGE.toSeconds(),
+          (System.currentTimeMillis() - started) / 1000,
+          events.distinct(),
+          events.copies(),
+          events.byWindowAndCategory().size(),
+          inHistory);
     } finally {
       job.get().close();
       run.close();
@@ -194,10 +210,16 @@ class FaultInjectionIT {
     config.setHistory(history);
   }
 
-  private static void awaitNewCheckpoint(StreamingProcess job, Path checkpoints, Optional<Path> before) {
-    await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200))
-        .until(() -> !job.isAlive() || (Checkpoints.latest(checkpoints).isPresent()
-            && !Checkpoints.latest(checkpoints).equals(before)));
+  private static void awaitNewCheckpoint(
+      StreamingProcess job, Path checkpoints, Optional<Path> before) {
+    await()
+        .atMost(PATIENCE)
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () ->
+                !job.isAlive()
+                    || (Checkpoints.latest(checkpoints).isPresent()
+                        && !Checkpoints.latest(checkpoints).equals(before)));
     assertThat(job.isAlive()).as("the job is running").isTrue();
   }
 
@@ -221,10 +243,15 @@ class FaultInjectionIT {
               long next = System.currentTimeMillis();
               while (!stop.get()) {
                 long due = next;
-                await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
+                await()
+                    .atMost(Duration.ofSeconds(5))
+                    .pollInterval(Duration.ofMillis(10))
                     .until(() -> System.currentTimeMillis() >= due);
-                String body = String.join("\n", events.nextBatch(40, System.currentTimeMillis())) + "\n";
-                await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200))
+                String body =
+                    String.join("\n", events.nextBatch(40, System.currentTimeMillis())) + "\n";
+                await()
+                    .atMost(PATIENCE)
+                    .pollInterval(Duration.ofMillis(200))
                     .until(() -> post(body));
                 accepted.incrementAndGet();
                 next = System.currentTimeMillis() + 250;
@@ -276,7 +303,8 @@ class FaultInjectionIT {
    * Polls until {@code mismatch} returns null (it returns what is still wrong otherwise); when
    * {@code wait} runs out, fails with {@code failure} and the last mismatch.
    */
-  private static void awaitNoMismatch(ConditionFactory wait, String failure, Callable<String> mismatch) {
+  private static void awaitNoMismatch(
+      ConditionFactory wait, String failure, Callable<String> mismatch) {
     AtomicReference<String> last = new AtomicReference<>("no answer yet");
     try {
       wait.until(
@@ -290,23 +318,27 @@ class FaultInjectionIT {
   }
 
   /**
-   * Waits until the served count of every window and category equals its distinct events sent,
-   * with no other window (and, when {@code requireFinal}, every window final).
+   * Waits until the served count of every window and category equals its distinct events sent, with
+   * no other window (and, when {@code requireFinal}, every window final).
    */
   private void awaitCountsEqualTheTruth(boolean requireFinal) {
     Map<String, Long> expected = expectedCounts();
     long from = events.windowStart(events.firstTs()) - WINDOW;
     long to = System.currentTimeMillis() + 60_000;
     awaitNoMismatch(
-        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(500))
+        await()
+            .atMost(PATIENCE)
+            .pollInterval(Duration.ofMillis(500))
             .ignoreExceptionsInstanceOf(IOException.class),
         "the counts never equalled the events sent",
         () -> {
           Map<String, Long> served = new TreeMap<>();
           int open = 0;
           for (JsonNode w : answer(from, to).get("windows")) {
-            String key = Instant.parse(w.get("start").asText()).toEpochMilli() + " "
-                + w.get("group").get("category").asText();
+            String key =
+                Instant.parse(w.get("start").asText()).toEpochMilli()
+                    + " "
+                    + w.get("group").get("category").asText();
             long n = w.get("events").asLong();
             served.put(key, n);
             Long before = highest.put(key, n);
@@ -342,7 +374,9 @@ class FaultInjectionIT {
   /** Once ClickHouse is back, answers that reach back to history are whole again. */
   private void awaitAnswersIncludeHistory() {
     awaitNoMismatch(
-        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(500))
+        await()
+            .atMost(PATIENCE)
+            .pollInterval(Duration.ofMillis(500))
             .ignoreExceptionsInstanceOf(IOException.class),
         "answers never included history again",
         () -> {
@@ -364,7 +398,8 @@ class FaultInjectionIT {
         "history never held exactly the windows sent",
         () -> {
           List<WindowUpdate> rows =
-              history.windows(Resolution.MINUTE, new WindowQuery(METRIC, 0, Long.MAX_VALUE, Map.of()));
+              history.windows(
+                  Resolution.MINUTE, new WindowQuery(METRIC, 0, Long.MAX_VALUE, Map.of()));
           Map<String, Long> stored = new TreeMap<>();
           for (WindowUpdate w : rows) {
             if (w.isFinal()) {
@@ -389,8 +424,15 @@ class FaultInjectionIT {
     HttpResponse<String> response =
         HTTP.send(
             HttpRequest.newBuilder(
-                    URI.create("http://localhost:" + run.service().port()
-                        + "/v1/metrics/" + METRIC + "/windows?from=" + from + "&to=" + to))
+                    URI.create(
+                        "http://localhost:"
+                            + run.service().port()
+                            + "/v1/metrics/"
+                            + METRIC
+                            + "/windows?from="
+                            + from
+                            + "&to="
+                            + to))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
@@ -414,26 +456,40 @@ class FaultInjectionIT {
     }
     HttpResponse<String> health =
         HTTP.send(
-            HttpRequest.newBuilder(URI.create("http://localhost:" + server.adminPort() + "/healthcheck"))
+            HttpRequest.newBuilder(
+                    URI.create("http://localhost:" + server.adminPort() + "/healthcheck"))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     JsonNode historyHealth = JSON.readTree(health.body()).get("history");
-    return "partial=" + answer.get("partial").asBoolean()
-        + " windows=" + (answer.get("windows").isEmpty() ? "none" : "some")
-        + " history=" + (historyTier == null ? "not asked" : historyTier.get("available").asBoolean()
-            ? "available" : "unavailable: " + historyTier.path("error").asText())
-        + " health=" + (historyHealth.get("healthy").asBoolean() ? "healthy" : "unhealthy: "
-            + historyHealth.get("message").asText());
+    return "partial="
+        + answer.get("partial").asBoolean()
+        + " windows="
+        + (answer.get("windows").isEmpty() ? "none" : "some")
+        + " history="
+        + (historyTier == null
+            ? "not asked"
+            : historyTier.get("available").asBoolean()
+                ? "available"
+                : "unavailable: " + historyTier.path("error").asText())
+        + " health="
+        + (historyHealth.get("healthy").asBoolean()
+            ? "healthy"
+            : "unhealthy: " + historyHealth.get("message").asText());
   }
 
   private static String difference(Map<String, Long> expected, Map<String, Long> served) {
     List<String> diff = new ArrayList<>();
-    expected.forEach((k, v) -> {
-      if (!v.equals(served.get(k))) {
-        diff.add(k + " expected " + v + " got " + served.get(k));
-      }
-    });
-    served.keySet().stream().filter(k -> !expected.containsKey(k)).forEach(k -> diff.add(k + " unexpected"));
-    return diff.size() + " windows differ" + (diff.isEmpty() ? "" : ", e.g. " + diff.subList(0, Math.min(5, diff.size())));
+    expected.forEach(
+        (k, v) -> {
+          if (!v.equals(served.get(k))) {
+            diff.add(k + " expected " + v + " got " + served.get(k));
+          }
+        });
+    served.keySet().stream()
+        .filter(k -> !expected.containsKey(k))
+        .forEach(k -> diff.add(k + " unexpected"));
+    return diff.size()
+        + " windows differ"
+        + (diff.isEmpty() ? "" : ", e.g. " + diff.subList(0, Math.min(5, diff.size())));
   }
 }

@@ -8,8 +8,8 @@ import io.tally.it.ingest.KafkaRecords;
 import io.tally.it.support.KafkaBroker;
 import io.tally.pipelines.synthetic.SyntheticEvents;
 import io.tally.pipelines.synthetic.SyntheticSettings;
-import io.tally.runners.GroundTruth;
-import io.tally.runners.SyntheticProducer;
+import io.tally.runners.load.GroundTruth;
+import io.tally.runners.load.SyntheticProducer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -90,8 +90,13 @@ final class FinalWindows {
                       }
                     });
                 last.set(
-                    latest.size() + " windows, " + finals.size() + " final; expected "
-                        + expected.size() + "; differing: " + difference(expected, finals));
+                    latest.size()
+                        + " windows, "
+                        + finals.size()
+                        + " final; expected "
+                        + expected.size()
+                        + "; differing: "
+                        + difference(expected, finals));
                 return finals.equals(expected) && latest.size() == expected.size();
               });
     } catch (ConditionTimeoutException e) {
@@ -105,7 +110,8 @@ final class FinalWindows {
     for (ConsumerRecord<byte[], byte[]> record : KafkaRecords.readAll(feed)) {
       JsonNode u = JSON.readTree(record.value());
       String k =
-          key(Instant.parse(u.get("start").asText()).toEpochMilli(),
+          key(
+              Instant.parse(u.get("start").asText()).toEpochMilli(),
               u.get("group").get("category").asText());
       JsonNode before = latest.get(k);
       if (before == null
@@ -126,9 +132,12 @@ final class FinalWindows {
             diff.put(k, v + " != " + actual.get(k));
           }
         });
-    actual.keySet().stream().filter(k -> !expected.containsKey(k))
+    actual.keySet().stream()
+        .filter(k -> !expected.containsKey(k))
         .forEach(k -> diff.put(k, "unexpected " + actual.get(k)));
-    return diff.size() > 10 ? diff.size() + " windows, e.g. " + diff.entrySet().stream().limit(10).toList() : diff.toString();
+    return diff.size() > 10
+        ? diff.size() + " windows, e.g. " + diff.entrySet().stream().limit(10).toList()
+        : diff.toString();
   }
 
   private static String key(long start, String category) {

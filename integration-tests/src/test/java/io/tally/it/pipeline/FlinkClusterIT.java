@@ -9,8 +9,8 @@ import io.tally.it.ingest.KafkaRecords;
 import io.tally.it.support.FlinkCluster;
 import io.tally.it.support.KafkaBroker;
 import io.tally.pipelines.kafka.KafkaTopics;
-import io.tally.runners.GroundTruth;
-import io.tally.runners.StreamingMain;
+import io.tally.runners.load.GroundTruth;
+import io.tally.runners.streaming.StreamingMain;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,8 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The streaming job on a real Flink session cluster ({@code bin/flink}: a JobManager and two
  * TaskManagers, each its own process), submitted from the job jar with the standard options, and
  * moved across a stop-with-savepoint: stopped while events keep arriving, then resumed from the
- * savepoint, its final window counts equal the ground truth exactly — nothing lost, nothing
- * counted twice.
+ * savepoint, its final window counts equal the ground truth exactly — nothing lost, nothing counted
+ * twice.
  */
 @ExtendWith({KafkaBroker.class, FlinkCluster.class})
 class FlinkClusterIT {
@@ -81,7 +81,8 @@ class FlinkClusterIT {
     List<String> before = FlinkCluster.runningJobs();
 
     GroundTruth truth = new GroundTruth(WINDOW);
-    StreamingProcess first = StreamingProcess.submit(dir.resolve("first.log"), FlinkCluster.PORT, args);
+    StreamingProcess first =
+        StreamingProcess.submit(dir.resolve("first.log"), FlinkCluster.PORT, args);
     StreamingProcess second = null;
     CompletableFuture<Long> producing = null;
     try {
@@ -89,7 +90,9 @@ class FlinkClusterIT {
       producing = FinalWindows.produceLive(EVENTS, RATE, EVENTS_TOTAL, 11, truth);
 
       // Stopped mid-stream, once it has published results.
-      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(200))
           .until(() -> !KafkaRecords.readAll(FEED).isEmpty());
       String savepoint = FlinkCluster.flink("stop-with-savepoint", job).strip();
       assertThat(producing).isNotDone();
@@ -100,7 +103,9 @@ class FlinkClusterIT {
       resumed.add("--restoreFrom=" + savepoint);
       second = StreamingProcess.submit(dir.resolve("second.log"), FlinkCluster.PORT, resumed);
       awaitNewJob(before, second);
-      assertThat(second.output()).contains("restored from").contains(Path.of(savepoint).getFileName().toString());
+      assertThat(second.output())
+          .contains("restored from")
+          .contains(Path.of(savepoint).getFileName().toString());
 
       assertThat(producing.get()).isEqualTo(EVENTS_TOTAL);
       assertThat(truth.late()).isZero();
@@ -120,7 +125,9 @@ class FlinkClusterIT {
   private static String awaitNewJob(List<String> before, StreamingProcess client) {
     HttpClient http = HttpClient.newHttpClient();
     List<String> jobs = new ArrayList<>();
-    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofMillis(500))
         .until(
             () -> {
               if (!client.isAlive()) {
@@ -131,7 +138,10 @@ class FlinkClusterIT {
               jobs.removeAll(before);
               return jobs.size() == 1
                   && JSON.readTree(get(http, "/jobs/" + jobs.get(0) + "/checkpoints").body())
-                          .path("counts").path("completed").asInt() > 0;
+                          .path("counts")
+                          .path("completed")
+                          .asInt()
+                      > 0;
             });
     return jobs.get(0);
   }

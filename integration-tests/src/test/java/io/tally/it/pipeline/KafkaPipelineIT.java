@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tally.it.ingest.KafkaRecords;
 import io.tally.it.ingest.TallyTestConfigs;
 import io.tally.it.support.KafkaBroker;
-import io.tally.runners.SyntheticProducer;
+import io.tally.runners.load.SyntheticProducer;
 import io.tally.serving.TallyServer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -42,18 +42,20 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The whole production path on a real broker: {@code POST /v1/events} → events topic → the
- * Kafka pipeline on the embedded Flink runner → change-feed topic → the service's view →
- * {@code GET /v1/metrics/{name}/windows}. Duplicates are counted once, final windows equal the
- * ground truth exactly, {@code events} never goes down between reads, and records that the HTTP
- * validation would have refused, written straight to the topic, end on the dead-letter topic with
- * their reason without touching the counts.
+ * The whole production path on a real broker: {@code POST /v1/events} → events topic → the Kafka
+ * pipeline on the embedded Flink runner → change-feed topic → the service's view → {@code GET
+ * /v1/metrics/{name}/windows}. Duplicates are counted once, final windows equal the ground truth
+ * exactly, {@code events} never goes down between reads, and records that the HTTP validation would
+ * have refused, written straight to the topic, end on the dead-letter topic with their reason
+ * without touching the counts.
  */
 @ExtendWith(KafkaBroker.class)
 class KafkaPipelineIT {
   private static final long WINDOW = 2_000;
+
   /** The pipeline's disorder bound is 1 s; event times lag their batch by at most this. */
   private static final long MAX_OFFSET = 400;
+
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -106,7 +108,9 @@ class KafkaPipelineIT {
     for (int b = 0; b < batches; b++) {
       // Spread the batches over several windows, paced by the clock (500 ms apart).
       long due = started + b * 500L;
-      await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .pollInterval(Duration.ofMillis(10))
           .until(() -> System.currentTimeMillis() >= due);
       List<String> lines = events.nextBatch(60, System.currentTimeMillis());
       HttpResponse<String> response = post(String.join("\n", lines) + "\n");
@@ -154,17 +158,32 @@ class KafkaPipelineIT {
                 track("topk", top, highestEvents, decreases);
                 track("distinct", users, highestEvents, decreases);
                 String mismatch =
-                    mismatch("count", counts, expectedCounts, expectedCounts,
-                        w -> w.get("value").asLong(), Long::equals);
+                    mismatch(
+                        "count",
+                        counts,
+                        expectedCounts,
+                        expectedCounts,
+                        w -> w.get("value").asLong(),
+                        Long::equals);
                 if (mismatch == null) {
                   mismatch =
-                      mismatch("topk", top, expectedTop, expectedCounts,
-                          KafkaPipelineIT::ranking, List::equals);
+                      mismatch(
+                          "topk",
+                          top,
+                          expectedTop,
+                          expectedCounts,
+                          KafkaPipelineIT::ranking,
+                          List::equals);
                 }
                 if (mismatch == null) {
                   mismatch =
-                      mismatch("distinct", users, expectedUsers, expectedCounts,
-                          w -> w.get("value").asLong(), KafkaPipelineIT::within2Percent);
+                      mismatch(
+                          "distinct",
+                          users,
+                          expectedUsers,
+                          expectedCounts,
+                          w -> w.get("value").asLong(),
+                          KafkaPipelineIT::within2Percent);
                 }
                 lastMismatch.set(mismatch);
                 return mismatch == null;
@@ -200,8 +219,15 @@ class KafkaPipelineIT {
       }
       if (!matches.test(e.getValue(), value.apply(window))
           || window.get("events").asLong() != distinctEvents.get(e.getKey())) {
-        return metric + " " + e.getKey() + ": expected " + e.getValue() + " of "
-            + distinctEvents.get(e.getKey()) + " events, got " + window;
+        return metric
+            + " "
+            + e.getKey()
+            + ": expected "
+            + e.getValue()
+            + " of "
+            + distinctEvents.get(e.getKey())
+            + " events, got "
+            + window;
       }
     }
     return null;
@@ -232,8 +258,14 @@ class KafkaPipelineIT {
         HTTP.send(
             HttpRequest.newBuilder(
                     URI.create(
-                        "http://localhost:" + server.port() + "/v1/metrics/" + metric
-                            + "/windows?from=" + from + "&to=" + to))
+                        "http://localhost:"
+                            + server.port()
+                            + "/v1/metrics/"
+                            + metric
+                            + "/windows?from="
+                            + from
+                            + "&to="
+                            + to))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
@@ -271,7 +303,9 @@ class KafkaPipelineIT {
   // --- dead letters
 
   private static final String BROKEN_JSON = "{\"id\":\"broken\",\"source\":";
-  private static final byte[] NOT_UTF8 = {'{', '"', 'i', 'd', '"', ':', (byte) 0xC3, (byte) 0x28, '}'};
+  private static final byte[] NOT_UTF8 = {
+    '{', '"', 'i', 'd', '"', ':', (byte) 0xC3, (byte) 0x28, '}'
+  };
   private static final String NO_TS =
       "{\"id\":\"no-ts\",\"source\":\"it-x\",\"type\":\"it.view\",\"category\":\"sports/nba\"}";
 
@@ -281,9 +315,13 @@ class KafkaPipelineIT {
         SyntheticProducer.producer(KafkaBroker.bootstrapServers())) {
       byte[] key = "sports/nba".getBytes(StandardCharsets.UTF_8);
       String events = run.eventsTopic();
-      producer.send(new ProducerRecord<>(events, key, BROKEN_JSON.getBytes(StandardCharsets.UTF_8))).get();
+      producer
+          .send(new ProducerRecord<>(events, key, BROKEN_JSON.getBytes(StandardCharsets.UTF_8)))
+          .get();
       producer.send(new ProducerRecord<>(events, key, NOT_UTF8)).get();
-      producer.send(new ProducerRecord<>(events, key, NO_TS.getBytes(StandardCharsets.UTF_8))).get();
+      producer
+          .send(new ProducerRecord<>(events, key, NO_TS.getBytes(StandardCharsets.UTF_8)))
+          .get();
     }
   }
 

@@ -6,9 +6,9 @@ import static org.awaitility.Awaitility.await;
 import io.tally.it.ingest.KafkaRecords;
 import io.tally.it.support.KafkaBroker;
 import io.tally.pipelines.kafka.KafkaTopics;
-import io.tally.runners.Checkpoints;
-import io.tally.runners.GroundTruth;
-import io.tally.runners.StreamingMain;
+import io.tally.runners.launch.Checkpoints;
+import io.tally.runners.load.GroundTruth;
+import io.tally.runners.streaming.StreamingMain;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,7 +65,9 @@ class KafkaPipelineRecoveryIT {
     CompletableFuture<Long> producing = null;
     try {
       // Running once it has checkpointed.
-      await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
+      await()
+          .atMost(Duration.ofSeconds(120))
+          .pollInterval(Duration.ofMillis(200))
           .until(() -> Checkpoints.latest(checkpoints).isPresent() || !first.isAlive());
       assertThat(first.isAlive()).as(first.output()).isTrue();
 
@@ -74,7 +76,9 @@ class KafkaPipelineRecoveryIT {
 
       // Kill it mid-stream, once it has published results and checkpointed what led to them.
       Path before = Checkpoints.latest(checkpoints).orElseThrow();
-      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(200))
           .until(
               () ->
                   !KafkaRecords.readAll(FEED).isEmpty()
@@ -85,7 +89,9 @@ class KafkaPipelineRecoveryIT {
 
       second = StreamingProcess.start(dir.resolve("second.log"), args);
       StreamingProcess restarted = second;
-      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(200))
           .until(() -> restarted.output().contains("restored from") || !restarted.isAlive());
       assertThat(restarted.output()).contains(restoredFrom.orElseThrow().getFileName().toString());
 

@@ -2,18 +2,18 @@ package io.tally.it.pipeline;
 
 import io.tally.it.ingest.TallyTestConfigs;
 import io.tally.it.support.KafkaBroker;
-import io.tally.metric.MetricCatalog;
-import io.tally.metric.MetricCatalogSource;
+import io.tally.model.metric.MetricCatalog;
+import io.tally.model.metric.MetricCatalogSource;
 import io.tally.pipelines.AggregationPipeline;
 import io.tally.pipelines.kafka.KafkaAggregationPipeline;
 import io.tally.pipelines.kafka.KafkaTopics;
-import io.tally.runners.RunningPipeline;
-import io.tally.runners.StreamingMain;
-import io.tally.runners.StreamingMainOptions;
+import io.tally.runners.launch.RunningPipeline;
+import io.tally.runners.streaming.StreamingMain;
+import io.tally.runners.streaming.StreamingMainOptions;
 import io.tally.serving.TallyApplication;
 import io.tally.serving.TallyConfiguration;
 import io.tally.serving.TallyServer;
-import io.tally.serving.core.KafkaFactory;
+import io.tally.serving.config.KafkaFactory;
 import io.tally.tiering.hot.SharedHotStores;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,8 +30,8 @@ import org.apache.beam.sdk.Pipeline;
  * The setup of an end-to-end test of the whole path on the test broker: topics, a hot store and a
  * rule log of its own (named after the test plus a random suffix), a metrics file, the streaming
  * job ({@code StreamingMain}) over those topics, and the real service in front of them. The job
- * runs in this JVM ({@link #startPipeline}), or as a process of its own that the test starts
- * with {@link #jobArgs} (to kill it as a crash would).
+ * runs in this JVM ({@link #startPipeline}), or as a process of its own that the test starts with
+ * {@link #jobArgs} (to kill it as a crash would).
  */
 public final class PipelineRun implements AutoCloseable {
   private final String prefix;
@@ -47,7 +47,9 @@ public final class PipelineRun implements AutoCloseable {
     this.metricsFile = metricsFile;
   }
 
-  /** A run whose names start with {@code prefix}, with {@code metricsYaml} written in {@code dir}. */
+  /**
+   * A run whose names start with {@code prefix}, with {@code metricsYaml} written in {@code dir}.
+   */
   public static PipelineRun create(String prefix, Path dir, String metricsYaml) throws IOException {
     Path metricsFile = dir.resolve("metrics.yaml");
     Files.writeString(metricsFile, metricsYaml);
@@ -110,7 +112,8 @@ public final class PipelineRun implements AutoCloseable {
    * seeded with them, and counts what the log holds as it changes.
    */
   public void startPipeline(boolean followRules) throws Exception {
-    StreamingMainOptions options = StreamingMain.options(jobArgs("--parallelism=2").toArray(String[]::new));
+    StreamingMainOptions options =
+        StreamingMain.options(jobArgs("--parallelism=2").toArray(String[]::new));
     MetricCatalog fromFile = AggregationPipeline.catalog(options);
     Pipeline p = Pipeline.create(options);
     KafkaAggregationPipeline.build(

@@ -10,9 +10,9 @@ import java.util.TreeMap;
 /**
  * Events for the HTTP path, with their ground truth per window and category: fresh events with
  * times a little behind the wall clock (within the pipeline's disorder bound, so none is late),
- * shuffled within a batch, and about 10% copies of earlier events (same source and id, other
- * {@code value}, {@code geo} and {@code attrs}). A copy keeps the category, time, entity and user
- * of its original, so every metric's expected value is the same whichever copy arrives first.
+ * shuffled within a batch, and about 10% copies of earlier events (same source and id, other {@code
+ * value}, {@code geo} and {@code attrs}). A copy keeps the category, time, entity and user of its
+ * original, so every metric's expected value is the same whichever copy arrives first.
  */
 public final class PostedEvents {
   /** Four categories: fewer than the events topic's partitions, so some partitions stay empty. */
@@ -49,8 +49,11 @@ public final class PostedEvents {
       String entity = "item-" + (int) Math.floor(Math.pow(random.nextDouble(), 2) * 6);
       Fresh event =
           new Fresh(
-              "e" + fresh.size(), category, nowMillis - random.nextInt((int) maxOffsetMillis + 1),
-              entity, "user-" + random.nextInt(30));
+              "e" + fresh.size(),
+              category,
+              nowMillis - random.nextInt((int) maxOffsetMillis + 1),
+              entity,
+              "user-" + random.nextInt(30));
       fresh.add(event);
       lines.add(json(event, random.nextInt(100), "US", "first"));
     }
@@ -67,10 +70,26 @@ public final class PostedEvents {
   }
 
   private String json(Fresh e, int value, String geo, String attr) {
-    return "{\"id\":\"" + e.id() + "\",\"source\":\"" + source + "\",\"type\":\"it.view\","
-        + "\"category\":\"" + e.category() + "\",\"ts\":" + e.ts() + ",\"entity\":\"" + e.entity()
-        + "\",\"user\":\"" + e.user() + "\",\"value\":" + value + ",\"geo\":\"" + geo
-        + "\",\"attrs\":{\"kind\":\"" + attr + "\"}}";
+    return "{\"id\":\""
+        + e.id()
+        + "\",\"source\":\""
+        + source
+        + "\",\"type\":\"it.view\","
+        + "\"category\":\""
+        + e.category()
+        + "\",\"ts\":"
+        + e.ts()
+        + ",\"entity\":\""
+        + e.entity()
+        + "\",\"user\":\""
+        + e.user()
+        + "\",\"value\":"
+        + value
+        + ",\"geo\":\""
+        + geo
+        + "\",\"attrs\":{\"kind\":\""
+        + attr
+        + "\"}}";
   }
 
   public int distinct() {

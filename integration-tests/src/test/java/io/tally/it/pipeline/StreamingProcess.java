@@ -9,10 +9,10 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * {@code io.tally.runners.StreamingMain} as a process of its own, so that a test can kill it as a
- * crash would: launched as {@code runners/bin/launch} does (the runners module's jar, its class
- * path and JVM flags from {@code runners/target/launcher}), the job on an embedded Flink cluster;
- * or as {@code bin/flink submit}, the client of a job on a Flink session cluster.
+ * {@code io.tally.runners.streaming.StreamingMain} as a process of its own, so that a test can kill
+ * it as a crash would: launched as {@code runners/bin/launch} does (the runners module's jar, its
+ * class path and JVM flags from {@code runners/target/launcher}), the job on an embedded Flink
+ * cluster; or as {@code bin/flink submit}, the client of a job on a Flink session cluster.
  */
 final class StreamingProcess implements AutoCloseable {
   private final Process process;
@@ -30,17 +30,22 @@ final class StreamingProcess implements AutoCloseable {
     try (Stream<Path> files = Files.list(target)) {
       jar =
           files
-              .filter(p -> p.getFileName().toString().matches("tally-runners-.*(?<!-sources|-tests|-flink-job)\\.jar"))
+              .filter(
+                  p ->
+                      p.getFileName()
+                          .toString()
+                          .matches("tally-runners-.*(?<!-sources|-tests|-flink-job)\\.jar"))
               .findFirst()
               .orElseThrow(() -> new IllegalStateException("build the runners module first"));
     }
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
-    command.addAll(Arrays.asList(Files.readString(launcher.resolve("jvm.options")).trim().split("\\s+")));
+    command.addAll(
+        Arrays.asList(Files.readString(launcher.resolve("jvm.options")).trim().split("\\s+")));
     command.add("-Xmx768m");
     command.add("-cp");
     command.add(jar + ":" + Files.readString(launcher.resolve("classpath.txt")).trim());
-    command.add("io.tally.runners.StreamingMain");
+    command.add("io.tally.runners.streaming.StreamingMain");
     command.addAll(args);
     return start(log, new ProcessBuilder(command));
   }

@@ -8,12 +8,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tally.it.ingest.TallyTestConfigs;
 import io.tally.it.pipeline.PipelineRun;
 import io.tally.it.support.KafkaBroker;
-import io.tally.metric.MetricVersion;
+import io.tally.model.metric.MetricVersion;
+import io.tally.model.update.WindowUpdate;
 import io.tally.serving.TallyServer;
 import io.tally.tiering.hot.SharedHotStores;
 import io.tally.tiering.hot.WindowQuery;
 import io.tally.tiering.rules.SharedRuleLogs;
-import io.tally.update.WindowUpdate;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -54,7 +54,9 @@ class RuntimeRulesIT {
   static void start() throws Exception {
     run =
         PipelineRun.create(
-            "rules-it", dir, "metrics:\n  - {name: baseline, aggregate: {fn: count}, window: {size: 1s}}\n");
+            "rules-it",
+            dir,
+            "metrics:\n  - {name: baseline, aggregate: {fn: count}, window: {size: 1s}}\n");
     run.createTopics(2);
     run.startPipeline(true);
     server = run.startService();
@@ -82,10 +84,14 @@ class RuntimeRulesIT {
   void createChangeAndDeleteAMetricWhileEventsFlow() throws Exception {
     // Created: first results within 5 s, counted only from the activation on.
     HttpResponse<String> created =
-        put("{\"groupBy\": [\"category\"], \"aggregate\": {\"fn\": \"count\"},"
-            + " \"window\": {\"size\": \"1s\"}}", "If-None-Match", "*");
+        put(
+            "{\"groupBy\": [\"category\"], \"aggregate\": {\"fn\": \"count\"},"
+                + " \"window\": {\"size\": \"1s\"}}",
+            "If-None-Match",
+            "*");
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-    long v1From = Instant.parse(JSON.readTree(created.body()).get("activeFrom").asText()).toEpochMilli();
+    long v1From =
+        Instant.parse(JSON.readTree(created.body()).get("activeFrom").asText()).toEpochMilli();
     await()
         .atMost(Duration.ofSeconds(5))
         .pollInterval(Duration.ofMillis(100))
@@ -96,11 +102,15 @@ class RuntimeRulesIT {
 
     // Changed (window and filter): version 2 within 5 s, version 1's windows finish and stay.
     HttpResponse<String> changed =
-        put("{\"filter\": {\"type\": [\"movie.view\"]}, \"groupBy\": [\"category\"],"
-            + " \"aggregate\": {\"fn\": \"count\"}, \"window\": {\"size\": \"2s\"}}", "If-Match", "\"1\"");
+        put(
+            "{\"filter\": {\"type\": [\"movie.view\"]}, \"groupBy\": [\"category\"],"
+                + " \"aggregate\": {\"fn\": \"count\"}, \"window\": {\"size\": \"2s\"}}",
+            "If-Match",
+            "\"1\"");
     assertThat(changed.statusCode()).as(changed.body()).isEqualTo(200);
     assertThat(changed.headers().firstValue("ETag")).hasValue("\"2\"");
-    long v2From = Instant.parse(JSON.readTree(changed.body()).get("activeFrom").asText()).toEpochMilli();
+    long v2From =
+        Instant.parse(JSON.readTree(changed.body()).get("activeFrom").asText()).toEpochMilli();
     await()
         .atMost(Duration.ofSeconds(5))
         .pollInterval(Duration.ofMillis(100))
@@ -113,10 +123,12 @@ class RuntimeRulesIT {
                     .filter(w -> w.get("version").asLong() == 1)
                     .allMatch(w -> w.get("final").asBoolean()));
     List<JsonNode> both = windows(METRIC);
-    assertThat(both).filteredOn(w -> w.get("version").asLong() == 1)
+    assertThat(both)
+        .filteredOn(w -> w.get("version").asLong() == 1)
         .isNotEmpty()
         .allSatisfy(w -> assertThat(start(w)).isLessThan(v2From));
-    assertThat(both).filteredOn(w -> w.get("version").asLong() == 2)
+    assertThat(both)
+        .filteredOn(w -> w.get("version").asLong() == 2)
         .allSatisfy(w -> assertThat(end(w) - start(w)).isEqualTo(2_000))
         .allSatisfy(w -> assertThat(end(w)).isGreaterThan(v2From));
 
@@ -129,7 +141,8 @@ class RuntimeRulesIT {
     assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(204);
     assertThat(get("/v1/metrics/" + METRIC).statusCode()).isEqualTo(404);
     List<MetricVersion> history =
-        SharedRuleLogs.kafka(Map.of("bootstrap.servers", KafkaBroker.bootstrapServers()), run.rulesTopic())
+        SharedRuleLogs.kafka(
+                Map.of("bootstrap.servers", KafkaBroker.bootstrapServers()), run.rulesTopic())
             .catalog()
             .history(METRIC);
     assertThat(history).extracting(MetricVersion::version).containsExactly(1L, 2L, 3L);
@@ -155,11 +168,17 @@ class RuntimeRulesIT {
       long now = System.currentTimeMillis();
       for (int i = 0; i < 20; i++) {
         long n = posted.incrementAndGet();
-        body.append("{\"id\":\"").append(run.id()).append('-').append(n)
+        body.append("{\"id\":\"")
+            .append(run.id())
+            .append('-')
+            .append(n)
             .append("\",\"source\":\"rules-it\",\"type\":\"")
             .append(n % 2 == 0 ? "movie.view" : "movie.play")
-            .append("\",\"category\":\"").append(n % 3 == 0 ? "sports/nba" : "movies/action")
-            .append("\",\"ts\":").append(now).append("}\n");
+            .append("\",\"category\":\"")
+            .append(n % 3 == 0 ? "sports/nba" : "movies/action")
+            .append("\",\"ts\":")
+            .append(now)
+            .append("}\n");
       }
       HTTP.send(
           request("/v1/events")

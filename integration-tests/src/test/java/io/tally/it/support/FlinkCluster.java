@@ -7,9 +7,9 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A real Flink session cluster, run by {@code bin/flink}: one JobManager and two TaskManagers,
- * each a process of its own. Started before the first test that needs it (if it is not running
- * already) and left running for the others; the test command stops it at the end.
+ * A real Flink session cluster, run by {@code bin/flink}: one JobManager and two TaskManagers, each
+ * a process of its own. Started before the first test that needs it (if it is not running already)
+ * and left running for the others; the test command stops it at the end.
  */
 public final class FlinkCluster implements BeforeAllCallback {
   /** The JobManager's REST and web UI port; the cluster uses the next eight ports too. */

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real single-node Kafka broker, run by {@code bin/kafka} as its own process: started before the
- * first test that needs it (if it is not running already) and left running for the others; the
- * test command stops it at the end. Tests restart it through {@link #stop()} and {@link #start()}.
+ * first test that needs it (if it is not running already) and left running for the others; the test
+ * command stops it at the end. Tests restart it through {@link #stop()} and {@link #start()}.
  */
 public final class KafkaBroker implements BeforeAllCallback {
   public static final int PORT = Integer.parseInt(System.getProperty("tally.kafka.port", "19092"));
@@ -46,7 +46,8 @@ public final class KafkaBroker implements BeforeAllCallback {
     try (Admin admin = Admin.create(props)) {
       NewTopic topic = new NewTopic(name, partitions, (short) 1);
       if (compacted) {
-        topic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+        topic.configs(
+            Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
       }
       admin.createTopics(Set.of(topic)).all().get();
     } catch (ExecutionException e) {
@@ -64,9 +65,7 @@ public final class KafkaBroker implements BeforeAllCallback {
     return Path.of(System.getProperty("tally.root", "..")).toAbsolutePath().normalize();
   }
 
-  /**
-   * Runs one of the project's scripts; its output. Fails loudly with the output when it fails.
-   */
+  /** Runs one of the project's scripts; its output. Fails loudly with the output when it fails. */
   static final class Scripts {
     static String run(Map<String, String> env, String... command) {
       ProcessBuilder builder = new ProcessBuilder(command).directory(root().toFile());

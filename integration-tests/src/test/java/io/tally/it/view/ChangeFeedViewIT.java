@@ -5,16 +5,16 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tally.aggregate.MetricValue;
 import io.tally.it.ingest.TallyTestConfigs;
 import io.tally.it.support.KafkaBroker;
-import io.tally.metric.AggregateFunction;
+import io.tally.model.aggregate.MetricValue;
+import io.tally.model.metric.AggregateFunction;
+import io.tally.model.update.Timing;
+import io.tally.model.update.WindowUpdate;
 import io.tally.serving.TallyApplication;
 import io.tally.serving.TallyServer;
 import io.tally.tiering.feed.WindowUpdateJson;
 import io.tally.tiering.hot.SharedHotStores;
-import io.tally.update.Timing;
-import io.tally.update.WindowUpdate;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,9 +35,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The serving view is rebuilt from the change feed: what the pipeline published (the largest
- * {@code events} of each window, whatever the order) is what queries show, before and after a
- * restart of the service.
+ * The serving view is rebuilt from the change feed: what the pipeline published (the largest {@code
+ * events} of each window, whatever the order) is what queries show, before and after a restart of
+ * the service.
  */
 @ExtendWith(KafkaBroker.class)
 class ChangeFeedViewIT {
@@ -45,8 +45,10 @@ class ChangeFeedViewIT {
   private static final String FEED = "changefeed-view-it-" + RUN;
   private static final String EVENTS = "changefeed-view-it-events-" + RUN;
   private static final long MINUTE = 60_000;
+
   /** Recent windows, so that the hot store's evictor keeps them. */
   private static final long T0 = System.currentTimeMillis() / MINUTE * MINUTE - 10 * MINUTE;
+
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -65,8 +67,13 @@ class ChangeFeedViewIT {
       publish(producer, count("movies", T0 + MINUTE, 2));
       publish(producer, topk("movies", T0, 9));
       // Not a window update: skipped, counted, and the reader goes on.
-      producer.send(new ProducerRecord<>(FEED, "junk".getBytes(StandardCharsets.UTF_8),
-          "not a window update".getBytes(StandardCharsets.UTF_8))).get();
+      producer
+          .send(
+              new ProducerRecord<>(
+                  FEED,
+                  "junk".getBytes(StandardCharsets.UTF_8),
+                  "not a window update".getBytes(StandardCharsets.UTF_8)))
+          .get();
     }
     List<String> expected =
         List.of(
@@ -124,12 +131,20 @@ class ChangeFeedViewIT {
   /** The windows of events_by_category (a built-in metric) as "start category value events". */
   private static List<String> counts(TallyServer server) throws Exception {
     JsonNode windows =
-        get(server, "/v1/metrics/events_by_category/windows?from=" + T0 + "&to=" + (T0 + 10 * MINUTE))
+        get(
+                server,
+                "/v1/metrics/events_by_category/windows?from=" + T0 + "&to=" + (T0 + 10 * MINUTE))
             .get("windows");
     List<String> out = new ArrayList<>();
     for (JsonNode w : windows) {
-      out.add(w.get("start").asText() + " " + w.get("group").get("category").asText() + " "
-          + w.get("value").asText() + " events=" + w.get("events").asLong());
+      out.add(
+          w.get("start").asText()
+              + " "
+              + w.get("group").get("category").asText()
+              + " "
+              + w.get("value").asText()
+              + " events="
+              + w.get("events").asLong());
     }
     return out;
   }
@@ -137,7 +152,9 @@ class ChangeFeedViewIT {
   private static JsonNode topkWindow(TallyServer server) throws Exception {
     return get(
             server,
-            "/v1/metrics/top_entities_by_category/windows?category=movies&from=" + T0 + "&to="
+            "/v1/metrics/top_entities_by_category/windows?category=movies&from="
+                + T0
+                + "&to="
                 + (T0 + MINUTE))
         .get("windows")
         .get(0);
@@ -174,25 +191,47 @@ class ChangeFeedViewIT {
   private static void publish(KafkaProducer<byte[], byte[]> producer, WindowUpdate update)
       throws Exception {
     producer
-        .send(new ProducerRecord<>(FEED, WindowUpdateJson.key(update), WindowUpdateJson.toBytes(update)))
+        .send(
+            new ProducerRecord<>(
+                FEED, WindowUpdateJson.key(update), WindowUpdateJson.toBytes(update)))
         .get();
   }
 
   private static WindowUpdate count(String category, long start, long events) {
     return new WindowUpdate(
-        "events_by_category", 1, AggregateFunction.COUNT, List.of("category"), List.of(category),
-        start, start + MINUTE, new MetricValue.Scalar(events), events, Timing.EARLY, false, 0,
+        "events_by_category",
+        1,
+        AggregateFunction.COUNT,
+        List.of("category"),
+        List.of(category),
+        start,
+        start + MINUTE,
+        new MetricValue.Scalar(events),
+        events,
+        Timing.EARLY,
+        false,
+        0,
         null);
   }
 
   private static WindowUpdate topk(String category, long start, long events) {
     return new WindowUpdate(
-        "top_entities_by_category", 1, AggregateFunction.TOPK, List.of("category"),
-        List.of(category), start, start + 5 * MINUTE,
+        "top_entities_by_category",
+        1,
+        AggregateFunction.TOPK,
+        List.of("category"),
+        List.of(category),
+        start,
+        start + 5 * MINUTE,
         new MetricValue.Ranking(
             List.of(
-                new MetricValue.RankedItem("movie-1", 6), new MetricValue.RankedItem("movie-2", 3))),
-        events, Timing.EARLY, false, 0, null);
+                new MetricValue.RankedItem("movie-1", 6),
+                new MetricValue.RankedItem("movie-2", 3))),
+        events,
+        Timing.EARLY,
+        false,
+        0,
+        null);
   }
 
   private static String at(long millis) {

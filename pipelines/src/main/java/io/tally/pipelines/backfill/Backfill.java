@@ -1,14 +1,14 @@
 package io.tally.pipelines.backfill;
 
-import io.tally.deadletter.DeadLetter;
-import io.tally.metric.MetricCatalog;
-import io.tally.metric.MetricCatalogSource;
-import io.tally.metric.MetricDefinition;
+import io.tally.model.deadletter.DeadLetter;
+import io.tally.model.metric.MetricCatalog;
+import io.tally.model.metric.MetricCatalogSource;
+import io.tally.model.metric.MetricDefinition;
+import io.tally.model.update.WindowUpdate;
 import io.tally.pipelines.AggregationPipeline;
 import io.tally.pipelines.TallyPipelineOptions;
 import io.tally.pipelines.sinks.LogDeadLetters;
-import io.tally.update.WindowUpdate;
-import io.tally.update.WindowUpdateCoder;
+import io.tally.transforms.coders.WindowUpdateCoder;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -21,16 +21,16 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.POutput;
 
 /**
- * The batch recomputation of a time range from the raw event archive, through the streaming
- * core itself ({@link AggregationPipeline#streamingCore}: parsing, de-duplication, matching,
- * windowing and aggregation are the very transforms the streaming pipeline runs), on the bounded
- * input of {@link ReadEventArchive}. With bounded input the watermark stays behind every event
- * until all are read, so no event is late and every window's final pane holds all its events.
+ * The batch recomputation of a time range from the raw event archive, through the streaming core
+ * itself ({@link AggregationPipeline#streamingCore}: parsing, de-duplication, matching, windowing
+ * and aggregation are the very transforms the streaming pipeline runs), on the bounded input of
+ * {@link ReadEventArchive}. With bounded input the watermark stays behind every event until all are
+ * read, so no event is late and every window's final pane holds all its events.
  *
  * <p>The windows recomputed are those that <em>start</em> in the range, each whole: the archive is
  * read up to the end of the last such window (the range's end plus the longest window of the
- * selected metrics), and windows starting after the range are dropped, since their events were
- * not all read.
+ * selected metrics), and windows starting after the range are dropped, since their events were not
+ * all read.
  */
 public final class Backfill {
   private Backfill() {}
@@ -49,8 +49,8 @@ public final class Backfill {
   }
 
   /**
-   * The definitions of {@code catalog} named in {@code names}, or all of them when {@code names}
-   * is empty.
+   * The definitions of {@code catalog} named in {@code names}, or all of them when {@code names} is
+   * empty.
    *
    * @throws IllegalArgumentException naming every unknown metric
    */
@@ -65,8 +65,11 @@ public final class Backfill {
     }
     if (!unknown.isEmpty()) {
       throw new IllegalArgumentException(
-          "unknown metric(s) " + String.join(", ", unknown) + "; defined: "
-              + String.join(", ", catalog.definitions().stream().map(MetricDefinition::name).toList()));
+          "unknown metric(s) "
+              + String.join(", ", unknown)
+              + "; defined: "
+              + String.join(
+                  ", ", catalog.definitions().stream().map(MetricDefinition::name).toList()));
     }
     return MetricCatalog.of(selected);
   }

@@ -6,9 +6,9 @@ import java.util.Map;
 /**
  * What a reconciliation found: the JSON document it writes and the basis of its exit code.
  *
- * @param compared  windows compared per tier
- * @param drifts    every window that differs beyond the tolerance
- * @param repaired  windows rewritten by {@code --repair} (0 without it, or in a dry run)
+ * @param compared windows compared per tier
+ * @param drifts every window that differs beyond the tolerance
+ * @param repaired windows rewritten by {@code --repair} (0 without it, or in a dry run)
  */
 public record DriftReport(
     String from,

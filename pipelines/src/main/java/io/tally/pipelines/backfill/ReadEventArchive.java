@@ -18,9 +18,9 @@ import org.apache.beam.sdk.values.PCollection;
 import org.joda.time.Instant;
 
 /**
- * The archived events of a time range, as raw records timestamped with their event time: the
- * input the streaming core expects. The range is cut into slices of event time that workers read
- * in parallel, each in one streaming query.
+ * The archived events of a time range, as raw records timestamped with their event time: the input
+ * the streaming core expects. The range is cut into slices of event time that workers read in
+ * parallel, each in one streaming query.
  *
  * <p>Bounded: the watermark stays before every event until all are read, so none is late.
  */

@@ -1,8 +1,8 @@
 package io.tally.pipelines.backfill;
 
-import io.tally.aggregate.MetricValue;
-import io.tally.metric.AggregateFunction;
-import io.tally.update.WindowUpdate;
+import io.tally.model.aggregate.MetricValue;
+import io.tally.model.metric.AggregateFunction;
+import io.tally.model.update.WindowUpdate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -13,16 +13,17 @@ import java.util.Map;
  * The comparison of a tier's windows with their recomputation from the archive, window by window
  * (metric, version, group, start, end).
  *
- * <p>{@code events} — the distinct events folded into a window — is counted, never estimated,
- * for every function, and so are the values of count, sum, rate and top-K (sums to double rounding, whatever the order);
- * all must agree within the relative {@code tolerance} (0 by default: exactly). A distinct count
- * is an HLL estimate whose value may legitimately differ between two computations of the same
- * events (an estimate merged from parts against one built at once): it must agree within {@link
- * #DISTINCT_ERROR_BOUND}, or the tolerance when that is larger.
+ * <p>{@code events} — the distinct events folded into a window — is counted, never estimated, for
+ * every function, and so are the values of count, sum, rate and top-K (sums to double rounding,
+ * whatever the order); all must agree within the relative {@code tolerance} (0 by default:
+ * exactly). A distinct count is an HLL estimate whose value may legitimately differ between two
+ * computations of the same events (an estimate merged from parts against one built at once): it
+ * must agree within {@link #DISTINCT_ERROR_BOUND}, or the tolerance when that is larger.
  */
 public final class Reconciliation {
   /** The contract's error bound of distinct counts. */
   public static final double DISTINCT_ERROR_BOUND = 0.02;
+
   /** What double rounding may change in a sum of the same values in another order. */
   static final double SUM_ROUNDING = 1e-9;
 
@@ -51,9 +52,9 @@ public final class Reconciliation {
   }
 
   /**
-   * Compares a tier that holds only some windows (the hot tier forgets windows after its
-   * retention, and holds open windows that are not final yet): only its final windows are
-   * compared, and a recomputed window it lacks is not drift.
+   * Compares a tier that holds only some windows (the hot tier forgets windows after its retention,
+   * and holds open windows that are not final yet): only its final windows are compared, and a
+   * recomputed window it lacks is not drift.
    */
   public List<Drift> comparePartial(
       String tier, Collection<WindowUpdate> expected, Collection<WindowUpdate> actual) {
@@ -81,8 +82,7 @@ public final class Reconciliation {
       double events = relative(recomputed.events(), stored.events());
       double value = valueDifference(recomputed, stored);
       if (events > tolerance || value > allowed(recomputed.fn())) {
-        drifts.add(
-            Drift.of(tier, Drift.Kind.VALUE, recomputed, stored, Math.max(events, value)));
+        drifts.add(Drift.of(tier, Drift.Kind.VALUE, recomputed, stored, Math.max(events, value)));
       }
     }
     for (WindowUpdate extra : held.values()) {

@@ -9,8 +9,11 @@ public record TimeRange(long fromMillis, long toMillis) implements Serializable 
   public TimeRange {
     if (toMillis <= fromMillis) {
       throw new IllegalArgumentException(
-          "the range must end after it starts: [" + Instant.ofEpochMilli(fromMillis) + ", "
-              + Instant.ofEpochMilli(toMillis) + ")");
+          "the range must end after it starts: ["
+              + Instant.ofEpochMilli(fromMillis)
+              + ", "
+              + Instant.ofEpochMilli(toMillis)
+              + ")");
     }
   }
 

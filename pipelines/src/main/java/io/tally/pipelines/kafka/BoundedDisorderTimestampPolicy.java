@@ -13,10 +13,10 @@ import org.joda.time.Instant;
  * the reader has caught up with the partition, the wall clock (at the backlog check) minus that
  * bound; never ahead of the wall clock minus the bound; never going back.
  *
- * <p>Why not Beam's {@code CustomTimestampPolicyWithLimitedDelay}: it follows the wall clock
- * only after the partition has yielded at least one record. A partition that never receives one
- * (fewer busy keys than partitions, a fresh topic) keeps its watermark at the beginning of time,
- * and since the source's watermark is the minimum over partitions, no window ever closes.
+ * <p>Why not Beam's {@code CustomTimestampPolicyWithLimitedDelay}: it follows the wall clock only
+ * after the partition has yielded at least one record. A partition that never receives one (fewer
+ * busy keys than partitions, a fresh topic) keeps its watermark at the beginning of time, and since
+ * the source's watermark is the minimum over partitions, no window ever closes.
  */
 public final class BoundedDisorderTimestampPolicy<K, V> extends TimestampPolicy<K, V> {
   private final SerializableFunction<KafkaRecord<K, V>, Instant> eventTime;

@@ -34,8 +34,10 @@ public final class KafkaTopics {
         new NewTopic(options.getChangeFeedTopic(), partitions, replicationFactor)
             .configs(
                 Map.of(
-                    TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
-                    TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, Long.toString(MIN_COMPACTION_LAG_MS))));
+                    TopicConfig.CLEANUP_POLICY_CONFIG,
+                    TopicConfig.CLEANUP_POLICY_COMPACT,
+                    TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG,
+                    Long.toString(MIN_COMPACTION_LAG_MS))));
     topics.add(new NewTopic(options.getDeadLetterTopic(), partitions, replicationFactor));
 
     Properties props = new Properties();

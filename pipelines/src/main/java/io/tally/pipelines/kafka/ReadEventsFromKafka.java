@@ -1,15 +1,14 @@
 package io.tally.pipelines.kafka;
 
-import io.tally.deadletter.DeadLetter;
-import io.tally.deadletter.DeadLetterCoder;
-import io.tally.event.EventParser;
+import io.tally.model.deadletter.DeadLetter;
+import io.tally.model.event.EventParser;
+import io.tally.transforms.coders.DeadLetterCoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-
 import java.util.OptionalLong;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.kafka.KafkaIO;
@@ -31,11 +30,10 @@ import org.joda.time.Instant;
  * Raw events from the events topic, timestamped with their event time ({@code ts}).
  *
  * <p>The watermark of each partition trails its newest event time by {@code maxDisorder}, never
- * runs ahead of the wall clock minus that bound, and follows the wall clock when the partition
- * is caught up, even one that never had a record, so a quiet partition does not stall every
- * window ({@link BoundedDisorderTimestampPolicy}). Offsets are committed when Beam
- * finalizes a checkpoint: on a restart from a checkpoint, reading resumes exactly where that
- * checkpoint's state was taken.
+ * runs ahead of the wall clock minus that bound, and follows the wall clock when the partition is
+ * caught up, even one that never had a record, so a quiet partition does not stall every window
+ * ({@link BoundedDisorderTimestampPolicy}). Offsets are committed when Beam finalizes a checkpoint:
+ * on a restart from a checkpoint, reading resumes exactly where that checkpoint's state was taken.
  *
  * <p>Records that are not valid UTF-8 cannot become strings; they go straight to the dead-letter
  * topic here, with their bytes in Base64.
@@ -70,8 +68,10 @@ public final class ReadEventsFromKafka extends PTransform<PBegin, PCollection<St
                     .withValueDeserializer(ByteArrayDeserializer.class)
                     .withConsumerConfigUpdates(
                         Map.of(
-                            ConsumerConfig.GROUP_ID_CONFIG, options.getConsumerGroup(),
-                            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"))
+                            ConsumerConfig.GROUP_ID_CONFIG,
+                            options.getConsumerGroup(),
+                            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                            "earliest"))
                     .withTimestampPolicyFactory(
                         (partition, previousWatermark) ->
                             new BoundedDisorderTimestampPolicy<>(
@@ -113,7 +113,9 @@ public final class ReadEventsFromKafka extends PTransform<PBegin, PCollection<St
       byte[] value = record.getKV().getValue();
       if (value == null) {
         out.get(UNDECODABLE)
-            .output(new DeadLetter(DeadLetter.Reason.INVALID, "empty record", "", timestamp.getMillis()));
+            .output(
+                new DeadLetter(
+                    DeadLetter.Reason.INVALID, "empty record", "", timestamp.getMillis()));
         return;
       }
       try {

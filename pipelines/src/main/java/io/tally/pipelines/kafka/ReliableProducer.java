@@ -6,9 +6,9 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 /** Producer settings for every topic the pipeline writes: nothing acknowledged is ever lost. */
 final class ReliableProducer {
   /**
-   * Room for a whole bundle's records to one partition in one batch: Beam's Kafka writer flushes
-   * at the end of every bundle, so batches rarely fill, and a batch that is full before that
-   * splits a bundle's output into several requests.
+   * Room for a whole bundle's records to one partition in one batch: Beam's Kafka writer flushes at
+   * the end of every bundle, so batches rarely fill, and a batch that is full before that splits a
+   * bundle's output into several requests.
    */
   private static final int BATCH_BYTES = 256 * 1024;
 
@@ -20,10 +20,15 @@ final class ReliableProducer {
 
   static Map<String, Object> config(String compression) {
     return Map.of(
-        ProducerConfig.ACKS_CONFIG, "all",
-        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-        ProducerConfig.LINGER_MS_CONFIG, 5,
-        ProducerConfig.BATCH_SIZE_CONFIG, BATCH_BYTES,
-        ProducerConfig.COMPRESSION_TYPE_CONFIG, compression);
+        ProducerConfig.ACKS_CONFIG,
+        "all",
+        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+        true,
+        ProducerConfig.LINGER_MS_CONFIG,
+        5,
+        ProducerConfig.BATCH_SIZE_CONFIG,
+        BATCH_BYTES,
+        ProducerConfig.COMPRESSION_TYPE_CONFIG,
+        compression);
   }
 }

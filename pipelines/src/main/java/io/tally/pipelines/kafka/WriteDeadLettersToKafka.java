@@ -1,7 +1,7 @@
 package io.tally.pipelines.kafka;
 
-import io.tally.deadletter.DeadLetter;
-import io.tally.deadletter.DeadLetterJson;
+import io.tally.model.deadletter.DeadLetter;
+import io.tally.model.deadletter.DeadLetterJson;
 import org.apache.beam.sdk.io.kafka.KafkaIO;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;

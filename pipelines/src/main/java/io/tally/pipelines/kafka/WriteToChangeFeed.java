@@ -1,7 +1,7 @@
 package io.tally.pipelines.kafka;
 
+import io.tally.model.update.WindowUpdate;
 import io.tally.tiering.feed.WindowUpdateJson;
-import io.tally.update.WindowUpdate;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.io.kafka.KafkaIO;
@@ -14,9 +14,9 @@ import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Publishes every window update to the change feed: a compacted topic keyed by window, whose
- * values are {@link WindowUpdateJson}. Serving nodes rebuild their view of recent windows from it
- * and follow it for live updates; since readers apply updates by the larger {@code events}, the
+ * Publishes every window update to the change feed: a compacted topic keyed by window, whose values
+ * are {@link WindowUpdateJson}. Serving nodes rebuild their view of recent windows from it and
+ * follow it for live updates; since readers apply updates by the larger {@code events}, the
  * duplicates a retry or a restart may publish change nothing.
  */
 public final class WriteToChangeFeed extends PTransform<PCollection<WindowUpdate>, PDone> {
@@ -39,7 +39,9 @@ public final class WriteToChangeFeed extends PTransform<PCollection<WindowUpdate
         .apply(
             "ToKeyedJson",
             MapElements.into(BYTES_TO_BYTES)
-                .via((WindowUpdate u) -> KV.of(WindowUpdateJson.key(u), WindowUpdateJson.toBytes(u))))
+                .via(
+                    (WindowUpdate u) ->
+                        KV.of(WindowUpdateJson.key(u), WindowUpdateJson.toBytes(u))))
         .setCoder(KvCoder.of(ByteArrayCoder.of(), ByteArrayCoder.of()))
         .apply(
             "Publish",

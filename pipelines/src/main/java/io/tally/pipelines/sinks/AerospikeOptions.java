@@ -7,13 +7,14 @@ import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
 
 /**
- * Where the pipeline writes window updates for the Aerospike hot tier; no hosts: none. The
- * password is never an option (it would show in process lists and logs): the workers read it
- * from their {@code AEROSPIKE_PASSWORD} environment variable.
+ * Where the pipeline writes window updates for the Aerospike hot tier; no hosts: none. The password
+ * is never an option (it would show in process lists and logs): the workers read it from their
+ * {@code AEROSPIKE_PASSWORD} environment variable.
  */
 public interface AerospikeOptions extends PipelineOptions {
 
-  @Description("Aerospike seed hosts, host[:port][,host[:port]...] (port 3000 by default); unset: no Aerospike hot tier")
+  @Description(
+      "Aerospike seed hosts, host[:port][,host[:port]...] (port 3000 by default); unset: no Aerospike hot tier")
   String getAerospikeHosts();
 
   void setAerospikeHosts(String value);
@@ -88,6 +89,7 @@ public interface AerospikeOptions extends PipelineOptions {
         options.getAerospikeTlsName(),
         options.getAerospikeUser(),
         null,
-        Duration.ofMillis(io.tally.metric.Durations.parseMillis(options.getAerospikeRetention())));
+        Duration.ofMillis(
+            io.tally.model.metric.Durations.parseMillis(options.getAerospikeRetention())));
   }
 }

@@ -1,6 +1,6 @@
 package io.tally.pipelines.sinks;
 
-import io.tally.metric.MetricCatalogSource;
+import io.tally.model.metric.MetricCatalogSource;
 import io.tally.tiering.history.ClickHouseConfig;
 import io.tally.tiering.history.ClickHouseHistoryStore;
 import io.tally.tiering.history.HistoryStoreProvider;
@@ -43,10 +43,13 @@ public interface HistoryOptions extends PipelineOptions {
     if (options.getHistoryJdbcUrl() == null || options.getHistoryJdbcUrl().isBlank()) {
       return null;
     }
-    ClickHouseConfig defaults = ClickHouseConfig.of(options.getHistoryJdbcUrl(), options.getHistoryDatabase());
+    ClickHouseConfig defaults =
+        ClickHouseConfig.of(options.getHistoryJdbcUrl(), options.getHistoryDatabase());
     ClickHouseConfig config =
         new ClickHouseConfig(
-            defaults.jdbcUrl(), options.getHistoryDriverClass(), defaults.database(),
+            defaults.jdbcUrl(),
+            options.getHistoryDriverClass(),
+            defaults.database(),
             defaults.properties());
     if (options.getHistoryUser() != null) {
       config = config.withProperty("user", options.getHistoryUser());
@@ -55,8 +58,8 @@ public interface HistoryOptions extends PipelineOptions {
   }
 
   /**
-   * Opens the store on the workers, with the password from their environment and the metric
-   * specs of {@code catalog} (the slide and k stored with each window).
+   * Opens the store on the workers, with the password from their environment and the metric specs
+   * of {@code catalog} (the slide and k stored with each window).
    */
   static HistoryStoreProvider provider(ClickHouseConfig config, MetricCatalogSource catalog) {
     MetricSpecs specs =
@@ -65,7 +68,9 @@ public interface HistoryOptions extends PipelineOptions {
     return () -> {
       String password = System.getenv("CLICKHOUSE_PASSWORD");
       ClickHouseConfig withPassword =
-          password == null || password.isEmpty() ? config : config.withProperty("password", password);
+          password == null || password.isEmpty()
+              ? config
+              : config.withProperty("password", password);
       return new ClickHouseHistoryStore(withPassword, specs);
     };
   }

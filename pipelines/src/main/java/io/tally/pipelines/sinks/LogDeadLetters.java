@@ -1,6 +1,6 @@
 package io.tally.pipelines.sinks;
 
-import io.tally.deadletter.DeadLetter;
+import io.tally.model.deadletter.DeadLetter;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -12,9 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The dead-letter sink of the embedded mode, which has no durable log: counts each dead letter
- * by reason and logs a sample of them (at most one a second per worker) so the log stays
- * readable under a flood of bad input. Deployments with Kafka send dead letters to a topic.
+ * The dead-letter sink of the embedded mode, which has no durable log: counts each dead letter by
+ * reason and logs a sample of them (at most one a second per worker) so the log stays readable
+ * under a flood of bad input. Deployments with Kafka send dead letters to a topic.
  */
 public final class LogDeadLetters extends PTransform<PCollection<DeadLetter>, PDone> {
   private static final Logger LOG = LoggerFactory.getLogger(LogDeadLetters.class);
@@ -51,7 +51,9 @@ public final class LogDeadLetters extends PTransform<PCollection<DeadLetter>, PD
     }
 
     private static String abbreviate(String payload) {
-      return payload == null || payload.length() <= 200 ? payload : payload.substring(0, 200) + "...";
+      return payload == null || payload.length() <= 200
+          ? payload
+          : payload.substring(0, 200) + "...";
     }
   }
 }

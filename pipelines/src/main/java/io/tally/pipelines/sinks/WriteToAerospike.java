@@ -1,8 +1,8 @@
 package io.tally.pipelines.sinks;
 
+import io.tally.model.update.WindowUpdate;
 import io.tally.tiering.hot.aerospike.AerospikeAsyncWriter;
 import io.tally.tiering.hot.aerospike.AerospikeConfig;
-import io.tally.update.WindowUpdate;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -12,14 +12,14 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PDone;
 
 /**
- * Writes window updates to the Aerospike hot tier with the asynchronous client, at most
- * {@code maxInFlight} unanswered per worker ({@link AerospikeAsyncWriter}). A bundle finishes only
- * once all its writes are answered; a failure fails the bundle, which the runner retries whole.
- * Retried and replayed writes change nothing: the server applies an update only if it has more
- * events than the stored window.
+ * Writes window updates to the Aerospike hot tier with the asynchronous client, at most {@code
+ * maxInFlight} unanswered per worker ({@link AerospikeAsyncWriter}). A bundle finishes only once
+ * all its writes are answered; a failure fails the bundle, which the runner retries whole. Retried
+ * and replayed writes change nothing: the server applies an update only if it has more events than
+ * the stored window.
  *
- * <p>The password is read on the workers from {@code AEROSPIKE_PASSWORD}, so that it travels in
- * no serialized pipeline and no command line.
+ * <p>The password is read on the workers from {@code AEROSPIKE_PASSWORD}, so that it travels in no
+ * serialized pipeline and no command line.
  *
  * <p>Not run against an Aerospike server in this repository's build (none can run there).
  */

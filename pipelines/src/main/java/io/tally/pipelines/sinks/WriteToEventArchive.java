@@ -1,6 +1,6 @@
 package io.tally.pipelines.sinks;
 
-import io.tally.event.Event;
+import io.tally.model.event.Event;
 import io.tally.tiering.archive.EventArchive;
 import io.tally.tiering.archive.EventArchiveProvider;
 import java.util.ArrayList;
@@ -15,9 +15,9 @@ import org.apache.beam.sdk.values.PDone;
 
 /**
  * Appends de-duplicated events to the raw event archive, one request per {@link
- * #DEFAULT_MAX_BATCH_SIZE} events and at the end of every bundle. A failed append fails the
- * bundle, which the runner retries (or restores from a checkpoint): an accepted event is never
- * left out of the archive, and one appended twice is still one event to a replay.
+ * #DEFAULT_MAX_BATCH_SIZE} events and at the end of every bundle. A failed append fails the bundle,
+ * which the runner retries (or restores from a checkpoint): an accepted event is never left out of
+ * the archive, and one appended twice is still one event to a replay.
  */
 public final class WriteToEventArchive extends PTransform<PCollection<Event>, PDone> {
   public static final int DEFAULT_MAX_BATCH_SIZE = 10_000;

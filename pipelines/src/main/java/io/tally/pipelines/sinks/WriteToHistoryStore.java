@@ -1,11 +1,11 @@
 package io.tally.pipelines.sinks;
 
+import io.tally.model.update.WindowKey;
+import io.tally.model.update.WindowUpdate;
 import io.tally.tiering.history.HistoryStore;
 import io.tally.tiering.history.HistoryStoreException;
 import io.tally.tiering.history.HistoryStoreProvider;
-import io.tally.update.WindowKey;
-import io.tally.update.WindowUpdate;
-import io.tally.update.WindowUpdateCoder;
+import io.tally.transforms.coders.WindowUpdateCoder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,27 +35,26 @@ import org.slf4j.LoggerFactory;
  * holding up the rest of the pipeline while the history tier is down.
  *
  * <p>Final updates are spread over {@link #DEFAULT_SHARDS} keys by window and buffered in keyed
- * state, which the runner checkpoints: a shard writes its buffer once it holds
- * {@link #DEFAULT_MAX_BATCH_SIZE} rows or its oldest row has waited
- * {@link #DEFAULT_MAX_BATCH_DELAY}, whichever comes first. Non-final updates are ignored: the hot
- * tier serves windows until they are final.
+ * state, which the runner checkpoints: a shard writes its buffer once it holds {@link
+ * #DEFAULT_MAX_BATCH_SIZE} rows or its oldest row has waited {@link #DEFAULT_MAX_BATCH_DELAY},
+ * whichever comes first. Non-final updates are ignored: the hot tier serves windows until they are
+ * final.
  *
- * <p><b>When the history tier is down</b> a write fails, the rows stay in the buffer, and the
- * shard tries again after a backoff that doubles from {@link #DEFAULT_FIRST_BACKOFF} up to
- * {@link #DEFAULT_MAX_BACKOFF}, while the rest of the pipeline (hot tier, change feed) goes on.
- * The buffer is bounded: a shard that holds {@link #DEFAULT_MAX_BUFFERED} rows stops taking more
- * and retries in place until the tier answers, which holds back the pipeline (and leaves events
- * in the durable log upstream) rather than growing without bound. Nothing is dropped: the rows
- * are in checkpointed state until a write has succeeded, and when the input ends the remaining
- * rows are written before the pipeline finishes.
+ * <p><b>When the history tier is down</b> a write fails, the rows stay in the buffer, and the shard
+ * tries again after a backoff that doubles from {@link #DEFAULT_FIRST_BACKOFF} up to {@link
+ * #DEFAULT_MAX_BACKOFF}, while the rest of the pipeline (hot tier, change feed) goes on. The buffer
+ * is bounded: a shard that holds {@link #DEFAULT_MAX_BUFFERED} rows stops taking more and retries
+ * in place until the tier answers, which holds back the pipeline (and leaves events in the durable
+ * log upstream) rather than growing without bound. Nothing is dropped: the rows are in checkpointed
+ * state until a write has succeeded, and when the input ends the remaining rows are written before
+ * the pipeline finishes.
  *
  * <p>The sink creates the history tables (unless they exist) before its first write, so that a
  * pipeline may start while the history tier is down.
  *
- * <p><b>Nothing is written twice in effect</b>: a write that is retried (after a failure, a
- * timeout whose request did land, or a restore from a checkpoint) writes the same windows with
- * the same {@code events}, and the history tier keeps one row per window, the one with the most
- * events.
+ * <p><b>Nothing is written twice in effect</b>: a write that is retried (after a failure, a timeout
+ * whose request did land, or a restore from a checkpoint) writes the same windows with the same
+ * {@code events}, and the history tier keeps one row per window, the one with the most events.
  */
 public final class WriteToHistoryStore extends PTransform<PCollection<WindowUpdate>, PDone> {
   public static final int DEFAULT_MAX_BATCH_SIZE = 1_000;
@@ -70,8 +69,13 @@ public final class WriteToHistoryStore extends PTransform<PCollection<WindowUpda
 
   /** How the sink batches, buffers and retries. */
   record Settings(
-      int maxBatchSize, long maxBatchDelayMillis, int shards, int maxBuffered,
-      long firstBackoffMillis, long maxBackoffMillis) implements java.io.Serializable {
+      int maxBatchSize,
+      long maxBatchDelayMillis,
+      int shards,
+      int maxBuffered,
+      long firstBackoffMillis,
+      long maxBackoffMillis)
+      implements java.io.Serializable {
     Settings {
       if (maxBatchSize < 1 || maxBatchDelayMillis < 0 || shards < 1) {
         throw new IllegalArgumentException(
@@ -104,33 +108,65 @@ public final class WriteToHistoryStore extends PTransform<PCollection<WindowUpda
     return new WriteToHistoryStore(
         provider,
         new Settings(
-            DEFAULT_MAX_BATCH_SIZE, DEFAULT_MAX_BATCH_DELAY.toMillis(), DEFAULT_SHARDS,
-            DEFAULT_MAX_BUFFERED, DEFAULT_FIRST_BACKOFF.toMillis(), DEFAULT_MAX_BACKOFF.toMillis()));
+            DEFAULT_MAX_BATCH_SIZE,
+            DEFAULT_MAX_BATCH_DELAY.toMillis(),
+            DEFAULT_SHARDS,
+            DEFAULT_MAX_BUFFERED,
+            DEFAULT_FIRST_BACKOFF.toMillis(),
+            DEFAULT_MAX_BACKOFF.toMillis()));
   }
 
   public WriteToHistoryStore withMaxBatchSize(int rows) {
     Settings s = settings;
-    return new WriteToHistoryStore(provider, new Settings(rows, s.maxBatchDelayMillis(), s.shards(),
-        Math.max(rows, s.maxBuffered()), s.firstBackoffMillis(), s.maxBackoffMillis()));
+    return new WriteToHistoryStore(
+        provider,
+        new Settings(
+            rows,
+            s.maxBatchDelayMillis(),
+            s.shards(),
+            Math.max(rows, s.maxBuffered()),
+            s.firstBackoffMillis(),
+            s.maxBackoffMillis()));
   }
 
   public WriteToHistoryStore withMaxBatchDelay(Duration delay) {
     Settings s = settings;
-    return new WriteToHistoryStore(provider, new Settings(s.maxBatchSize(), delay.toMillis(),
-        s.shards(), s.maxBuffered(), s.firstBackoffMillis(), s.maxBackoffMillis()));
+    return new WriteToHistoryStore(
+        provider,
+        new Settings(
+            s.maxBatchSize(),
+            delay.toMillis(),
+            s.shards(),
+            s.maxBuffered(),
+            s.firstBackoffMillis(),
+            s.maxBackoffMillis()));
   }
 
   /** The most rows one shard holds while the history tier is down before it holds back input. */
   public WriteToHistoryStore withMaxBuffered(int rows) {
     Settings s = settings;
-    return new WriteToHistoryStore(provider, new Settings(s.maxBatchSize(), s.maxBatchDelayMillis(),
-        s.shards(), rows, s.firstBackoffMillis(), s.maxBackoffMillis()));
+    return new WriteToHistoryStore(
+        provider,
+        new Settings(
+            s.maxBatchSize(),
+            s.maxBatchDelayMillis(),
+            s.shards(),
+            rows,
+            s.firstBackoffMillis(),
+            s.maxBackoffMillis()));
   }
 
   public WriteToHistoryStore withBackoff(Duration first, Duration max) {
     Settings s = settings;
-    return new WriteToHistoryStore(provider, new Settings(s.maxBatchSize(), s.maxBatchDelayMillis(),
-        s.shards(), s.maxBuffered(), first.toMillis(), max.toMillis()));
+    return new WriteToHistoryStore(
+        provider,
+        new Settings(
+            s.maxBatchSize(),
+            s.maxBatchDelayMillis(),
+            s.shards(),
+            s.maxBuffered(),
+            first.toMillis(),
+            max.toMillis()));
   }
 
   @Override
@@ -145,14 +181,16 @@ public final class WriteToHistoryStore extends PTransform<PCollection<WindowUpda
   /** Keeps final updates with their accumulator, keyed by a shard of their window. */
   static final class ShardFn extends DoFn<WindowUpdate, KV<Integer, WindowUpdate>> {
     private final int shards;
-    private final Counter notFinal = Metrics.counter(WriteToHistoryStore.class, "non_final_ignored");
+    private final Counter notFinal =
+        Metrics.counter(WriteToHistoryStore.class, "non_final_ignored");
 
     ShardFn(int shards) {
       this.shards = shards;
     }
 
     @ProcessElement
-    public void process(@Element WindowUpdate update, OutputReceiver<KV<Integer, WindowUpdate>> out) {
+    public void process(
+        @Element WindowUpdate update, OutputReceiver<KV<Integer, WindowUpdate>> out) {
       if (!update.isFinal() || update.accumulator() == null) {
         notFinal.inc();
         return;
@@ -172,11 +210,13 @@ public final class WriteToHistoryStore extends PTransform<PCollection<WindowUpda
     private final Counter batches = Metrics.counter(WriteToHistoryStore.class, "batches_written");
     private final Counter failures = Metrics.counter(WriteToHistoryStore.class, "write_failures");
     private transient HistoryStore store;
+
     /** Whether this instance has made sure the tables exist (they may not when it starts). */
     private transient boolean schemaReady;
 
     @StateId("buffer")
-    private final StateSpec<BagState<WindowUpdate>> bufferSpec = StateSpecs.bag(WindowUpdateCoder.of());
+    private final StateSpec<BagState<WindowUpdate>> bufferSpec =
+        StateSpecs.bag(WindowUpdateCoder.of());
 
     @StateId("buffered")
     private final StateSpec<ValueState<Integer>> bufferedSpec = StateSpecs.value(VarIntCoder.of());
@@ -217,7 +257,8 @@ public final class WriteToHistoryStore extends PTransform<PCollection<WindowUpda
         writeUntilWritten(buffer, buffered, failed);
       } else if (count >= settings.maxBatchSize() && orZero(failed.read()) == 0) {
         if (!tryWrite(buffer, buffered, failed)) {
-          flush.offset(org.joda.time.Duration.millis(settings.backoffMillis(orZero(failed.read()))))
+          flush
+              .offset(org.joda.time.Duration.millis(settings.backoffMillis(orZero(failed.read()))))
               .setRelative();
         }
       }
@@ -230,7 +271,8 @@ public final class WriteToHistoryStore extends PTransform<PCollection<WindowUpda
         @StateId("failures") ValueState<Integer> failed,
         @TimerId("flush") Timer flush) {
       if (!tryWrite(buffer, buffered, failed)) {
-        flush.offset(org.joda.time.Duration.millis(settings.backoffMillis(orZero(failed.read()))))
+        flush
+            .offset(org.joda.time.Duration.millis(settings.backoffMillis(orZero(failed.read()))))
             .setRelative();
       }
     }
@@ -258,8 +300,8 @@ public final class WriteToHistoryStore extends PTransform<PCollection<WindowUpda
 
     /**
      * Writes the whole buffer, a batch at a time; true when all of it is written and the buffer
-     * cleared. A failure keeps the buffer whole: batches written before it are written again
-     * with it later, which changes nothing.
+     * cleared. A failure keeps the buffer whole: batches written before it are written again with
+     * it later, which changes nothing.
      */
     private boolean tryWrite(
         BagState<WindowUpdate> buffer, ValueState<Integer> buffered, ValueState<Integer> failed) {
@@ -274,7 +316,8 @@ public final class WriteToHistoryStore extends PTransform<PCollection<WindowUpda
           schemaReady = true;
         }
         for (int from = 0; from < rows.size(); from += settings.maxBatchSize()) {
-          List<WindowUpdate> batch = rows.subList(from, Math.min(rows.size(), from + settings.maxBatchSize()));
+          List<WindowUpdate> batch =
+              rows.subList(from, Math.min(rows.size(), from + settings.maxBatchSize()));
           store.write(batch);
           written.inc(batch.size());
           batches.inc();
@@ -284,8 +327,11 @@ public final class WriteToHistoryStore extends PTransform<PCollection<WindowUpda
         failed.write(failures);
         this.failures.inc();
         if (failures == 1 || failures % 10 == 0) {
-          LOG.warn("history tier: {} windows kept to retry (failure {} in a row): {}",
-              rows.size(), failures, e.getMessage());
+          LOG.warn(
+              "history tier: {} windows kept to retry (failure {} in a row): {}",
+              rows.size(),
+              failures,
+              e.getMessage());
         }
         return false;
       }

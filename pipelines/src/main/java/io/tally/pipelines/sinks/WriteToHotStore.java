@@ -1,8 +1,8 @@
 package io.tally.pipelines.sinks;
 
+import io.tally.model.update.WindowUpdate;
 import io.tally.tiering.hot.HotStore;
 import io.tally.tiering.hot.HotStoreProvider;
-import io.tally.update.WindowUpdate;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;

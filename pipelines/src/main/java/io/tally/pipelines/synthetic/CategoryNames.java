@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Realistic category paths across the three domains of the example metrics: movies
- * ({@code movies/action}, {@code movies/action/es}), sports ({@code sports/nba},
- * {@code sports/nba/scores}) and tickets ({@code tickets/concerts}, {@code tickets/concerts/berlin}).
+ * Realistic category paths across the three domains of the example metrics: movies ({@code
+ * movies/action}, {@code movies/action/es}), sports ({@code sports/nba}, {@code sports/nba/scores})
+ * and tickets ({@code tickets/concerts}, {@code tickets/concerts/berlin}).
  *
  * <p>The list is interleaved across domains, top-level categories first, so that any prefix of it
  * covers all three domains. Past the ~1,100 natural names it continues with numbered variants.
@@ -20,33 +20,119 @@ final class CategoryNames {
   static final String TICKETS = "tickets";
 
   private static final String[] GENRES = {
-    "action", "adventure", "animation", "comedy", "crime", "documentary", "drama", "family",
-    "fantasy", "history", "horror", "music", "mystery", "romance", "sci-fi", "thriller", "war",
-    "western", "indie", "anime"
+    "action",
+    "adventure",
+    "animation",
+    "comedy",
+    "crime",
+    "documentary",
+    "drama",
+    "family",
+    "fantasy",
+    "history",
+    "horror",
+    "music",
+    "mystery",
+    "romance",
+    "sci-fi",
+    "thriller",
+    "war",
+    "western",
+    "indie",
+    "anime"
   };
   private static final String[] LANGUAGES = {
     "en", "es", "fr", "de", "it", "pt", "hi", "ja", "ko", "zh", "ar", "ru", "tr", "nl", "sv", "pl",
     "ta", "te", "th", "id"
   };
   private static final String[] LEAGUES = {
-    "nba", "wnba", "nfl", "mlb", "nhl", "mls", "ncaa-football", "ncaa-basketball",
-    "premier-league", "la-liga", "bundesliga", "serie-a", "ligue-1", "eredivisie",
-    "champions-league", "ipl", "big-bash", "f1", "motogp", "nascar", "ufc", "boxing", "atp",
-    "wta", "pga", "lpga", "euroleague", "nrl", "super-rugby", "six-nations"
+    "nba",
+    "wnba",
+    "nfl",
+    "mlb",
+    "nhl",
+    "mls",
+    "ncaa-football",
+    "ncaa-basketball",
+    "premier-league",
+    "la-liga",
+    "bundesliga",
+    "serie-a",
+    "ligue-1",
+    "eredivisie",
+    "champions-league",
+    "ipl",
+    "big-bash",
+    "f1",
+    "motogp",
+    "nascar",
+    "ufc",
+    "boxing",
+    "atp",
+    "wta",
+    "pga",
+    "lpga",
+    "euroleague",
+    "nrl",
+    "super-rugby",
+    "six-nations"
   };
   private static final String[] SPORTS_TOPICS = {
     "scores", "highlights", "transfers", "injuries", "odds", "standings", "fantasy", "drafts"
   };
   private static final String[] TICKET_KINDS = {
-    "concerts", "theater", "comedy", "festivals", "sports", "family", "opera", "dance",
-    "conferences", "exhibitions"
+    "concerts",
+    "theater",
+    "comedy",
+    "festivals",
+    "sports",
+    "family",
+    "opera",
+    "dance",
+    "conferences",
+    "exhibitions"
   };
   private static final String[] CITIES = {
-    "new-york", "los-angeles", "chicago", "houston", "toronto", "mexico-city", "sao-paulo",
-    "buenos-aires", "london", "dublin", "paris", "berlin", "munich", "madrid", "barcelona",
-    "rome", "milan", "amsterdam", "stockholm", "warsaw", "istanbul", "dubai", "mumbai", "delhi",
-    "bangalore", "singapore", "tokyo", "osaka", "seoul", "sydney", "melbourne", "auckland",
-    "cape-town", "lagos", "vienna", "prague", "lisbon", "zurich", "copenhagen", "oslo"
+    "new-york",
+    "los-angeles",
+    "chicago",
+    "houston",
+    "toronto",
+    "mexico-city",
+    "sao-paulo",
+    "buenos-aires",
+    "london",
+    "dublin",
+    "paris",
+    "berlin",
+    "munich",
+    "madrid",
+    "barcelona",
+    "rome",
+    "milan",
+    "amsterdam",
+    "stockholm",
+    "warsaw",
+    "istanbul",
+    "dubai",
+    "mumbai",
+    "delhi",
+    "bangalore",
+    "singapore",
+    "tokyo",
+    "osaka",
+    "seoul",
+    "sydney",
+    "melbourne",
+    "auckland",
+    "cape-town",
+    "lagos",
+    "vienna",
+    "prague",
+    "lisbon",
+    "zurich",
+    "copenhagen",
+    "oslo"
   };
 
   private CategoryNames() {}

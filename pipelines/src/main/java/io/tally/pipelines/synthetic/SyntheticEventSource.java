@@ -30,17 +30,17 @@ import org.joda.time.Instant;
  * whatever N is. In LIVE mode each position is due at its event-clock instant, which limits every
  * sub-stream to its share of the rate.
  *
- * <p><b>Watermark.</b> The largest event time emitted so far minus {@code maxDisorderMillis}.
- * In LIVE mode it also follows the wall clock: every future on-time event of a sub-stream has a
- * time of at least {@code min(now, due time of its next position) - maxDisorderMillis}, so a
- * sub-stream with nothing due (idle, or a rate too low to fill it) still advances. Late events
- * ({@link SyntheticSettings#lateShare}) fall behind it on purpose. When the stream is bounded
- * ({@link SyntheticSettings#maxEvents}), a sub-stream that has emitted its last position moves its
+ * <p><b>Watermark.</b> The largest event time emitted so far minus {@code maxDisorderMillis}. In
+ * LIVE mode it also follows the wall clock: every future on-time event of a sub-stream has a time
+ * of at least {@code min(now, due time of its next position) - maxDisorderMillis}, so a sub-stream
+ * with nothing due (idle, or a rate too low to fill it) still advances. Late events ({@link
+ * SyntheticSettings#lateShare}) fall behind it on purpose. When the stream is bounded ({@link
+ * SyntheticSettings#maxEvents}), a sub-stream that has emitted its last position moves its
  * watermark to {@link BoundedWindow#TIMESTAMP_MAX_VALUE}, so runners finish the pipeline.
  *
  * <p><b>Checkpoints.</b> The mark is the sub-stream's next position and the largest event time
- * emitted, so a reader restored from it continues exactly where the checkpointed one stopped,
- * with a watermark that never goes back. Nothing has to be acknowledged.
+ * emitted, so a reader restored from it continues exactly where the checkpointed one stopped, with
+ * a watermark that never goes back. Nothing has to be acknowledged.
  */
 public final class SyntheticEventSource
     extends UnboundedSource<String, SyntheticEventSource.Position> {
@@ -83,8 +83,8 @@ public final class SyntheticEventSource
   }
 
   /**
-   * Splits the whole stream into {@code desiredNumSplits} sub-streams (at least one); a
-   * sub-stream is not split further.
+   * Splits the whole stream into {@code desiredNumSplits} sub-streams (at least one); a sub-stream
+   * is not split further.
    */
   @Override
   public List<SyntheticEventSource> split(int desiredNumSplits, PipelineOptions options) {
@@ -121,15 +121,22 @@ public final class SyntheticEventSource
 
   @Override
   public String toString() {
-    return "SyntheticEventSource[seed=" + settings.seed() + ", split " + splitIndex + "/"
-        + numSplits + ", " + settings.clock() + "]";
+    return "SyntheticEventSource[seed="
+        + settings.seed()
+        + ", split "
+        + splitIndex
+        + "/"
+        + numSplits
+        + ", "
+        + settings.clock()
+        + "]";
   }
 
   // ---------------------------------------------------------------------------------------------
 
   /**
-   * A sub-stream's checkpoint: its next position and the largest event time it has emitted
-   * ({@link Long#MIN_VALUE} when none).
+   * A sub-stream's checkpoint: its next position and the largest event time it has emitted ({@link
+   * Long#MIN_VALUE} when none).
    */
   public record Position(int splitIndex, long nextIndex, long maxTimestampMillis)
       implements UnboundedSource.CheckpointMark {
@@ -178,6 +185,7 @@ public final class SyntheticEventSource
     private long watermark = BoundedWindow.TIMESTAMP_MIN_VALUE.getMillis();
     private String current;
     private long currentTimestamp;
+
     /** Set once asked for more after the last position: only then the watermark ends. */
     private boolean exhausted;
 

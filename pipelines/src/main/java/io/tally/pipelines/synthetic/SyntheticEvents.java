@@ -27,8 +27,8 @@ import java.util.SplittableRandom;
  * more than {@code maxDisorderMillis}. So every on-time event at position {@code i} has a time in
  * {@code [clockAt(i) - maxDisorderMillis, clockAt(i)]}.
  *
- * <p><b>Ground truth.</b> {@link #describe}, {@link #distinctCount} and
- * {@link #distinctCountsByCategory} tell tests what a correct pipeline must count.
+ * <p><b>Ground truth.</b> {@link #describe}, {@link #distinctCount} and {@link
+ * #distinctCountsByCategory} tell tests what a correct pipeline must count.
  *
  * <p>Instances are immutable and safe to share between threads.
  */
@@ -79,16 +79,22 @@ public final class SyntheticEvents {
   private final long seedMix;
   private final String idPrefix;
   private final List<String> categories;
+
   /** Per category: its domain's index in {@link #DOMAINS}. */
   private final int[] categoryDomain;
+
   /** Per category: {@code <domain prefix><category index>-}; the entity's rank follows. */
   private final String[] entityPrefix;
+
   /** Popularity rank → category index (a seeded permutation, so hot keys span domains). */
   private final int[] rankToCategory;
+
   /** Cumulative Zipf weights over category ranks; null when uniform. */
   private final double[] categoryCdf;
+
   /** Cumulative Zipf weights over entity ranks; null when uniform. */
   private final double[] entityCdf;
+
   private final long lookback;
   private final double millisPerEvent;
 
@@ -246,8 +252,7 @@ public final class SyntheticEvents {
 
   private int categoryOf(long fresh) {
     double u = unit(hash(fresh, S_CATEGORY));
-    int rank =
-        categoryCdf == null ? (int) (u * rankToCategory.length) : sample(categoryCdf, u);
+    int rank = categoryCdf == null ? (int) (u * rankToCategory.length) : sample(categoryCdf, u);
     return rankToCategory[rank];
   }
 
@@ -274,8 +279,7 @@ public final class SyntheticEvents {
   }
 
   /**
-   * Appends the JSON of position {@code i} and returns its event time, for sources that need
-   * both.
+   * Appends the JSON of position {@code i} and returns its event time, for sources that need both.
    */
   long appendJsonReturningTimestamp(long i, StringBuilder out) {
     long now = millisPerEvent == 0 ? System.currentTimeMillis() : 0;
@@ -286,8 +290,8 @@ public final class SyntheticEvents {
   }
 
   /**
-   * The fields drawn for the event at original position {@code o}: one derivation for the JSON
-   * and for {@link #describe}, so the ground truth can never drift from what is sent.
+   * The fields drawn for the event at original position {@code o}: one derivation for the JSON and
+   * for {@link #describe}, so the ground truth can never drift from what is sent.
    */
   private record Drawn(
       int category, Domain domain, long entityHash, long misc, int sourceIndex, int typeIndex) {
@@ -314,17 +318,29 @@ public final class SyntheticEvents {
   private void appendFresh(long o, long ts, StringBuilder out) {
     Drawn d = draw(o);
     Domain domain = d.domain();
-    out.append("{\"id\":\"").append(idPrefix).append(o)
-        .append("\",\"source\":\"").append(domain.sources[d.sourceIndex()])
-        .append("\",\"type\":\"").append(domain.types[d.typeIndex()])
-        .append("\",\"category\":\"").append(categories.get(d.category()))
-        .append("\",\"ts\":").append(ts)
-        .append(",\"geo\":\"").append(geoOf(d.misc()))
-        .append("\",\"entity\":\"").append(entityPrefix[d.category()])
+    out.append("{\"id\":\"")
+        .append(idPrefix)
+        .append(o)
+        .append("\",\"source\":\"")
+        .append(domain.sources[d.sourceIndex()])
+        .append("\",\"type\":\"")
+        .append(domain.types[d.typeIndex()])
+        .append("\",\"category\":\"")
+        .append(categories.get(d.category()))
+        .append("\",\"ts\":")
+        .append(ts)
+        .append(",\"geo\":\"")
+        .append(geoOf(d.misc()))
+        .append("\",\"entity\":\"")
+        .append(entityPrefix[d.category()])
         .append(entityRankOf(d.entityHash()))
-        .append("\",\"user\":\"u").append(userOf(d.entityHash()))
-        .append("\",\"value\":").append(d.value())
-        .append(",\"attrs\":{\"").append(domain.attrKey).append("\":\"")
+        .append("\",\"user\":\"u")
+        .append(userOf(d.entityHash()))
+        .append("\",\"value\":")
+        .append(d.value())
+        .append(",\"attrs\":{\"")
+        .append(domain.attrKey)
+        .append("\":\"")
         .append(attrOf(domain, d.sourceIndex(), d.misc() >>> 32))
         .append("\"}}");
   }

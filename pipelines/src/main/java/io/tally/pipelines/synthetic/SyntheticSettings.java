@@ -9,35 +9,34 @@ import java.util.regex.Pattern;
  * What {@link SyntheticEvents} generates. Everything is a pure function of these settings (and of
  * the event's index), so two generators with equal settings produce the same events.
  *
- * @param seed                 selects the stream: the same seed gives the same events
- * @param categories           how many categories ({@code movies/action}, {@code sports/nba/scores}
- *     …), named realistically across movies, sports and tickets
- * @param entitiesPerCategory  the items top-K ranks, per category (movies, teams, drops)
- * @param entitySkew           Zipf exponent over the entities of a category (0 = uniform)
- * @param users                how many distinct actors (what distinct counts count)
- * @param geos                 the ISO 3166-1 alpha-2 codes (optionally with a subdivision) drawn
- *     uniformly
- * @param duplicateShare       the share of positions that re-emit an earlier event's exact JSON, in
- *     [0, 0.9]. A few candidate positions are turned back into fresh events when the earlier
- *     event is too old to be re-sent within the disorder bound, so the observed share is very
- *     slightly lower (less than 1% relative with the defaults)
- * @param maxDisorderMillis    event time = the event clock minus a uniform delay in
- *     {@code [0, maxDisorderMillis]}; sources use it as their watermark lag
- * @param lateShare            the share of fresh events that are late: older than the disorder
- *     bound by 1 ms up to {@code maxLatenessMillis}
- * @param maxLatenessMillis    how far beyond the disorder bound late events go
- * @param hotKeySkew           Zipf exponent over categories: 0 = uniform, 1.0 or more makes a few
- *     categories hot
- * @param clock                {@link Clock#SIMULATED} (benchmarks, tests: reproducible) or
- *     {@link Clock#LIVE} (follows the wall clock)
- * @param startMillis          SIMULATED: the event clock of event 0. LIVE: the instant event 0 is
- *     due; 0 = "when the source is created" (see {@link #anchoredAt})
- * @param rate                 LIVE: events per second over all sub-streams (each sub-stream emits
- *     its share on schedule); 0 = as fast as possible, the event clock then being the wall clock
- *     at emission. SIMULATED: ignored for emission (always as fast as possible)
- * @param simulatedRate        SIMULATED: how many events one second of event clock holds, so the
- *     clock advances by {@code 1/simulatedRate} per event
- * @param maxEvents            how many events the stream has in total, 0 = unbounded
+ * @param seed selects the stream: the same seed gives the same events
+ * @param categories how many categories ({@code movies/action}, {@code sports/nba/scores} …), named
+ *     realistically across movies, sports and tickets
+ * @param entitiesPerCategory the items top-K ranks, per category (movies, teams, drops)
+ * @param entitySkew Zipf exponent over the entities of a category (0 = uniform)
+ * @param users how many distinct actors (what distinct counts count)
+ * @param geos the ISO 3166-1 alpha-2 codes (optionally with a subdivision) drawn uniformly
+ * @param duplicateShare the share of positions that re-emit an earlier event's exact JSON, in [0,
+ *     0.9]. A few candidate positions are turned back into fresh events when the earlier event is
+ *     too old to be re-sent within the disorder bound, so the observed share is very slightly lower
+ *     (less than 1% relative with the defaults)
+ * @param maxDisorderMillis event time = the event clock minus a uniform delay in {@code [0,
+ *     maxDisorderMillis]}; sources use it as their watermark lag
+ * @param lateShare the share of fresh events that are late: older than the disorder bound by 1 ms
+ *     up to {@code maxLatenessMillis}
+ * @param maxLatenessMillis how far beyond the disorder bound late events go
+ * @param hotKeySkew Zipf exponent over categories: 0 = uniform, 1.0 or more makes a few categories
+ *     hot
+ * @param clock {@link Clock#SIMULATED} (benchmarks, tests: reproducible) or {@link Clock#LIVE}
+ *     (follows the wall clock)
+ * @param startMillis SIMULATED: the event clock of event 0. LIVE: the instant event 0 is due; 0 =
+ *     "when the source is created" (see {@link #anchoredAt})
+ * @param rate LIVE: events per second over all sub-streams (each sub-stream emits its share on
+ *     schedule); 0 = as fast as possible, the event clock then being the wall clock at emission.
+ *     SIMULATED: ignored for emission (always as fast as possible)
+ * @param simulatedRate SIMULATED: how many events one second of event clock holds, so the clock
+ *     advances by {@code 1/simulatedRate} per event
+ * @param maxEvents how many events the stream has in total, 0 = unbounded
  */
 public record SyntheticSettings(
     long seed,
@@ -60,7 +59,9 @@ public record SyntheticSettings(
 
   /** How the event clock advances. */
   public enum Clock {
-    /** Event {@code i} is at {@code startMillis + i / simulatedRate}; emission is never throttled. */
+    /**
+     * Event {@code i} is at {@code startMillis + i / simulatedRate}; emission is never throttled.
+     */
     SIMULATED,
     /** The event clock is the wall clock; emission is throttled to {@code rate}. */
     LIVE
@@ -106,8 +107,8 @@ public record SyntheticSettings(
   }
 
   /**
-   * The defaults: 1,000 categories, 100 entities each, 100k users, 5% duplicates, disorder up to
-   * 5 s, no late events, no hot keys, a simulated clock at 10,000 events per event-second from
+   * The defaults: 1,000 categories, 100 entities each, 100k users, 5% duplicates, disorder up to 5
+   * s, no late events, no hot keys, a simulated clock at 10,000 events per event-second from
    * 2024-01-01, unbounded.
    */
   public static SyntheticSettings defaults() {
@@ -146,98 +147,322 @@ public record SyntheticSettings(
   }
 
   public SyntheticSettings withSeed(long value) {
-    return new SyntheticSettings(value, categories, entitiesPerCategory, entitySkew, users, geos,
-        duplicateShare, maxDisorderMillis, lateShare, maxLatenessMillis, hotKeySkew, clock,
-        startMillis, rate, simulatedRate, maxEvents);
+    return new SyntheticSettings(
+        value,
+        categories,
+        entitiesPerCategory,
+        entitySkew,
+        users,
+        geos,
+        duplicateShare,
+        maxDisorderMillis,
+        lateShare,
+        maxLatenessMillis,
+        hotKeySkew,
+        clock,
+        startMillis,
+        rate,
+        simulatedRate,
+        maxEvents);
   }
 
   public SyntheticSettings withCategories(int value) {
-    return new SyntheticSettings(seed, value, entitiesPerCategory, entitySkew, users, geos,
-        duplicateShare, maxDisorderMillis, lateShare, maxLatenessMillis, hotKeySkew, clock,
-        startMillis, rate, simulatedRate, maxEvents);
+    return new SyntheticSettings(
+        seed,
+        value,
+        entitiesPerCategory,
+        entitySkew,
+        users,
+        geos,
+        duplicateShare,
+        maxDisorderMillis,
+        lateShare,
+        maxLatenessMillis,
+        hotKeySkew,
+        clock,
+        startMillis,
+        rate,
+        simulatedRate,
+        maxEvents);
   }
 
   public SyntheticSettings withEntitiesPerCategory(int value) {
-    return new SyntheticSettings(seed, categories, value, entitySkew, users, geos,
-        duplicateShare, maxDisorderMillis, lateShare, maxLatenessMillis, hotKeySkew, clock,
-        startMillis, rate, simulatedRate, maxEvents);
+    return new SyntheticSettings(
+        seed,
+        categories,
+        value,
+        entitySkew,
+        users,
+        geos,
+        duplicateShare,
+        maxDisorderMillis,
+        lateShare,
+        maxLatenessMillis,
+        hotKeySkew,
+        clock,
+        startMillis,
+        rate,
+        simulatedRate,
+        maxEvents);
   }
 
   public SyntheticSettings withEntitySkew(double value) {
-    return new SyntheticSettings(seed, categories, entitiesPerCategory, value, users, geos,
-        duplicateShare, maxDisorderMillis, lateShare, maxLatenessMillis, hotKeySkew, clock,
-        startMillis, rate, simulatedRate, maxEvents);
+    return new SyntheticSettings(
+        seed,
+        categories,
+        entitiesPerCategory,
+        value,
+        users,
+        geos,
+        duplicateShare,
+        maxDisorderMillis,
+        lateShare,
+        maxLatenessMillis,
+        hotKeySkew,
+        clock,
+        startMillis,
+        rate,
+        simulatedRate,
+        maxEvents);
   }
 
   public SyntheticSettings withUsers(int value) {
-    return new SyntheticSettings(seed, categories, entitiesPerCategory, entitySkew, value, geos,
-        duplicateShare, maxDisorderMillis, lateShare, maxLatenessMillis, hotKeySkew, clock,
-        startMillis, rate, simulatedRate, maxEvents);
+    return new SyntheticSettings(
+        seed,
+        categories,
+        entitiesPerCategory,
+        entitySkew,
+        value,
+        geos,
+        duplicateShare,
+        maxDisorderMillis,
+        lateShare,
+        maxLatenessMillis,
+        hotKeySkew,
+        clock,
+        startMillis,
+        rate,
+        simulatedRate,
+        maxEvents);
   }
 
   public SyntheticSettings withGeos(List<String> value) {
-    return new SyntheticSettings(seed, categories, entitiesPerCategory, entitySkew, users, value,
-        duplicateShare, maxDisorderMillis, lateShare, maxLatenessMillis, hotKeySkew, clock,
-        startMillis, rate, simulatedRate, maxEvents);
+    return new SyntheticSettings(
+        seed,
+        categories,
+        entitiesPerCategory,
+        entitySkew,
+        users,
+        value,
+        duplicateShare,
+        maxDisorderMillis,
+        lateShare,
+        maxLatenessMillis,
+        hotKeySkew,
+        clock,
+        startMillis,
+        rate,
+        simulatedRate,
+        maxEvents);
   }
 
   public SyntheticSettings withDuplicateShare(double value) {
-    return new SyntheticSettings(seed, categories, entitiesPerCategory, entitySkew, users, geos,
-        value, maxDisorderMillis, lateShare, maxLatenessMillis, hotKeySkew, clock,
-        startMillis, rate, simulatedRate, maxEvents);
+    return new SyntheticSettings(
+        seed,
+        categories,
+        entitiesPerCategory,
+        entitySkew,
+        users,
+        geos,
+        value,
+        maxDisorderMillis,
+        lateShare,
+        maxLatenessMillis,
+        hotKeySkew,
+        clock,
+        startMillis,
+        rate,
+        simulatedRate,
+        maxEvents);
   }
 
   public SyntheticSettings withMaxDisorderMillis(long value) {
-    return new SyntheticSettings(seed, categories, entitiesPerCategory, entitySkew, users, geos,
-        duplicateShare, value, lateShare, maxLatenessMillis, hotKeySkew, clock,
-        startMillis, rate, simulatedRate, maxEvents);
+    return new SyntheticSettings(
+        seed,
+        categories,
+        entitiesPerCategory,
+        entitySkew,
+        users,
+        geos,
+        duplicateShare,
+        value,
+        lateShare,
+        maxLatenessMillis,
+        hotKeySkew,
+        clock,
+        startMillis,
+        rate,
+        simulatedRate,
+        maxEvents);
   }
 
   public SyntheticSettings withLateShare(double value) {
-    return new SyntheticSettings(seed, categories, entitiesPerCategory, entitySkew, users, geos,
-        duplicateShare, maxDisorderMillis, value, maxLatenessMillis, hotKeySkew, clock,
-        startMillis, rate, simulatedRate, maxEvents);
+    return new SyntheticSettings(
+        seed,
+        categories,
+        entitiesPerCategory,
+        entitySkew,
+        users,
+        geos,
+        duplicateShare,
+        maxDisorderMillis,
+        value,
+        maxLatenessMillis,
+        hotKeySkew,
+        clock,
+        startMillis,
+        rate,
+        simulatedRate,
+        maxEvents);
   }
 
   public SyntheticSettings withMaxLatenessMillis(long value) {
-    return new SyntheticSettings(seed, categories, entitiesPerCategory, entitySkew, users, geos,
-        duplicateShare, maxDisorderMillis, lateShare, value, hotKeySkew, clock,
-        startMillis, rate, simulatedRate, maxEvents);
+    return new SyntheticSettings(
+        seed,
+        categories,
+        entitiesPerCategory,
+        entitySkew,
+        users,
+        geos,
+        duplicateShare,
+        maxDisorderMillis,
+        lateShare,
+        value,
+        hotKeySkew,
+        clock,
+        startMillis,
+        rate,
+        simulatedRate,
+        maxEvents);
   }
 
   public SyntheticSettings withHotKeySkew(double value) {
-    return new SyntheticSettings(seed, categories, entitiesPerCategory, entitySkew, users, geos,
-        duplicateShare, maxDisorderMillis, lateShare, maxLatenessMillis, value, clock,
-        startMillis, rate, simulatedRate, maxEvents);
+    return new SyntheticSettings(
+        seed,
+        categories,
+        entitiesPerCategory,
+        entitySkew,
+        users,
+        geos,
+        duplicateShare,
+        maxDisorderMillis,
+        lateShare,
+        maxLatenessMillis,
+        value,
+        clock,
+        startMillis,
+        rate,
+        simulatedRate,
+        maxEvents);
   }
 
   public SyntheticSettings withClock(Clock value) {
-    return new SyntheticSettings(seed, categories, entitiesPerCategory, entitySkew, users, geos,
-        duplicateShare, maxDisorderMillis, lateShare, maxLatenessMillis, hotKeySkew, value,
-        startMillis, rate, simulatedRate, maxEvents);
+    return new SyntheticSettings(
+        seed,
+        categories,
+        entitiesPerCategory,
+        entitySkew,
+        users,
+        geos,
+        duplicateShare,
+        maxDisorderMillis,
+        lateShare,
+        maxLatenessMillis,
+        hotKeySkew,
+        value,
+        startMillis,
+        rate,
+        simulatedRate,
+        maxEvents);
   }
 
   public SyntheticSettings withStartMillis(long value) {
-    return new SyntheticSettings(seed, categories, entitiesPerCategory, entitySkew, users, geos,
-        duplicateShare, maxDisorderMillis, lateShare, maxLatenessMillis, hotKeySkew, clock,
-        value, rate, simulatedRate, maxEvents);
+    return new SyntheticSettings(
+        seed,
+        categories,
+        entitiesPerCategory,
+        entitySkew,
+        users,
+        geos,
+        duplicateShare,
+        maxDisorderMillis,
+        lateShare,
+        maxLatenessMillis,
+        hotKeySkew,
+        clock,
+        value,
+        rate,
+        simulatedRate,
+        maxEvents);
   }
 
   public SyntheticSettings withRate(double value) {
-    return new SyntheticSettings(seed, categories, entitiesPerCategory, entitySkew, users, geos,
-        duplicateShare, maxDisorderMillis, lateShare, maxLatenessMillis, hotKeySkew, clock,
-        startMillis, value, simulatedRate, maxEvents);
+    return new SyntheticSettings(
+        seed,
+        categories,
+        entitiesPerCategory,
+        entitySkew,
+        users,
+        geos,
+        duplicateShare,
+        maxDisorderMillis,
+        lateShare,
+        maxLatenessMillis,
+        hotKeySkew,
+        clock,
+        startMillis,
+        value,
+        simulatedRate,
+        maxEvents);
   }
 
   public SyntheticSettings withSimulatedRate(double value) {
-    return new SyntheticSettings(seed, categories, entitiesPerCategory, entitySkew, users, geos,
-        duplicateShare, maxDisorderMillis, lateShare, maxLatenessMillis, hotKeySkew, clock,
-        startMillis, rate, value, maxEvents);
+    return new SyntheticSettings(
+        seed,
+        categories,
+        entitiesPerCategory,
+        entitySkew,
+        users,
+        geos,
+        duplicateShare,
+        maxDisorderMillis,
+        lateShare,
+        maxLatenessMillis,
+        hotKeySkew,
+        clock,
+        startMillis,
+        rate,
+        value,
+        maxEvents);
   }
 
   public SyntheticSettings withMaxEvents(long value) {
-    return new SyntheticSettings(seed, categories, entitiesPerCategory, entitySkew, users, geos,
-        duplicateShare, maxDisorderMillis, lateShare, maxLatenessMillis, hotKeySkew, clock,
-        startMillis, rate, simulatedRate, value);
+    return new SyntheticSettings(
+        seed,
+        categories,
+        entitiesPerCategory,
+        entitySkew,
+        users,
+        geos,
+        duplicateShare,
+        maxDisorderMillis,
+        lateShare,
+        maxLatenessMillis,
+        hotKeySkew,
+        clock,
+        startMillis,
+        rate,
+        simulatedRate,
+        value);
   }
 }

@@ -3,8 +3,8 @@ package io.tally.pipelines.backfill;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tally.metric.MetricCatalog;
-import io.tally.metric.MetricDefinition;
+import io.tally.model.metric.MetricCatalog;
+import io.tally.model.metric.MetricDefinition;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -23,9 +23,11 @@ class BackfillTest {
     MetricCatalog catalog = MetricCatalog.defaults();
 
     assertThat(Backfill.select(catalog, List.of("events_by_category")).definitions())
-        .extracting(MetricDefinition::name).containsExactly("events_by_category");
+        .extracting(MetricDefinition::name)
+        .containsExactly("events_by_category");
     assertThat(Backfill.select(catalog, List.of()).size()).isEqualTo(catalog.size());
-    assertThatThrownBy(() -> Backfill.select(catalog, List.of("events_by_category", "nope", "nada")))
+    assertThatThrownBy(
+            () -> Backfill.select(catalog, List.of("events_by_category", "nope", "nada")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("unknown metric(s) nope, nada; defined: ");
   }

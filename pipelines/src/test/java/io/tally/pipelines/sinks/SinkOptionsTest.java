@@ -12,8 +12,12 @@ class SinkOptionsTest {
 
   @Test
   void withoutHostsOrUrlThereIsNoAerospikeOrHistorySink() {
-    assertThat(AerospikeOptions.config(PipelineOptionsFactory.create().as(AerospikeOptions.class))).isNull();
-    assertThat(HistoryOptions.clickHouseConfig(PipelineOptionsFactory.create().as(HistoryOptions.class))).isNull();
+    assertThat(AerospikeOptions.config(PipelineOptionsFactory.create().as(AerospikeOptions.class)))
+        .isNull();
+    assertThat(
+            HistoryOptions.clickHouseConfig(
+                PipelineOptionsFactory.create().as(HistoryOptions.class)))
+        .isNull();
   }
 
   @Test
@@ -21,9 +25,13 @@ class SinkOptionsTest {
     AerospikeConfig config =
         AerospikeOptions.config(
             PipelineOptionsFactory.fromArgs(
-                    "--aerospikeHosts=a1:3100,a2", "--aerospikeNamespace=ssd", "--aerospikeSet=w",
-                    "--aerospikeTotalTimeoutMs=500", "--aerospikeTlsName=cluster.example",
-                    "--aerospikeUser=tally", "--aerospikeRetention=90m")
+                    "--aerospikeHosts=a1:3100,a2",
+                    "--aerospikeNamespace=ssd",
+                    "--aerospikeSet=w",
+                    "--aerospikeTotalTimeoutMs=500",
+                    "--aerospikeTlsName=cluster.example",
+                    "--aerospikeUser=tally",
+                    "--aerospikeRetention=90m")
                 .as(AerospikeOptions.class));
 
     assertThat(config.hosts()).extracting(Object::toString).containsExactly("a1:3100", "a2:3000");
@@ -34,7 +42,9 @@ class SinkOptionsTest {
     assertThat(config.user()).isEqualTo("tally");
     assertThat(config.hasPassword()).isFalse();
     assertThat(config.retentionAfterEnd()).isEqualTo(Duration.ofMinutes(90));
-    assertThat(config.withPassword("s3cr3t").toString()).doesNotContain("s3cr3t").contains("<hidden>");
+    assertThat(config.withPassword("s3cr3t").toString())
+        .doesNotContain("s3cr3t")
+        .contains("<hidden>");
   }
 
   @Test
@@ -42,13 +52,16 @@ class SinkOptionsTest {
     ClickHouseConfig config =
         HistoryOptions.clickHouseConfig(
             PipelineOptionsFactory.fromArgs(
-                    "--historyJdbcUrl=jdbc:clickhouse://ch:8123/default", "--historyDatabase=hist",
+                    "--historyJdbcUrl=jdbc:clickhouse://ch:8123/default",
+                    "--historyDatabase=hist",
                     "--historyUser=writer")
                 .as(HistoryOptions.class));
 
     assertThat(config.jdbcUrl()).isEqualTo("jdbc:clickhouse://ch:8123/default");
     assertThat(config.database()).isEqualTo("hist");
     assertThat(config.driverClass()).isEqualTo(ClickHouseConfig.DEFAULT_DRIVER);
-    assertThat(config.properties()).containsEntry("user", "writer").containsEntry("compress", "false");
+    assertThat(config.properties())
+        .containsEntry("user", "writer")
+        .containsEntry("compress", "false");
   }
 }

@@ -2,18 +2,18 @@ package io.tally.pipelines.sinks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tally.aggregate.Accumulator;
-import io.tally.metric.AggregateFunction;
-import io.tally.metric.MetricSpec;
+import io.tally.model.aggregate.Accumulator;
+import io.tally.model.metric.AggregateFunction;
+import io.tally.model.metric.MetricSpec;
+import io.tally.model.update.Timing;
+import io.tally.model.update.WindowKey;
+import io.tally.model.update.WindowUpdate;
 import io.tally.tiering.history.HistoryStore;
 import io.tally.tiering.history.HistoryStoreException;
 import io.tally.tiering.history.Resolution;
 import io.tally.tiering.history.RollupResult;
 import io.tally.tiering.hot.WindowQuery;
-import io.tally.update.Timing;
-import io.tally.update.WindowKey;
-import io.tally.update.WindowUpdate;
-import io.tally.update.WindowUpdateCoder;
+import io.tally.transforms.coders.WindowUpdateCoder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,8 +31,8 @@ import org.apache.beam.sdk.transforms.Create;
 import org.junit.jupiter.api.Test;
 
 /**
- * The history sink's buffering and retries on the direct runner, against a store that refuses
- * its first writes as an unreachable server does (the real server's case is HistoryOutageIT).
+ * The history sink's buffering and retries on the direct runner, against a store that refuses its
+ * first writes as an unreachable server does (the real server's case is HistoryOutageIT).
  */
 class WriteToHistoryStoreTest {
   private static final Map<String, FlakyStore> STORES = new ConcurrentHashMap<>();
@@ -83,9 +83,20 @@ class WriteToHistoryStoreTest {
     for (long i = 0; i < events; i++) {
       acc.add(1, null);
     }
-    return new WindowUpdate("views", 1, AggregateFunction.COUNT, SPEC.groupBy(), List.of(geo),
-        start, start + 60_000, acc.result(SPEC), events,
-        isFinal ? Timing.ON_TIME : Timing.EARLY, isFinal, 0, isFinal ? acc : null);
+    return new WindowUpdate(
+        "views",
+        1,
+        AggregateFunction.COUNT,
+        SPEC.groupBy(),
+        List.of(geo),
+        start,
+        start + 60_000,
+        acc.result(SPEC),
+        events,
+        isFinal ? Timing.ON_TIME : Timing.EARLY,
+        isFinal,
+        0,
+        isFinal ? acc : null);
   }
 
   @Test
@@ -105,7 +116,8 @@ class WriteToHistoryStoreTest {
       }
     }
 
-    Pipeline pipeline = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
+    Pipeline pipeline =
+        Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
     pipeline
         .apply(Create.of(input).withCoder(WindowUpdateCoder.of()))
         .apply(
@@ -124,7 +136,8 @@ class WriteToHistoryStoreTest {
 
   @Test
   void backoffDoublesUpToItsMaximum() {
-    WriteToHistoryStore.Settings settings = new WriteToHistoryStore.Settings(10, 0, 1, 10, 100, 1_000);
+    WriteToHistoryStore.Settings settings =
+        new WriteToHistoryStore.Settings(10, 0, 1, 10, 100, 1_000);
     assertThat(List.of(1, 2, 3, 4, 5, 50).stream().map(settings::backoffMillis).toList())
         .containsExactly(100L, 200L, 400L, 800L, 1_000L, 1_000L);
   }
@@ -132,7 +145,9 @@ class WriteToHistoryStoreTest {
   private static long counter(PipelineResult result, String name) {
     long sum = 0;
     for (MetricResult<Long> counter :
-        result.metrics().queryMetrics(
+        result
+            .metrics()
+            .queryMetrics(
                 MetricsFilter.builder()
                     .addNameFilter(MetricNameFilter.named(WriteToHistoryStore.class, name))
                     .build())

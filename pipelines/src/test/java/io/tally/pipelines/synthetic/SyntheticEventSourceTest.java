@@ -3,7 +3,7 @@ package io.tally.pipelines.synthetic;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.tally.event.EventParser;
+import io.tally.model.event.EventParser;
 import io.tally.pipelines.synthetic.SyntheticEventSource.Position;
 import io.tally.pipelines.synthetic.SyntheticEventSource.Reader;
 import java.util.ArrayList;
@@ -67,8 +67,8 @@ class SyntheticEventSourceTest {
   void watermarkTrailsTheLargestEventTimeByTheDisorderAndNeverPassesOnTimeEvents()
       throws Exception {
     SyntheticSettings settings = BOUNDED.withMaxEvents(50_000).withMaxDisorderMillis(2_000);
-    Reader reader = SyntheticEventSource.of(settings).split(2, OPTIONS).get(0)
-        .createReader(OPTIONS, null);
+    Reader reader =
+        SyntheticEventSource.of(settings).split(2, OPTIONS).get(0).createReader(OPTIONS, null);
     long maxTimestamp = Long.MIN_VALUE;
     Instant watermark = reader.getWatermark();
     assertThat(watermark.getMillis()).isEqualTo(settings.startMillis() - 2_000);
@@ -78,8 +78,7 @@ class SyntheticEventSourceTest {
       maxTimestamp = Math.max(maxTimestamp, ts);
       Instant next = reader.getWatermark();
       assertThat(next).isGreaterThanOrEqualTo(watermark);
-      assertThat(next.getMillis())
-          .isEqualTo(Math.max(watermark.getMillis(), maxTimestamp - 2_000));
+      assertThat(next.getMillis()).isEqualTo(Math.max(watermark.getMillis(), maxTimestamp - 2_000));
       watermark = next;
     }
     assertThat(reader.getWatermark()).isEqualTo(BoundedWindow.TIMESTAMP_MAX_VALUE);
@@ -147,7 +146,9 @@ class SyntheticEventSourceTest {
     assertThat(idle.start()).isTrue(); // position 0 is due at once
     assertThat(idle.advance()).isFalse();
     Instant first = idle.getWatermark();
-    await().atMost(java.time.Duration.ofSeconds(10)).until(() -> idle.getWatermark().isAfter(first));
+    await()
+        .atMost(java.time.Duration.ofSeconds(10))
+        .until(() -> idle.getWatermark().isAfter(first));
     assertThat(idle.getWatermark().getMillis())
         .isGreaterThanOrEqualTo(first.getMillis())
         .isLessThanOrEqualTo(System.currentTimeMillis() - 500);
@@ -167,7 +168,8 @@ class SyntheticEventSourceTest {
 
     @ProcessElement
     public void process(@Element String json, @Timestamp Instant timestamp) {
-      COLLECTED.computeIfAbsent(key, k -> new ConcurrentLinkedQueue<>())
+      COLLECTED
+          .computeIfAbsent(key, k -> new ConcurrentLinkedQueue<>())
           .add(json + '\t' + timestamp.getMillis());
     }
   }

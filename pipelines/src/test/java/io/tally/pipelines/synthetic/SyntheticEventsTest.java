@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import io.tally.event.Event;
-import io.tally.event.EventParser;
+import io.tally.model.event.Event;
+import io.tally.model.event.EventParser;
 import io.tally.pipelines.synthetic.SyntheticSettings.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -90,7 +90,8 @@ class SyntheticEventsTest {
     // Names valid for the parser, even the numbered variants.
     EventParser.parse(
         "{\"id\":\"x\",\"source\":\"s\",\"type\":\"t\",\"ts\":1,\"category\":\""
-            + many.get(4_999) + "\"}");
+            + many.get(4_999)
+            + "\"}");
   }
 
   @Test
@@ -114,7 +115,8 @@ class SyntheticEventsTest {
     }
     assertThat(duplicates / (double) n).isCloseTo(0.05, within(0.003));
     assertThat(events.distinctCount(n)).isEqualTo(n - duplicates);
-    assertThat(events.distinctCountsByCategory(n).values().stream().mapToLong(Long::longValue).sum())
+    assertThat(
+            events.distinctCountsByCategory(n).values().stream().mapToLong(Long::longValue).sum())
         .isEqualTo(n - duplicates);
 
     SyntheticEvents none = SyntheticEvents.of(DEFAULTS.withDuplicateShare(0));

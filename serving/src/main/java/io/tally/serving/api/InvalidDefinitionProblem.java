@@ -1,7 +1,7 @@
 package io.tally.serving.api;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import io.tally.metric.InvalidDefinitionException;
+import io.tally.model.metric.InvalidDefinitionException;
 import java.util.List;
 
 /**

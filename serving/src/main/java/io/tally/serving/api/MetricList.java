@@ -1,8 +1,8 @@
 package io.tally.serving.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tally.metric.MetricDefinition;
-import io.tally.metric.MetricDefinitionJson;
+import io.tally.model.metric.MetricDefinition;
+import io.tally.model.metric.MetricDefinitionJson;
 import java.util.Collection;
 import java.util.List;
 

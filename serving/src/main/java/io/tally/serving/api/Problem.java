@@ -3,9 +3,9 @@ package io.tally.serving.api;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 /**
- * An error, as RFC 9457 problem details ({@code application/problem+json}). {@code type} is
- * {@code about:blank} for plain HTTP errors, whose {@code title} is then the status phrase, and a
- * {@code urn:tally:problem:*} URI for Tally's own kinds.
+ * An error, as RFC 9457 problem details ({@code application/problem+json}). {@code type} is {@code
+ * about:blank} for plain HTTP errors, whose {@code title} is then the status phrase, and a {@code
+ * urn:tally:problem:*} URI for Tally's own kinds.
  */
 @JsonPropertyOrder({"type", "title", "status", "detail"})
 public record Problem(String type, String title, int status, String detail) {
@@ -24,5 +24,6 @@ public record Problem(String type, String title, int status, String detail) {
   public static final String PRECONDITION_FAILED = "urn:tally:problem:precondition-failed";
   public static final String RULE_LOG_UNAVAILABLE = "urn:tally:problem:rule-log-unavailable";
   public static final String UNKNOWN_SAVED_QUERY = "urn:tally:problem:unknown-saved-query";
-  public static final String SAVED_QUERIES_UNAVAILABLE = "urn:tally:problem:saved-queries-unavailable";
+  public static final String SAVED_QUERIES_UNAVAILABLE =
+      "urn:tally:problem:saved-queries-unavailable";
 }

@@ -2,7 +2,7 @@ package io.tally.serving.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import io.tally.serving.core.Timestamps;
+import io.tally.serving.query.Timestamps;
 import io.tally.tiering.tiers.TierRead;
 
 /**
@@ -11,7 +11,8 @@ import io.tally.tiering.tiers.TierRead;
  */
 @JsonPropertyOrder({"tier", "from", "to", "available", "windows", "error"})
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record TierView(String tier, String from, String to, boolean available, int windows, String error) {
+public record TierView(
+    String tier, String from, String to, boolean available, int windows, String error) {
 
   public static TierView of(TierRead read) {
     return new TierView(

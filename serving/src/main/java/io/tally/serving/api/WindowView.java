@@ -3,14 +3,14 @@ package io.tally.serving.api;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tally.serving.core.Timestamps;
+import io.tally.model.update.WindowUpdate;
+import io.tally.serving.query.Timestamps;
 import io.tally.tiering.feed.WindowUpdateJson;
-import io.tally.update.WindowUpdate;
 import java.util.Map;
 
 /**
- * One window of one group, as the query API shows it. {@code version} (the definition version
- * that computed it) is an extension of the contract's window object.
+ * One window of one group, as the query API shows it. {@code version} (the definition version that
+ * computed it) is an extension of the contract's window object.
  *
  * @param value a JSON integer for count and distinct, a number for sum and rate, and a list of
  *     {@code {key, count}} for topk

@@ -22,7 +22,8 @@ public final class ApiKeyAuthenticator implements Authenticator<String, Caller> 
             .map(
                 c ->
                     new Known(
-                        HexFormat.of().parseHex(c.getSha256()), new Caller(c.getName(), c.getRoles())))
+                        HexFormat.of().parseHex(c.getSha256()),
+                        new Caller(c.getName(), c.getRoles())))
             .toList();
   }
 

@@ -12,10 +12,10 @@ import java.util.List;
 import org.glassfish.jersey.server.filter.RolesAllowedDynamicFeature;
 
 /**
- * The {@code auth} section: API keys, presented as {@code Authorization: Bearer <key>}, each
- * stored as its SHA-256 with its roles. Writes always need a key with the right role (ingest:
- * {@code ingester}; rule changes: {@code admin}); with no credentials configured nobody can
- * write. Reads need a {@code reader} key only when {@code readsNeedCredentials} is true.
+ * The {@code auth} section: API keys, presented as {@code Authorization: Bearer <key>}, each stored
+ * as its SHA-256 with its roles. Writes always need a key with the right role (ingest: {@code
+ * ingester}; rule changes: {@code admin}); with no credentials configured nobody can write. Reads
+ * need a {@code reader} key only when {@code readsNeedCredentials} is true.
  */
 public class AuthFactory {
   public static final String REALM = "tally";
@@ -45,8 +45,8 @@ public class AuthFactory {
   }
 
   /**
-   * Registers the checks: {@code @RolesAllowed} methods through Dropwizard's auth feature,
-   * {@link ReadAccess} methods as configured.
+   * Registers the checks: {@code @RolesAllowed} methods through Dropwizard's auth feature, {@link
+   * ReadAccess} methods as configured.
    *
    * @param extra credentials added by a launcher (the embedded mode's generated key)
    */

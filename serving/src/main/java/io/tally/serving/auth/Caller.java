@@ -4,8 +4,8 @@ import java.security.Principal;
 import java.util.Set;
 
 /**
- * Who made a request: the name of the credential it presented and that credential's roles. It
- * is the request's {@code SecurityContext.getUserPrincipal()}; the secret is never kept.
+ * Who made a request: the name of the credential it presented and that credential's roles. It is
+ * the request's {@code SecurityContext.getUserPrincipal()}; the secret is never kept.
  */
 public record Caller(String name, Set<String> roles) implements Principal {
   public Caller {

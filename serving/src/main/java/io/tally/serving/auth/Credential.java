@@ -15,18 +15,23 @@ import java.util.Set;
 
 /**
  * One API key of the {@code auth.credentials} list: a name (shown in logs, never the key), the
- * SHA-256 of the key in hex, and its roles. Only the hash is configured: the key itself is
- * known only to its holder. A random key of 32 bytes needs no salt or slow hash.
+ * SHA-256 of the key in hex, and its roles. Only the hash is configured: the key itself is known
+ * only to its holder. A random key of 32 bytes needs no salt or slow hash.
  */
 public class Credential {
   @NotBlank private String name;
 
   @NotBlank
-  @Pattern(regexp = "[0-9a-f]{64}", message = "must be the SHA-256 of the key, 64 lower-case hex digits")
+  @Pattern(
+      regexp = "[0-9a-f]{64}",
+      message = "must be the SHA-256 of the key, 64 lower-case hex digits")
   private String sha256;
 
-  @NotEmpty private Set<@Pattern(regexp = "reader|ingester|admin", message = "must be reader, ingester or admin") String> roles =
-      new LinkedHashSet<>();
+  @NotEmpty
+  private Set<
+          @Pattern(regexp = "reader|ingester|admin", message = "must be reader, ingester or admin")
+          String>
+      roles = new LinkedHashSet<>();
 
   public Credential() {}
 

@@ -7,8 +7,8 @@ import jakarta.ws.rs.core.Response;
 
 /**
  * A missing or unknown key as a 401 problem with its {@code WWW-Authenticate} challenge. Jersey
- * sends a response built in a filter as it is, past the exception mappers, so it is a problem
- * here already. It never repeats what was presented.
+ * sends a response built in a filter as it is, past the exception mappers, so it is a problem here
+ * already. It never repeats what was presented.
  */
 public final class ProblemUnauthorizedHandler implements UnauthorizedHandler {
   static final String DETAIL =

@@ -11,10 +11,10 @@ import jakarta.ws.rs.core.FeatureContext;
 import jakarta.ws.rs.core.HttpHeaders;
 
 /**
- * Guards the methods marked {@link ReadAccess}. When reads need credentials, they need a
- * credential with the reader role, like {@code @RolesAllowed("reader")}. When reads are open, a
- * request that does present a key is still authenticated (a wrong key is a 401, and the caller
- * is known to what follows, such as a per-credential limit), and one without a key passes.
+ * Guards the methods marked {@link ReadAccess}. When reads need credentials, they need a credential
+ * with the reader role, like {@code @RolesAllowed("reader")}. When reads are open, a request that
+ * does present a key is still authenticated (a wrong key is a 401, and the caller is known to what
+ * follows, such as a per-credential limit), and one without a key passes.
  */
 public final class ReadAccessFeature implements DynamicFeature {
   private final ContainerRequestFilter authenticate;

@@ -6,8 +6,10 @@ import java.util.Set;
 public final class Roles {
   /** Query metrics and windows, when the configuration makes reads need credentials. */
   public static final String READER = "reader";
+
   /** {@code POST /v1/events}. */
   public static final String INGESTER = "ingester";
+
   /** Create, replace and delete metric definitions. */
   public static final String ADMIN = "admin";
 

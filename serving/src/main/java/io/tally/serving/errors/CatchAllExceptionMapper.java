@@ -9,8 +9,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Everything no other mapper claims: a 500 problem with a generic detail and an id to find the
- * logged stack trace; never the exception's message or trace. A client that hung up mid-request
- * is not an error of ours and is only logged at debug.
+ * logged stack trace; never the exception's message or trace. A client that hung up mid-request is
+ * not an error of ours and is only logged at debug.
  */
 @Provider
 public class CatchAllExceptionMapper implements ExceptionMapper<Throwable> {

@@ -2,13 +2,13 @@ package io.tally.serving.errors;
 
 import io.tally.serving.api.Problem;
 import io.tally.serving.api.RejectedEventsProblem;
-import io.tally.serving.core.IngestDisabledException;
-import io.tally.serving.core.IngestException;
-import io.tally.serving.core.IngestRateLimitedException;
-import io.tally.serving.core.LogOverloadedException;
-import io.tally.serving.core.LogUnavailableException;
-import io.tally.serving.core.NoValidEventsException;
-import io.tally.serving.core.PayloadTooLargeException;
+import io.tally.serving.ingest.IngestDisabledException;
+import io.tally.serving.ingest.IngestException;
+import io.tally.serving.ingest.IngestRateLimitedException;
+import io.tally.serving.ingest.LogOverloadedException;
+import io.tally.serving.ingest.LogUnavailableException;
+import io.tally.serving.ingest.NoValidEventsException;
+import io.tally.serving.ingest.PayloadTooLargeException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Ingest failures as problems: no valid event 400 (with the rejected lines), too large 413, over
  * the node's ingest limit or log overloaded 429 and log unavailable 503 (all three with {@code
- * Retry-After}), no log at all 503.
- * Their messages are written for clients and carry no internals, so they are the detail.
+ * Retry-After}), no log at all 503. Their messages are written for clients and carry no internals,
+ * so they are the detail.
  */
 @Provider
 public class IngestExceptionMapper implements ExceptionMapper<IngestException> {
@@ -33,8 +33,12 @@ public class IngestExceptionMapper implements ExceptionMapper<IngestException> {
           .type(Problem.MEDIA_TYPE)
           .entity(
               new RejectedEventsProblem(
-                  Problem.INVALID_EVENTS, "No valid events", 400, e.getMessage(),
-                  invalid.rejected(), invalid.rejectedCount()))
+                  Problem.INVALID_EVENTS,
+                  "No valid events",
+                  400,
+                  e.getMessage(),
+                  invalid.rejected(),
+                  invalid.rejectedCount()))
           .build();
     }
     if (e instanceof PayloadTooLargeException) {

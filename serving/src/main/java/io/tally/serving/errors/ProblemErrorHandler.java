@@ -13,8 +13,8 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * Errors that Jetty answers before or outside Jersey (a malformed URI, a method that Dropwizard's
- * allowed-methods filter refuses, ...) as problem documents too, whatever the client accepts.
- * Never shows causes or stack traces.
+ * allowed-methods filter refuses, ...) as problem documents too, whatever the client accepts. Never
+ * shows causes or stack traces.
  */
 public class ProblemErrorHandler extends ErrorHandler {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -27,14 +27,21 @@ public class ProblemErrorHandler extends ErrorHandler {
 
   @Override
   protected void generateResponse(
-      Request request, Response response, int code, String message, Throwable cause,
+      Request request,
+      Response response,
+      int code,
+      String message,
+      Throwable cause,
       Callback callback) {
     String title = Problems.title(code);
     String detail;
     if (code >= 500) {
       detail = "The server could not answer this request.";
-    } else if (message == null || message.isBlank() || message.equals(title)
-        || message.equals(HttpStatus.getMessage(code)) || message.equals(Integer.toString(code))) {
+    } else if (message == null
+        || message.isBlank()
+        || message.equals(title)
+        || message.equals(HttpStatus.getMessage(code))
+        || message.equals(Integer.toString(code))) {
       detail = title + ".";
     } else {
       detail = message;

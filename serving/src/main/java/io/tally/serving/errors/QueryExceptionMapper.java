@@ -1,12 +1,12 @@
 package io.tally.serving.errors;
 
 import io.tally.serving.api.Problem;
-import io.tally.serving.core.InvalidQueryException;
-import io.tally.serving.core.QueryException;
-import io.tally.serving.core.QueryRateLimitedException;
-import io.tally.serving.core.UnknownMetricException;
+import io.tally.serving.live.UnknownSavedQueryException;
+import io.tally.serving.query.InvalidQueryException;
+import io.tally.serving.query.QueryException;
+import io.tally.serving.query.QueryRateLimitedException;
+import io.tally.serving.query.UnknownMetricException;
 import jakarta.ws.rs.core.HttpHeaders;
-import io.tally.serving.subscriptions.UnknownSavedQueryException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;

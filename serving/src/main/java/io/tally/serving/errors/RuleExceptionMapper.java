@@ -2,9 +2,9 @@ package io.tally.serving.errors;
 
 import io.tally.serving.api.InvalidDefinitionProblem;
 import io.tally.serving.api.Problem;
-import io.tally.serving.core.InvalidRuleException;
-import io.tally.serving.core.PreconditionFailedException;
-import io.tally.serving.core.RuleException;
+import io.tally.serving.rules.InvalidRuleException;
+import io.tally.serving.rules.PreconditionFailedException;
+import io.tally.serving.rules.RuleException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
@@ -19,7 +19,10 @@ public class RuleExceptionMapper implements ExceptionMapper<RuleException> {
           .type(Problem.MEDIA_TYPE)
           .entity(
               new InvalidDefinitionProblem(
-                  Problem.INVALID_DEFINITION, "Invalid metric definition", 400, e.getMessage(),
+                  Problem.INVALID_DEFINITION,
+                  "Invalid metric definition",
+                  400,
+                  e.getMessage(),
                   InvalidDefinitionProblem.of(invalid.problems())))
           .build();
     }

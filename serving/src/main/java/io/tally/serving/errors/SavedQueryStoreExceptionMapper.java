@@ -1,7 +1,7 @@
 package io.tally.serving.errors;
 
 import io.tally.serving.api.Problem;
-import io.tally.serving.subscriptions.SavedQueryStoreException;
+import io.tally.serving.live.SavedQueryStoreException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
@@ -18,7 +18,9 @@ public class SavedQueryStoreExceptionMapper implements ExceptionMapper<SavedQuer
     LOG.warn("saved queries unavailable: {}", e.getMessage(), e.getCause());
     return Response.fromResponse(
             Problems.of(
-                Problem.SAVED_QUERIES_UNAVAILABLE, 503, "Saved queries unavailable",
+                Problem.SAVED_QUERIES_UNAVAILABLE,
+                503,
+                "Saved queries unavailable",
                 "The saved query could not be stored; nothing was changed. Try again later."))
         .header("Retry-After", 1)
         .build();

@@ -37,7 +37,8 @@ public class ChangeFeedHealthCheck extends HealthCheck {
     if (!status.caughtUp()) {
       return result
           .unhealthy()
-          .withMessage("catching up with " + status.topic() + ": " + status.lag() + " records behind")
+          .withMessage(
+              "catching up with " + status.topic() + ": " + status.lag() + " records behind")
           .build();
     }
     return result

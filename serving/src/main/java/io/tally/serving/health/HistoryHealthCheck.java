@@ -5,8 +5,8 @@ import io.tally.tiering.history.HistoryStore;
 import java.util.Objects;
 
 /**
- * Healthy when the history tier answers. When it does not, queries still answer from the hot
- * tiers (marked {@code "partial": true}), so this check tells operators why answers lack history.
+ * Healthy when the history tier answers. When it does not, queries still answer from the hot tiers
+ * (marked {@code "partial": true}), so this check tells operators why answers lack history.
  */
 public class HistoryHealthCheck extends HealthCheck {
   private final HistoryStore store;
@@ -24,7 +24,8 @@ public class HistoryHealthCheck extends HealthCheck {
       return Result.builder()
           .unhealthy()
           .withMessage(
-              "history tier unavailable; queries are answered from the hot tiers: " + e.getMessage())
+              "history tier unavailable; queries are answered from the hot tiers: "
+                  + e.getMessage())
           .build();
     }
   }

@@ -21,7 +21,11 @@ public class HotStoreHealthCheck extends HealthCheck {
   protected Result check() {
     store.windows(PROBE);
     if (store instanceof InMemoryHotStore memory) {
-      return Result.builder().healthy().withMessage("in memory").withDetail("windows", memory.size()).build();
+      return Result.builder()
+          .healthy()
+          .withMessage("in memory")
+          .withDetail("windows", memory.size())
+          .build();
     }
     return Result.healthy();
   }

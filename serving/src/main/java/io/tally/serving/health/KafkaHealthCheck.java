@@ -10,8 +10,8 @@ import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.common.Node;
 
 /**
- * Healthy when a Kafka broker answers a cluster description within a short timeout: without
- * one, ingest answers 503 and the view stops following the change feed.
+ * Healthy when a Kafka broker answers a cluster description within a short timeout: without one,
+ * ingest answers 503 and the view stops following the change feed.
  */
 public class KafkaHealthCheck extends HealthCheck {
   private final Admin admin;
@@ -38,7 +38,9 @@ public class KafkaHealthCheck extends HealthCheck {
     } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       return Result.unhealthy(
-          "no Kafka broker answered within " + timeout.toMillis() + " ms: "
+          "no Kafka broker answered within "
+              + timeout.toMillis()
+              + " ms: "
               + cause.getClass().getSimpleName());
     }
   }

@@ -1,8 +1,8 @@
 package io.tally.serving.health;
 
 import com.codahale.metrics.health.HealthCheck;
-import io.tally.metric.MetricCatalog;
-import io.tally.metric.MetricCatalogSource;
+import io.tally.model.metric.MetricCatalog;
+import io.tally.model.metric.MetricCatalogSource;
 import java.util.Objects;
 
 /**

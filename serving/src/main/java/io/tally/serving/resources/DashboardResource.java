@@ -9,8 +9,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 
 /**
- * The live dashboard's page at {@code /}. Its scripts and styles are static assets under
- * {@code /ui/} (the {@code ui} resource folder); the page reads only the public API.
+ * The live dashboard's page at {@code /}. Its scripts and styles are static assets under {@code
+ * /ui/} (the {@code ui} resource folder); the page reads only the public API.
  */
 @Path("/")
 public class DashboardResource {

@@ -3,7 +3,7 @@ package io.tally.serving.resources;
 import com.codahale.metrics.annotation.Timed;
 import io.tally.serving.api.IngestResult;
 import io.tally.serving.auth.Roles;
-import io.tally.serving.core.IngestService;
+import io.tally.serving.ingest.IngestService;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -18,8 +18,8 @@ import java.io.InputStream;
 import java.util.Objects;
 
 /**
- * The write side for events (contract §5): NDJSON in, 202 once every accepted event is in the
- * log. Needs a credential with the ingester role.
+ * The write side for events (contract §5): NDJSON in, 202 once every accepted event is in the log.
+ * Needs a credential with the ingester role.
  */
 @Path("/v1/events")
 @Produces(MediaType.APPLICATION_JSON)
@@ -33,9 +33,9 @@ public class EventsResource {
   }
 
   /**
-   * The body is read as a stream, not bound to a type, so that size is checked while reading
-   * and each line keeps its exact bytes. {@code application/json} is accepted for clients that
-   * cannot set another type; it is read the same way, one object per line.
+   * The body is read as a stream, not bound to a type, so that size is checked while reading and
+   * each line keeps its exact bytes. {@code application/json} is accepted for clients that cannot
+   * set another type; it is read the same way, one object per line.
    */
   @POST
   @Timed

@@ -2,23 +2,23 @@ package io.tally.serving.resources;
 
 import com.codahale.metrics.annotation.Timed;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tally.metric.MetricVersion;
+import io.tally.model.metric.MetricVersion;
 import io.tally.serving.api.MetricList;
 import io.tally.serving.api.WindowList;
-import io.tally.serving.core.WindowQueries;
 import io.tally.serving.auth.ReadAccess;
 import io.tally.serving.auth.Roles;
-import io.tally.serving.core.Precondition;
-import io.tally.serving.core.RulesService;
-import io.tally.serving.core.UnknownMetricException;
+import io.tally.serving.live.LiveQueries;
+import io.tally.serving.query.UnknownMetricException;
+import io.tally.serving.query.WindowQueries;
+import io.tally.serving.rules.Precondition;
+import io.tally.serving.rules.RulesService;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.PUT;
-import io.tally.serving.subscriptions.LiveQueries;
-import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -97,7 +97,10 @@ public class MetricsResource {
     RulesService.Written written = rules.put(name, body, new Precondition(ifMatch, ifNoneMatch));
     Response.ResponseBuilder answer =
         written.created() ? Response.created(uri.getRequestUri()) : Response.ok();
-    return answer.entity(RulesService.toJson(written.version())).tag(etag(written.version())).build();
+    return answer
+        .entity(RulesService.toJson(written.version()))
+        .tag(etag(written.version()))
+        .build();
   }
 
   /** Deletes a definition (204): the metric stops counting from the change's activation. */
@@ -117,9 +120,9 @@ public class MetricsResource {
 
   /**
    * {@code [?<dimension>=<value>...]}: a Server-Sent Events stream of the metric's windows in the
-   * selected groups (contract §4). Parameters are checked here, so a bad one is a problem
-   * response; then the request leaves Jersey's hands (suspended, never resumed) and the stream
-   * is written with non-blocking I/O by the subscriptions package until one side closes it.
+   * selected groups (contract §4). Parameters are checked here, so a bad one is a problem response;
+   * then the request leaves Jersey's hands (suspended, never resumed) and the stream is written
+   * with non-blocking I/O by the subscriptions package until one side closes it.
    */
   @GET
   @ReadAccess

@@ -1,7 +1,7 @@
 package io.tally.serving.resources;
 
-import io.tally.serving.core.QueryRateLimitedException;
-import io.tally.serving.core.RateLimiter;
+import io.tally.serving.limits.RateLimiter;
+import io.tally.serving.query.QueryRateLimitedException;
 import jakarta.annotation.Priority;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Priorities;
@@ -14,9 +14,9 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Rate-limits the query API ({@link MetricsResource}) per client: the authenticated principal
- * when there is one, the client's address otherwise. A client over its limit gets a 429 problem
- * with {@code Retry-After}; other clients and other resources are not affected. It runs after
+ * Rate-limits the query API ({@link MetricsResource}) per client: the authenticated principal when
+ * there is one, the client's address otherwise. A client over its limit gets a 429 problem with
+ * {@code Retry-After}; other clients and other resources are not affected. It runs after
  * authentication, so a principal set by an auth filter is the key.
  */
 @Priority(Priorities.AUTHORIZATION + 100)

@@ -2,9 +2,9 @@ package io.tally.serving.resources;
 
 import io.tally.serving.api.SavedQueryRequest;
 import io.tally.serving.auth.ReadAccess;
-import io.tally.serving.core.InvalidQueryException;
-import io.tally.serving.subscriptions.LiveQueries;
-import io.tally.serving.subscriptions.SavedQuery;
+import io.tally.serving.live.LiveQueries;
+import io.tally.serving.live.SavedQuery;
+import io.tally.serving.query.InvalidQueryException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -40,7 +40,8 @@ public class SubscriptionsResource {
   @Consumes(MediaType.APPLICATION_JSON)
   public Response save(SavedQueryRequest request, @Context UriInfo uri) {
     if (request == null) {
-      throw new InvalidQueryException("metric", "is required: the body is {\"metric\": ..., \"where\": {...}}");
+      throw new InvalidQueryException(
+          "metric", "is required: the body is {\"metric\": ..., \"where\": {...}}");
     }
     SavedQuery saved = live.save(request.metric(), request.where());
     return Response.created(uri.getAbsolutePathBuilder().path(saved.id()).build())

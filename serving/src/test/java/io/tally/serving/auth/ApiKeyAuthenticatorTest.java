@@ -17,7 +17,8 @@ class ApiKeyAuthenticatorTest {
                 Credential.forKey("ops", adminKey, Set.of(Roles.ADMIN)),
                 Credential.forKey("feeds", ingestKey, Set.of(Roles.INGESTER, Roles.READER))));
 
-    assertThat(authenticator.authenticate(adminKey)).contains(new Caller("ops", Set.of(Roles.ADMIN)));
+    assertThat(authenticator.authenticate(adminKey))
+        .contains(new Caller("ops", Set.of(Roles.ADMIN)));
     assertThat(authenticator.authenticate(ingestKey).orElseThrow().roles())
         .containsExactlyInAnyOrder(Roles.INGESTER, Roles.READER);
     assertThat(authenticator.authenticate(adminKey + "x")).isEmpty();

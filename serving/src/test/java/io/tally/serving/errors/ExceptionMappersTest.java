@@ -6,8 +6,8 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.exc.InvalidDefinitionException;
 import io.tally.serving.api.Problem;
-import io.tally.serving.core.InvalidQueryException;
-import io.tally.serving.core.UnknownMetricException;
+import io.tally.serving.query.InvalidQueryException;
+import io.tally.serving.query.UnknownMetricException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import org.junit.jupiter.api.Test;
@@ -16,7 +16,8 @@ class ExceptionMappersTest {
 
   @Test
   void queryErrors() {
-    Response bad = new QueryExceptionMapper().toResponse(new InvalidQueryException("from", "is bad"));
+    Response bad =
+        new QueryExceptionMapper().toResponse(new InvalidQueryException("from", "is bad"));
     assertProblem(bad, 400, Problem.INVALID_QUERY, "'from' is bad");
     Response unknown = new QueryExceptionMapper().toResponse(new UnknownMetricException("x"));
     assertProblem(unknown, 404, Problem.UNKNOWN_METRIC, "no metric is named 'x'");
@@ -32,20 +33,27 @@ class ExceptionMappersTest {
 
     Response ours =
         new JsonProcessingExceptionMapper()
-            .toResponse(InvalidDefinitionException.from(
-                (com.fasterxml.jackson.core.JsonParser) null, "no serializer", (JavaType) null));
+            .toResponse(
+                InvalidDefinitionException.from(
+                    (com.fasterxml.jackson.core.JsonParser) null,
+                    "no serializer",
+                    (JavaType) null));
     assertProblem(ours, 500, Problem.ABOUT_BLANK, null);
     assertThat(((Problem) ours.getEntity()).detail()).doesNotContain("serializer");
   }
 
   @Test
   void serverErrorsNeverShowTheirMessage() {
-    Response internal = new CatchAllExceptionMapper().toResponse(new NullPointerException("db password"));
+    Response internal =
+        new CatchAllExceptionMapper().toResponse(new NullPointerException("db password"));
     assertProblem(internal, 500, Problem.ABOUT_BLANK, null);
-    assertThat(((Problem) internal.getEntity()).detail()).doesNotContain("password").contains("logged");
+    assertThat(((Problem) internal.getEntity()).detail())
+        .doesNotContain("password")
+        .contains("logged");
 
     Response webInternal =
-        new WebApplicationExceptionMapper().toResponse(new WebApplicationException("db password", 503));
+        new WebApplicationExceptionMapper()
+            .toResponse(new WebApplicationException("db password", 503));
     assertProblem(webInternal, 503, Problem.ABOUT_BLANK, null);
     assertThat(((Problem) webInternal.getEntity()).detail()).doesNotContain("password");
   }

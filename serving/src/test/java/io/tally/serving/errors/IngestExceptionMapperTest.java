@@ -4,15 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tally.serving.api.Problem;
 import io.tally.serving.api.RejectedEventsProblem;
-import io.tally.serving.core.EventBatch;
-import io.tally.serving.core.IngestDisabledException;
-import io.tally.serving.core.IngestRateLimitedException;
-import io.tally.serving.core.LogOverloadedException;
-import io.tally.serving.core.LogUnavailableException;
-import io.tally.serving.core.NoValidEventsException;
-import io.tally.serving.core.PayloadTooLargeException;
-import io.tally.serving.core.RefusedLine;
-import io.tally.serving.core.Rejection;
+import io.tally.serving.ingest.EventBatch;
+import io.tally.serving.ingest.IngestDisabledException;
+import io.tally.serving.ingest.IngestRateLimitedException;
+import io.tally.serving.ingest.LogOverloadedException;
+import io.tally.serving.ingest.LogUnavailableException;
+import io.tally.serving.ingest.NoValidEventsException;
+import io.tally.serving.ingest.PayloadTooLargeException;
+import io.tally.serving.ingest.RefusedLine;
+import io.tally.serving.ingest.Rejection;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -26,7 +26,8 @@ class IngestExceptionMapperTest {
     Response response =
         mapper.toResponse(
             new NoValidEventsException(
-                new EventBatch(List.of(), List.of(new RefusedLine(1, "id: required", new byte[0])))));
+                new EventBatch(
+                    List.of(), List.of(new RefusedLine(1, "id: required", new byte[0])))));
     assertThat(response.getStatus()).isEqualTo(400);
     assertThat(response.getMediaType().toString()).isEqualTo(Problem.MEDIA_TYPE);
     RejectedEventsProblem problem = (RejectedEventsProblem) response.getEntity();

@@ -42,7 +42,8 @@ class EventsResourceWithoutKafkaTest {
   void ingestIs503ProblemWithoutKafka() throws Exception {
     HttpResponse<String> response =
         HTTP.send(
-            HttpRequest.newBuilder(URI.create("http://localhost:" + APP.getLocalPort() + "/v1/events"))
+            HttpRequest.newBuilder(
+                    URI.create("http://localhost:" + APP.getLocalPort() + "/v1/events"))
                 .header("Content-Type", "application/x-ndjson")
                 .header("Authorization", "Bearer " + TestKeys.INGESTER)
                 .POST(

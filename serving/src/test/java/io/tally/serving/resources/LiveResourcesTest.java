@@ -8,14 +8,14 @@ import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.ResourceHelpers;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
-import io.tally.aggregate.MetricValue;
-import io.tally.metric.AggregateFunction;
+import io.tally.model.aggregate.MetricValue;
+import io.tally.model.metric.AggregateFunction;
+import io.tally.model.update.Timing;
+import io.tally.model.update.WindowUpdate;
 import io.tally.serving.TallyApplication;
 import io.tally.serving.TallyConfiguration;
 import io.tally.tiering.hot.InMemoryHotStore;
 import io.tally.tiering.hot.SharedHotStores;
-import io.tally.update.Timing;
-import io.tally.update.WindowUpdate;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -32,9 +32,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The live endpoints and the dashboard on the real service without Kafka (the one-process mode:
- * the hot store is written in-process). The delivery guarantees are tested end to end, over
- * Kafka, in the integration tests.
+ * The live endpoints and the dashboard on the real service without Kafka (the one-process mode: the
+ * hot store is written in-process). The delivery guarantees are tested end to end, over Kafka, in
+ * the integration tests.
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class LiveResourcesTest {
@@ -47,7 +47,8 @@ class LiveResourcesTest {
           TallyApplication.class,
           ResourceHelpers.resourceFilePath("test-config.yml"),
           ConfigOverride.config("hotStore.name", STORE),
-          ConfigOverride.config("metricsFile", ResourceHelpers.resourceFilePath("test-metrics.yaml")),
+          ConfigOverride.config(
+              "metricsFile", ResourceHelpers.resourceFilePath("test-metrics.yaml")),
           ConfigOverride.config("subscriptions.heartbeat", "1s"),
           ConfigOverride.config(
               "subscriptions.savedQueriesFile", "target/" + STORE + "/saved-queries.json"));
@@ -70,8 +71,8 @@ class LiveResourcesTest {
             request("/v1/metrics/views_by_geo_type/stream?geo=US").build(),
             HttpResponse.BodyHandlers.ofInputStream());
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-        type -> assertThat(type).startsWith("text/event-stream"));
+    assertThat(response.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(type -> assertThat(type).startsWith("text/event-stream"));
     try (BufferedReader lines =
         new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
       List<JsonNode> windows = new ArrayList<>();
@@ -96,8 +97,8 @@ class LiveResourcesTest {
         post("{\"metric\": \"views_by_geo_type\", \"where\": {\"geo\": \"US\"}}");
     assertThat(created.statusCode()).isEqualTo(201);
     String id = JSON.readTree(created.body()).get("id").asText();
-    assertThat(created.headers().firstValue("Location")).hasValueSatisfying(
-        location -> assertThat(location).endsWith("/v1/subscriptions/" + id));
+    assertThat(created.headers().firstValue("Location"))
+        .hasValueSatisfying(location -> assertThat(location).endsWith("/v1/subscriptions/" + id));
     assertThat(get("/v1/subscriptions/" + id).body()).contains("\"geo\":\"US\"");
 
     HttpResponse<InputStream> stream =
@@ -108,7 +109,8 @@ class LiveResourcesTest {
     stream.body().close();
 
     assertThat(
-            HTTP.send(request("/v1/subscriptions/" + id).DELETE().build(),
+            HTTP.send(
+                    request("/v1/subscriptions/" + id).DELETE().build(),
                     HttpResponse.BodyHandlers.discarding())
                 .statusCode())
         .isEqualTo(204);
@@ -121,7 +123,8 @@ class LiveResourcesTest {
   void badLiveQueriesAreProblems() throws Exception {
     assertThat(post("{\"metric\": \"nope\"}").statusCode()).isEqualTo(404);
     assertThat(post("{\"where\": {}}").body()).contains("'metric' is required");
-    HttpResponse<String> badDimension = post("{\"metric\": \"views_by_geo_type\", \"where\": {\"city\": \"x\"}}");
+    HttpResponse<String> badDimension =
+        post("{\"metric\": \"views_by_geo_type\", \"where\": {\"city\": \"x\"}}");
     assertThat(badDimension.statusCode()).isEqualTo(400);
     assertThat(badDimension.body()).contains("'city' is not a dimension");
     HttpResponse<String> badStream = get("/v1/metrics/views_by_geo_type/stream?city=x");
@@ -134,14 +137,14 @@ class LiveResourcesTest {
   void theDashboardIsServedBesideTheApi() throws Exception {
     HttpResponse<String> page = get("/");
     assertThat(page.statusCode()).isEqualTo(200);
-    assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(
-        type -> assertThat(type).startsWith("text/html"));
+    assertThat(page.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(type -> assertThat(type).startsWith("text/html"));
     assertThat(page.body()).contains("<script type=\"module\" src=\"ui/app.js\">");
     for (String asset : List.of("/ui/app.js", "/ui/chart.js", "/ui/style.css")) {
       assertThat(get(asset).statusCode()).as(asset).isEqualTo(200);
     }
-    assertThat(get("/ui/app.js").headers().firstValue("Content-Type")).hasValueSatisfying(
-        type -> assertThat(type).startsWith("text/javascript"));
+    assertThat(get("/ui/app.js").headers().firstValue("Content-Type"))
+        .hasValueSatisfying(type -> assertThat(type).startsWith("text/javascript"));
     assertThat(get("/v1/metrics").body()).startsWith("{\"metrics\":");
   }
 
@@ -160,9 +163,19 @@ class LiveResourcesTest {
 
   private static WindowUpdate count(String geo, long events) {
     return new WindowUpdate(
-        "views_by_geo_type", 1, AggregateFunction.COUNT, List.of("geo", "type"),
-        List.of(geo, "movie.view"), T0, T0 + MINUTE, new MetricValue.Scalar(events), events,
-        Timing.EARLY, false, 0, null);
+        "views_by_geo_type",
+        1,
+        AggregateFunction.COUNT,
+        List.of("geo", "type"),
+        List.of(geo, "movie.view"),
+        T0,
+        T0 + MINUTE,
+        new MetricValue.Scalar(events),
+        events,
+        Timing.EARLY,
+        false,
+        0,
+        null);
   }
 
   private static HttpRequest.Builder request(String path) {

@@ -8,13 +8,13 @@ import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.ResourceHelpers;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
-import io.tally.aggregate.MetricValue;
-import io.tally.metric.AggregateFunction;
+import io.tally.model.aggregate.MetricValue;
+import io.tally.model.metric.AggregateFunction;
+import io.tally.model.update.Timing;
+import io.tally.model.update.WindowUpdate;
 import io.tally.serving.TallyApplication;
 import io.tally.serving.TallyConfiguration;
 import io.tally.tiering.hot.SharedHotStores;
-import io.tally.update.Timing;
-import io.tally.update.WindowUpdate;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -42,9 +42,11 @@ class MetricsResourceHistoryDownTest {
           TallyApplication.class,
           ResourceHelpers.resourceFilePath("test-config.yml"),
           ConfigOverride.config("hotStore.name", STORE),
-          ConfigOverride.config("metricsFile", ResourceHelpers.resourceFilePath("test-metrics.yaml")),
+          ConfigOverride.config(
+              "metricsFile", ResourceHelpers.resourceFilePath("test-metrics.yaml")),
           ConfigOverride.config("hotRetention", "1h"),
-          ConfigOverride.config("history.jdbcUrl", "jdbc:clickhouse://127.0.0.1:" + closedPort() + "/default"),
+          ConfigOverride.config(
+              "history.jdbcUrl", "jdbc:clickhouse://127.0.0.1:" + closedPort() + "/default"),
           ConfigOverride.config("history.connectTimeout", "500ms"));
 
   private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -69,10 +71,28 @@ class MetricsResourceHistoryDownTest {
     // Two hours ago: before the boundary (an hour ago), so history is asked for it.
     long start = Math.floorDiv(System.currentTimeMillis() - 2 * 3_600_000, MINUTE) * MINUTE;
     SharedHotStores.named(STORE)
-        .apply(new WindowUpdate("revenue", 1, AggregateFunction.SUM, List.of(), List.of(), start,
-            start + MINUTE, new MetricValue.Scalar(4.5), 2, Timing.ON_TIME, true, 0, null));
+        .apply(
+            new WindowUpdate(
+                "revenue",
+                1,
+                AggregateFunction.SUM,
+                List.of(),
+                List.of(),
+                start,
+                start + MINUTE,
+                new MetricValue.Scalar(4.5),
+                2,
+                Timing.ON_TIME,
+                true,
+                0,
+                null));
 
-    JsonNode answer = get("/v1/metrics/revenue/windows?from=" + (start - MINUTE) + "&to=" + System.currentTimeMillis());
+    JsonNode answer =
+        get(
+            "/v1/metrics/revenue/windows?from="
+                + (start - MINUTE)
+                + "&to="
+                + System.currentTimeMillis());
 
     assertThat(answer.get("windows")).hasSize(1);
     assertThat(answer.get("windows").get(0).get("value").asDouble()).isEqualTo(4.5);
@@ -81,7 +101,8 @@ class MetricsResourceHistoryDownTest {
     JsonNode history = answer.get("tiers").get(1);
     assertThat(history.get("tier").asText()).isEqualTo("history");
     assertThat(history.get("available").asBoolean()).isFalse();
-    assertThat(history.get("error").asText()).contains("ClickHouse at jdbc:clickhouse://127.0.0.1:");
+    assertThat(history.get("error").asText())
+        .contains("ClickHouse at jdbc:clickhouse://127.0.0.1:");
   }
 
   @Test
@@ -96,7 +117,9 @@ class MetricsResourceHistoryDownTest {
   void theHealthCheckSaysHistoryIsUnavailable() throws Exception {
     HttpResponse<String> response =
         HTTP.send(
-            HttpRequest.newBuilder(URI.create("http://localhost:" + APP.getAdminPort() + "/healthcheck")).build(),
+            HttpRequest.newBuilder(
+                    URI.create("http://localhost:" + APP.getAdminPort() + "/healthcheck"))
+                .build(),
             HttpResponse.BodyHandlers.ofString());
     JsonNode history = JSON.readTree(response.body()).get("history");
     assertThat(history.get("healthy").asBoolean()).isFalse();
@@ -106,7 +129,8 @@ class MetricsResourceHistoryDownTest {
   private static JsonNode get(String path) throws IOException, InterruptedException {
     HttpResponse<String> response =
         HTTP.send(
-            HttpRequest.newBuilder(URI.create("http://localhost:" + APP.getLocalPort() + path)).build(),
+            HttpRequest.newBuilder(URI.create("http://localhost:" + APP.getLocalPort() + path))
+                .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     return JSON.readTree(response.body());

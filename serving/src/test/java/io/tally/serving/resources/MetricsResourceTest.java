@@ -8,15 +8,15 @@ import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.ResourceHelpers;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
-import io.tally.aggregate.MetricValue;
-import io.tally.aggregate.MetricValue.RankedItem;
-import io.tally.metric.AggregateFunction;
+import io.tally.model.aggregate.MetricValue;
+import io.tally.model.aggregate.MetricValue.RankedItem;
+import io.tally.model.metric.AggregateFunction;
+import io.tally.model.update.Timing;
+import io.tally.model.update.WindowUpdate;
 import io.tally.serving.TallyApplication;
 import io.tally.serving.TallyConfiguration;
 import io.tally.tiering.hot.InMemoryHotStore;
 import io.tally.tiering.hot.SharedHotStores;
-import io.tally.update.Timing;
-import io.tally.update.WindowUpdate;
 import java.io.IOException;
 import java.net.Socket;
 import java.net.URI;
@@ -48,7 +48,8 @@ class MetricsResourceTest {
           TallyApplication.class,
           ResourceHelpers.resourceFilePath("test-config.yml"),
           ConfigOverride.config("hotStore.name", STORE),
-          ConfigOverride.config("metricsFile", ResourceHelpers.resourceFilePath("test-metrics.yaml")));
+          ConfigOverride.config(
+              "metricsFile", ResourceHelpers.resourceFilePath("test-metrics.yaml")));
 
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -67,31 +68,68 @@ class MetricsResourceTest {
 
     HOT.apply(
         update(
-            "top_movies_by_geo", 1, AggregateFunction.TOPK, List.of("geo"), List.of("US"),
-            T0, T0 + 5 * MINUTE,
+            "top_movies_by_geo",
+            1,
+            AggregateFunction.TOPK,
+            List.of("geo"),
+            List.of("US"),
+            T0,
+            T0 + 5 * MINUTE,
             new MetricValue.Ranking(
                 List.of(new RankedItem("movie-42", 1210), new RankedItem("movie-7", 990))),
-            5120, false));
+            5120,
+            false));
     HOT.apply(
         update(
-            "top_movies_by_geo", 1, AggregateFunction.TOPK, List.of("geo"), List.of("CA"),
-            T0, T0 + 5 * MINUTE,
-            new MetricValue.Ranking(List.of(new RankedItem("movie-1", 3))), 3, true));
+            "top_movies_by_geo",
+            1,
+            AggregateFunction.TOPK,
+            List.of("geo"),
+            List.of("CA"),
+            T0,
+            T0 + 5 * MINUTE,
+            new MetricValue.Ranking(List.of(new RankedItem("movie-1", 3))),
+            3,
+            true));
 
     HOT.apply(
         update(
-            "revenue", 1, AggregateFunction.SUM, List.of(), List.of(), T0, T0 + MINUTE,
-            new MetricValue.Scalar(12.5), 3, false));
+            "revenue",
+            1,
+            AggregateFunction.SUM,
+            List.of(),
+            List.of(),
+            T0,
+            T0 + MINUTE,
+            new MetricValue.Scalar(12.5),
+            3,
+            false));
 
     // Two versions of one metric over the same window and group.
     HOT.apply(
         update(
-            "distinct_users_by_geo", 2, AggregateFunction.DISTINCT, List.of("geo"), List.of("US"),
-            T0, T0 + MINUTE, new MetricValue.Scalar(120.0), 160, false));
+            "distinct_users_by_geo",
+            2,
+            AggregateFunction.DISTINCT,
+            List.of("geo"),
+            List.of("US"),
+            T0,
+            T0 + MINUTE,
+            new MetricValue.Scalar(120.0),
+            160,
+            false));
     HOT.apply(
         update(
-            "distinct_users_by_geo", 1, AggregateFunction.DISTINCT, List.of("geo"), List.of("US"),
-            T0, T0 + MINUTE, new MetricValue.Scalar(100.0), 150, true));
+            "distinct_users_by_geo",
+            1,
+            AggregateFunction.DISTINCT,
+            List.of("geo"),
+            List.of("US"),
+            T0,
+            T0 + MINUTE,
+            new MetricValue.Scalar(100.0),
+            150,
+            true));
   }
 
   @AfterAll
@@ -221,8 +259,10 @@ class MetricsResourceTest {
   @Test
   void epochMillisAndOffsetsSelectTheSameWindows() throws Exception {
     String expected =
-        summaries(get("/v1/metrics/views_by_geo_type/windows?from=" + FROM + "&to=" + TO)
-                .json.get("windows"))
+        summaries(
+                get("/v1/metrics/views_by_geo_type/windows?from=" + FROM + "&to=" + TO)
+                    .json
+                    .get("windows"))
             .toString();
     String millis = "/v1/metrics/views_by_geo_type/windows?from=" + T0 + "&to=" + (T0 + 2 * MINUTE);
     assertThat(summaries(get(millis).json.get("windows")).toString()).isEqualTo(expected);
@@ -231,8 +271,10 @@ class MetricsResourceTest {
             + "&to=2026-11-27T16:02:00-05:00";
     assertThat(summaries(get(offset).json.get("windows")).toString()).isEqualTo(expected);
     // An empty range is valid and empty.
-    assertThat(get("/v1/metrics/views_by_geo_type/windows?from=" + T0 + "&to=" + T0)
-            .json.get("windows"))
+    assertThat(
+            get("/v1/metrics/views_by_geo_type/windows?from=" + T0 + "&to=" + T0)
+                .json
+                .get("windows"))
         .isEmpty();
   }
 
@@ -310,7 +352,8 @@ class MetricsResourceTest {
             HttpResponse.BodyHandlers.ofString());
     Reply reply = Reply.of(response);
     assertProblem(reply, 405);
-    assertThat(response.headers().firstValue("Allow")).hasValueSatisfying(v -> assertThat(v).contains("GET"));
+    assertThat(response.headers().firstValue("Allow"))
+        .hasValueSatisfying(v -> assertThat(v).contains("GET"));
   }
 
   @Test
@@ -373,7 +416,8 @@ class MetricsResourceTest {
     JsonNode health = JSON.readTree(response.body());
     assertThat(health.get("hot-store").get("healthy").asBoolean()).isTrue();
     assertThat(health.get("metric-catalog").get("healthy").asBoolean()).isTrue();
-    assertThat(health.get("metric-catalog").get("message").asText()).isEqualTo("4 metric definitions");
+    assertThat(health.get("metric-catalog").get("message").asText())
+        .isEqualTo("4 metric definitions");
   }
 
   // --- helpers
@@ -381,16 +425,43 @@ class MetricsResourceTest {
   private static WindowUpdate count(
       String metric, List<String> groupBy, List<String> group, long start, long events) {
     return update(
-        metric, 1, AggregateFunction.COUNT, groupBy, group, start, start + MINUTE,
-        new MetricValue.Scalar(events), events, false);
+        metric,
+        1,
+        AggregateFunction.COUNT,
+        groupBy,
+        group,
+        start,
+        start + MINUTE,
+        new MetricValue.Scalar(events),
+        events,
+        false);
   }
 
   private static WindowUpdate update(
-      String metric, long version, AggregateFunction fn, List<String> groupBy, List<String> group,
-      long start, long end, MetricValue value, long events, boolean isFinal) {
+      String metric,
+      long version,
+      AggregateFunction fn,
+      List<String> groupBy,
+      List<String> group,
+      long start,
+      long end,
+      MetricValue value,
+      long events,
+      boolean isFinal) {
     return new WindowUpdate(
-        metric, version, fn, groupBy, group, start, end, value, events,
-        isFinal ? Timing.ON_TIME : Timing.EARLY, isFinal, 0, null);
+        metric,
+        version,
+        fn,
+        groupBy,
+        group,
+        start,
+        end,
+        value,
+        events,
+        isFinal ? Timing.ON_TIME : Timing.EARLY,
+        isFinal,
+        0,
+        null);
   }
 
   private static List<String> summaries(JsonNode windows) {

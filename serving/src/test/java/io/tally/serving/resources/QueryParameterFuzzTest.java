@@ -9,12 +9,12 @@ import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.ResourceHelpers;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
-import io.tally.metric.MetricCatalog;
-import io.tally.metric.MetricCatalogSource;
+import io.tally.model.metric.MetricCatalog;
+import io.tally.model.metric.MetricCatalogSource;
 import io.tally.serving.TallyApplication;
 import io.tally.serving.TallyConfiguration;
-import io.tally.serving.core.QueryException;
-import io.tally.serving.core.WindowQueryService;
+import io.tally.serving.query.QueryException;
+import io.tally.serving.query.WindowQueryService;
 import io.tally.tiering.hot.InMemoryHotStore;
 import io.tally.tiering.hot.SharedHotStores;
 import java.net.URI;
@@ -53,7 +53,8 @@ class QueryParameterFuzzTest {
           TallyApplication.class,
           ResourceHelpers.resourceFilePath("test-config.yml"),
           ConfigOverride.config("hotStore.name", STORE),
-          ConfigOverride.config("metricsFile", ResourceHelpers.resourceFilePath("test-metrics.yaml")),
+          ConfigOverride.config(
+              "metricsFile", ResourceHelpers.resourceFilePath("test-metrics.yaml")),
           ConfigOverride.config("maxQueryRange", "1d"));
 
   private static final HttpClient HTTP =
@@ -74,14 +75,27 @@ class QueryParameterFuzzTest {
       HttpResponse<String> response = get(path);
       int status = response.statusCode();
       statuses.merge(status, 1, Integer::sum);
-      String context = "seed " + SEED + ", case " + i + ": GET " + path + " -> " + status + " " + response.body();
+      String context =
+          "seed "
+              + SEED
+              + ", case "
+              + i
+              + ": GET "
+              + path
+              + " -> "
+              + status
+              + " "
+              + response.body();
       if (status == 200) {
-        assertThat(response.headers().firstValue("Content-Type")).as(context).hasValueSatisfying(
-            t -> assertThat(t).startsWith("application/json"));
+        assertThat(response.headers().firstValue("Content-Type"))
+            .as(context)
+            .hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
         continue;
       }
       assertThat(status).as(context).isBetween(400, 499);
-      assertThat(response.headers().firstValue("Content-Type")).as(context).hasValue("application/problem+json");
+      assertThat(response.headers().firstValue("Content-Type"))
+          .as(context)
+          .hasValue("application/problem+json");
       JsonNode problem = JSON.readTree(response.body());
       assertThat(problem.get("status").asInt()).as(context).isEqualTo(status);
       assertThat(problem.get("detail").asText()).as(context).isNotBlank();
@@ -111,7 +125,9 @@ class QueryParameterFuzzTest {
         assertThat(e.getMessage()).isNotBlank();
         refused++;
       } catch (RuntimeException e) {
-        fail("seed " + (SEED + 1) + ", case " + i + ": " + metric + " " + parameters + " threw " + e, e);
+        fail(
+            "seed " + (SEED + 1) + ", case " + i + ": " + metric + " " + parameters + " threw " + e,
+            e);
       }
     }
     assertThat(answered).isPositive();
@@ -121,8 +137,9 @@ class QueryParameterFuzzTest {
   private static HttpResponse<String> get(String path) throws Exception {
     // The path is sent as generated, escapes and all (URI.create would refuse some on purpose).
     return HTTP.send(
-        HttpRequest.newBuilder(new URI("http", null, "localhost", APP.getLocalPort(), null, null, null)
-                .resolve(URI.create(path)))
+        HttpRequest.newBuilder(
+                new URI("http", null, "localhost", APP.getLocalPort(), null, null, null)
+                    .resolve(URI.create(path)))
             .timeout(Duration.ofSeconds(30))
             .build(),
         HttpResponse.BodyHandlers.ofString());
@@ -132,7 +149,8 @@ class QueryParameterFuzzTest {
   static final class QueryGenerator {
     private static final List<String> METRICS =
         List.of("views_by_geo_type", "top_movies_by_geo", "revenue", "distinct_users_by_geo");
-    private static final List<String> DIMENSIONS = List.of("geo", "type", "category", "user", "entity", "attrs.x");
+    private static final List<String> DIMENSIONS =
+        List.of("geo", "type", "category", "user", "entity", "attrs.x");
     private static final long T0 = 1_795_813_200_000L; // 2026-11-27T21:00:00Z
     private final Random random;
 
@@ -158,7 +176,8 @@ class QueryParameterFuzzTest {
       }
       int dimensions = random.nextInt(4);
       for (int i = 0; i < dimensions; i++) {
-        String name = random.nextInt(8) == 0 ? junk() : DIMENSIONS.get(random.nextInt(DIMENSIONS.size()));
+        String name =
+            random.nextInt(8) == 0 ? junk() : DIMENSIONS.get(random.nextInt(DIMENSIONS.size()));
         parameters.put(name, values(() -> random.nextBoolean() ? "US" : junk()));
       }
       return parameters;
@@ -176,7 +195,10 @@ class QueryParameterFuzzTest {
       char separator = '?';
       for (Map.Entry<String, List<String>> parameter : parameters().entrySet()) {
         for (String value : parameter.getValue()) {
-          path.append(separator).append(encode(parameter.getKey())).append('=').append(encode(value));
+          path.append(separator)
+              .append(encode(parameter.getKey()))
+              .append('=')
+              .append(encode(value));
           separator = '&';
         }
       }
@@ -201,15 +223,29 @@ class QueryParameterFuzzTest {
       return switch (random.nextInt(16)) {
         case 0 -> Long.toString(random.nextLong());
         case 1 -> "-" + random.nextInt(1000);
-        case 2 -> List.of("NaN", "Infinity", "-Infinity", "1e309", "0x10", "1.5", "", " ").get(random.nextInt(8));
+        case 2 ->
+            List.of("NaN", "Infinity", "-Infinity", "1e309", "0x10", "1.5", "", " ")
+                .get(random.nextInt(8));
         case 3 -> "99999999999999999999999";
-        case 4 -> List.of("2026-11-27T21:00:00", "2026-02-30T00:00:00Z", "2026-11-27T24:00:00Z",
-                "2026-11-27T23:59:60Z", "+999999999-12-31T23:59:59Z", "-0001-01-01T00:00:00Z",
-                "2026-11-27T21:00:00+25:00", "2026-11-27 21:00:00Z", "0000-01-01T00:00:00Z",
-                "9999-12-31T23:59:59.999999999-18:00").get(random.nextInt(10));
+        case 4 ->
+            List.of(
+                    "2026-11-27T21:00:00",
+                    "2026-02-30T00:00:00Z",
+                    "2026-11-27T24:00:00Z",
+                    "2026-11-27T23:59:60Z",
+                    "+999999999-12-31T23:59:59Z",
+                    "-0001-01-01T00:00:00Z",
+                    "2026-11-27T21:00:00+25:00",
+                    "2026-11-27 21:00:00Z",
+                    "0000-01-01T00:00:00Z",
+                    "9999-12-31T23:59:59.999999999-18:00")
+                .get(random.nextInt(10));
         case 5 -> junk();
         case 6 -> java.time.Instant.ofEpochMilli(around).toString();
-        case 7 -> java.time.Instant.ofEpochMilli(around).atOffset(java.time.ZoneOffset.ofHours(random.nextInt(25) - 12)).toString();
+        case 7 ->
+            java.time.Instant.ofEpochMilli(around)
+                .atOffset(java.time.ZoneOffset.ofHours(random.nextInt(25) - 12))
+                .toString();
         default -> Long.toString(around + random.nextInt(200_000_000) - 100_000_000);
       };
     }

@@ -70,7 +70,8 @@ class QueryRateLimitTest {
     // (401: it needs an ingester's key), not 429.
     HttpResponse<String> ingest =
         HTTP.send(
-            HttpRequest.newBuilder(URI.create("http://localhost:" + APP.getLocalPort() + "/v1/events"))
+            HttpRequest.newBuilder(
+                    URI.create("http://localhost:" + APP.getLocalPort() + "/v1/events"))
                 .POST(HttpRequest.BodyPublishers.ofString("{}\n"))
                 .header("Content-Type", "application/x-ndjson")
                 .build(),

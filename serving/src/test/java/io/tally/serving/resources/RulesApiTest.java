@@ -51,7 +51,8 @@ class RulesApiTest {
     HttpResponse<String> created = put("plays", SUM_5M, TestKeys.ADMIN, "If-None-Match", "*");
     assertThat(created.statusCode()).isEqualTo(201);
     assertThat(created.headers().firstValue("ETag")).hasValue("\"1\"");
-    assertThat(created.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/v1/metrics/plays"));
+    assertThat(created.headers().firstValue("Location"))
+        .hasValueSatisfying(l -> assertThat(l).endsWith("/v1/metrics/plays"));
     assertThat(JSON.readTree(created.body()).get("version").asLong()).isEqualTo(1);
 
     HttpResponse<String> read = get("/v1/metrics/plays", null);
@@ -73,13 +74,15 @@ class RulesApiTest {
     assertProblem(stale, 412, "urn:tally:problem:precondition-failed");
     assertThat(JSON.readTree(stale.body()).get("detail").asText()).contains("version 2");
     assertProblem(put("plays", COUNT_1M, TestKeys.ADMIN, "If-None-Match", "*"), 412, null);
-    assertThat(JSON.readTree(get("/v1/metrics/plays", null).body()).get("window").get("size").asText())
+    assertThat(
+            JSON.readTree(get("/v1/metrics/plays", null).body()).get("window").get("size").asText())
         .isEqualTo("10m");
 
     assertProblem(delete("plays", TestKeys.ADMIN, "\"1\""), 412, null);
     assertThat(delete("plays", TestKeys.ADMIN, "\"2\"").statusCode()).isEqualTo(204);
     assertProblem(get("/v1/metrics/plays", null), 404, "urn:tally:problem:unknown-metric");
-    assertThat(JSON.readTree(get("/v1/metrics", null).body()).get("metrics").toString()).doesNotContain("plays");
+    assertThat(JSON.readTree(get("/v1/metrics", null).body()).get("metrics").toString())
+        .doesNotContain("plays");
     assertProblem(delete("plays", TestKeys.ADMIN, null), 404, null);
 
     // Created again after its deletion: a new version, never a reused one.
@@ -100,9 +103,15 @@ class RulesApiTest {
     JSON.readTree(response.body()).get("errors").forEach(e -> fields.add(e.get("field").asText()));
     assertThat(fields)
         .containsExactlyInAnyOrder(
-            "name", "colour", "filter.type", "groupBy[0]", "aggregate.fn", "window.size",
+            "name",
+            "colour",
+            "filter.type",
+            "groupBy[0]",
+            "aggregate.fn",
+            "window.size",
             "allowedLateness");
-    assertThat(JSON.readTree(response.body()).get("errors").get(0).get("message").asText()).isNotBlank();
+    assertThat(JSON.readTree(response.body()).get("errors").get(0).get("message").asText())
+        .isNotBlank();
     assertProblem(get("/v1/metrics/broken", null), 404, null);
 
     // A topk without its field, a window sliding further than its size, an invalid path name.
@@ -110,10 +119,13 @@ class RulesApiTest {
         put(
             "Bad-Name",
             "{\"aggregate\": {\"fn\": \"topk\", \"k\": 0}, \"window\": {\"size\": \"1m\", \"slide\": \"2m\"}}",
-            TestKeys.ADMIN, null, null);
+            TestKeys.ADMIN,
+            null,
+            null);
     List<String> moreFields = new ArrayList<>();
     JSON.readTree(more.body()).get("errors").forEach(e -> moreFields.add(e.get("field").asText()));
-    assertThat(moreFields).containsExactlyInAnyOrder("name", "aggregate.field", "aggregate.k", "window");
+    assertThat(moreFields)
+        .containsExactlyInAnyOrder("name", "aggregate.field", "aggregate.k", "window");
 
     assertProblem(put("broken", "[1, 2]", TestKeys.ADMIN, null, null), 400, null);
     assertProblem(put("broken", "{not json", TestKeys.ADMIN, null, null), 400, null);
@@ -124,7 +136,8 @@ class RulesApiTest {
   void writesNeedAKeyWithTheirRoleAndKeysNeverShowInAnswers() throws Exception {
     HttpResponse<String> anonymous = put("sneaky", COUNT_1M, null, null, null);
     assertProblem(anonymous, 401, null);
-    assertThat(anonymous.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+    assertThat(anonymous.headers().firstValue("WWW-Authenticate"))
+        .hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
 
     String guessed = "not-a-key-" + UUID.randomUUID();
     HttpResponse<String> wrong = put("sneaky", COUNT_1M, guessed, null, null);
@@ -151,7 +164,8 @@ class RulesApiTest {
     assertProblem(get("/v1/metrics", guessed), 401, null);
   }
 
-  static void assertProblem(HttpResponse<String> response, int status, String type) throws Exception {
+  static void assertProblem(HttpResponse<String> response, int status, String type)
+      throws Exception {
     assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
     assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
     JsonNode problem = JSON.readTree(response.body());
@@ -176,8 +190,8 @@ class RulesApiTest {
   }
 
   /**
-   * Writes on a connection of their own: a write refused before its body was read leaves the
-   * server closing that connection, and a pooled client may send the next request on it first.
+   * Writes on a connection of their own: a write refused before its body was read leaves the server
+   * closing that connection, and a pooled client may send the next request on it first.
    */
   private static HttpResponse<String> send(HttpRequest request) throws Exception {
     return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
@@ -195,7 +209,8 @@ class RulesApiTest {
     return send(builder.build());
   }
 
-  private static HttpResponse<String> delete(String name, String key, String ifMatch) throws Exception {
+  private static HttpResponse<String> delete(String name, String key, String ifMatch)
+      throws Exception {
     HttpRequest.Builder builder = request("/v1/metrics/" + name, key).DELETE();
     if (ifMatch != null) {
       builder.header("If-Match", ifMatch);

@@ -1,7 +1,7 @@
 package io.tally.tiering.archive;
 
-import io.tally.event.Event;
-import io.tally.event.EventJson;
+import io.tally.model.event.Event;
+import io.tally.model.event.EventJson;
 import io.tally.tiering.history.ClickHouseConfig;
 import io.tally.tiering.history.ClickHouseJdbc;
 import java.sql.PreparedStatement;
@@ -21,10 +21,10 @@ import java.util.List;
  * </ul>
  *
  * <p>Why ClickHouse rather than a long-retention Kafka topic: a replay asks for a time range, and
- * here it reads exactly that range's rows, where a topic would have to be read from an offset
- * found by time in every partition and filtered; events are archived after de-duplication, so the
- * archive holds each event once; and it is the same server, backups and retention tooling as the
- * history tier that backfills write to.
+ * here it reads exactly that range's rows, where a topic would have to be read from an offset found
+ * by time in every partition and filtered; events are archived after de-duplication, so the archive
+ * holds each event once; and it is the same server, backups and retention tooling as the history
+ * tier that backfills write to.
  */
 public final class ClickHouseEventArchive implements EventArchive {
   public static final String TABLE = "events_archive";
@@ -48,7 +48,9 @@ public final class ClickHouseEventArchive implements EventArchive {
           try (Statement statement = connection.createStatement()) {
             statement.execute("CREATE DATABASE IF NOT EXISTS " + database);
             statement.execute(
-                "CREATE TABLE IF NOT EXISTS " + jdbc.table(TABLE) + " (\n"
+                "CREATE TABLE IF NOT EXISTS "
+                    + jdbc.table(TABLE)
+                    + " (\n"
                     + "  ts_ms Int64,\n"
                     + "  source String,\n"
                     + "  id String,\n"
@@ -71,7 +73,9 @@ public final class ClickHouseEventArchive implements EventArchive {
         connection -> {
           try (PreparedStatement insert =
               connection.prepareStatement(
-                  "INSERT INTO " + jdbc.table(TABLE) + " (ts_ms, source, id, event) VALUES (?, ?, ?, ?)")) {
+                  "INSERT INTO "
+                      + jdbc.table(TABLE)
+                      + " (ts_ms, source, id, event) VALUES (?, ?, ?, ?)")) {
             for (Event event : events) {
               insert.setLong(1, event.timestampMillis());
               insert.setString(2, event.source());
@@ -106,11 +110,18 @@ public final class ClickHouseEventArchive implements EventArchive {
   @Override
   public long read(long fromMillis, long toMillis, ArchivedRecords into) {
     return jdbc.run(
-        "read the archived events of [" + fromMillis + ", " + toMillis + ") from " + jdbc.table(TABLE),
+        "read the archived events of ["
+            + fromMillis
+            + ", "
+            + toMillis
+            + ") from "
+            + jdbc.table(TABLE),
         connection -> {
           try (PreparedStatement select =
               connection.prepareStatement(
-                  "SELECT ts_ms, event FROM " + jdbc.table(TABLE) + " WHERE ts_ms >= ? AND ts_ms < ?")) {
+                  "SELECT ts_ms, event FROM "
+                      + jdbc.table(TABLE)
+                      + " WHERE ts_ms >= ? AND ts_ms < ?")) {
             select.setLong(1, fromMillis);
             select.setLong(2, toMillis);
             long read = 0;

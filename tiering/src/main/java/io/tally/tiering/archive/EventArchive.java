@@ -1,12 +1,12 @@
 package io.tally.tiering.archive;
 
-import io.tally.event.Event;
+import io.tally.model.event.Event;
 import java.util.List;
 
 /**
  * The raw event archive: every de-duplicated event the streaming pipeline accepted, kept for
  * replays (backfills and reconciliations), in the canonical JSON of {@link
- * io.tally.event.EventJson} so that a replay parses it exactly as the pipeline parsed the
+ * io.tally.model.event.EventJson} so that a replay parses it exactly as the pipeline parsed the
  * original.
  *
  * <p>Appends are idempotent: an event appended again (a retried bundle, a pipeline resumed from a

@@ -25,8 +25,8 @@ final class CatchUpTracker {
   }
 
   /**
-   * Where the reader is in {@code partition}; {@code currentLag} is what the consumer knows of
-   * the distance to the partition's current end, when it knows.
+   * Where the reader is in {@code partition}; {@code currentLag} is what the consumer knows of the
+   * distance to the partition's current end, when it knows.
    */
   synchronized void update(TopicPartition partition, long position, OptionalLong currentLag) {
     positions.put(partition, position);

@@ -1,7 +1,7 @@
 package io.tally.tiering.feed;
 
+import io.tally.model.update.WindowUpdate;
 import io.tally.tiering.hot.HotStore;
-import io.tally.update.WindowUpdate;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -41,7 +41,9 @@ public final class ChangeFeedApplier {
   private final AtomicLong tombstones = new AtomicLong();
   private final AtomicLong skipped = new AtomicLong();
 
-  /** @param source names the feed in log lines (e.g. the topic) */
+  /**
+   * @param source names the feed in log lines (e.g. the topic)
+   */
   public ChangeFeedApplier(HotStore store, String source) {
     this(store, source, System::currentTimeMillis);
   }
@@ -72,7 +74,9 @@ public final class ChangeFeedApplier {
       if (suppressed >= 0) {
         LOG.warn(
             "skipped an undecodable record of change feed {} at {}: {}{}",
-            source, where, e.getMessage(),
+            source,
+            where,
+            e.getMessage(),
             suppressed > 0 ? " (and " + suppressed + " more since the last report)" : "");
       }
       return Outcome.SKIPPED;

@@ -3,13 +3,13 @@ package io.tally.tiering.feed;
 /**
  * A snapshot of a change-feed reader, for health checks and metrics.
  *
- * @param caughtUp   every partition reached the end it had when the reader first saw it
+ * @param caughtUp every partition reached the end it had when the reader first saw it
  * @param partitions how many partitions of the topic are assigned (0 while the topic is missing)
- * @param lag        records between the reader and the current ends of the partitions
- * @param applied    updates stored in the hot store
- * @param stale      updates ignored because the store already held as many or more events
- * @param skipped    records that were not window updates
- * @param lastError  the last error talking to Kafka, null once reading works again
+ * @param lag records between the reader and the current ends of the partitions
+ * @param applied updates stored in the hot store
+ * @param stale updates ignored because the store already held as many or more events
+ * @param skipped records that were not window updates
+ * @param lastError the last error talking to Kafka, null once reading works again
  */
 public record ChangeFeedStatus(
     String topic,

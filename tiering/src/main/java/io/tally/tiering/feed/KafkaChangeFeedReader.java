@@ -35,8 +35,8 @@ import org.slf4j.LoggerFactory;
  * reads about one record per window. Applying is idempotent and order-insensitive ({@link
  * HotStore#apply}), so re-reading, duplicates and the order across partitions do not matter.
  *
- * <p>The consumer lives on the reader's own thread (a consumer is not thread-safe); other
- * threads only read the counters and {@link #caughtUp()}, and {@link #close()} wakes it up.
+ * <p>The consumer lives on the reader's own thread (a consumer is not thread-safe); other threads
+ * only read the counters and {@link #caughtUp()}, and {@link #close()} wakes it up.
  */
 public final class KafkaChangeFeedReader implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaChangeFeedReader.class);
@@ -60,9 +60,9 @@ public final class KafkaChangeFeedReader implements AutoCloseable {
 
   /**
    * @param consumerConfig Kafka consumer settings, at least {@code bootstrap.servers}; the reader
-   *     sets what its design needs (deserializers, no group, no auto-commit) and defaults to
-   *     {@code isolation.level=read_committed}, so that the updates of an aborted pipeline
-   *     transaction are never shown
+   *     sets what its design needs (deserializers, no group, no auto-commit) and defaults to {@code
+   *     isolation.level=read_committed}, so that the updates of an aborted pipeline transaction are
+   *     never shown
    */
   public KafkaChangeFeedReader(Map<String, Object> consumerConfig, String topic, HotStore store) {
     this.topic = Objects.requireNonNull(topic, "topic");
@@ -83,7 +83,8 @@ public final class KafkaChangeFeedReader implements AutoCloseable {
     config.remove(ConsumerConfig.GROUP_ID_CONFIG);
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-    config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    config.put(
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     return config;
   }
 
@@ -233,7 +234,9 @@ public final class KafkaChangeFeedReader implements AutoCloseable {
     if (caughtUpSignal.getCount() > 0 && tracker.caughtUp()) {
       LOG.info(
           "change feed {} caught up: {} updates applied, {} skipped",
-          topic, applier.applied(), applier.skipped());
+          topic,
+          applier.applied(),
+          applier.skipped());
       caughtUpSignal.countDown();
     }
   }

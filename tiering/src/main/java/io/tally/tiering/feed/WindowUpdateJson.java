@@ -8,11 +8,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tally.aggregate.MetricValue;
-import io.tally.metric.AggregateFunction;
-import io.tally.update.IsoInstants;
-import io.tally.update.Timing;
-import io.tally.update.WindowUpdate;
+import io.tally.model.aggregate.MetricValue;
+import io.tally.model.metric.AggregateFunction;
+import io.tally.model.update.IsoInstants;
+import io.tally.model.update.Timing;
+import io.tally.model.update.WindowUpdate;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,8 +24,8 @@ import java.util.Map;
 /**
  * The JSON form of a window update: the contract's window object (§3) plus {@code metric} — which
  * is what a live subscription sends (§4) — and the fields a reader needs to apply updates
- * monotonically and to rebuild them: {@code version}, {@code fn}, {@code timing}, {@code pane}.
- * The change feed carries it, so any consumer can read the feed without this code.
+ * monotonically and to rebuild them: {@code version}, {@code fn}, {@code timing}, {@code pane}. The
+ * change feed carries it, so any consumer can read the feed without this code.
  */
 public final class WindowUpdateJson {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -231,8 +231,8 @@ public final class WindowUpdateJson {
   }
 
   /**
-   * A window's value as the contract shows it: a JSON integer for count and distinct, a number
-   * for sum and rate, a list of {@code {key, count}} for topk.
+   * A window's value as the contract shows it: a JSON integer for count and distinct, a number for
+   * sum and rate, a list of {@code {key, count}} for topk.
    */
   public static JsonNode value(AggregateFunction fn, MetricValue value) {
     if (value instanceof MetricValue.Ranking ranking) {
@@ -257,7 +257,8 @@ public final class WindowUpdateJson {
     if (value.isArray()) {
       List<MetricValue.RankedItem> items = new ArrayList<>(value.size());
       for (JsonNode item : value) {
-        items.add(new MetricValue.RankedItem(item.path("key").asText(), item.path("count").asLong()));
+        items.add(
+            new MetricValue.RankedItem(item.path("key").asText(), item.path("count").asLong()));
       }
       return new MetricValue.Ranking(items);
     }

@@ -6,16 +6,16 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * How to reach ClickHouse: any JDBC driver and URL. The default driver is
- * {@code ru.yandex.clickhouse.ClickHouseDriver} (clickhouse-jdbc 0.3.2), the one that works with
+ * How to reach ClickHouse: any JDBC driver and URL. The default driver is {@code
+ * ru.yandex.clickhouse.ClickHouseDriver} (clickhouse-jdbc 0.3.2), the one that works with
  * ClickHouse 18.16 as well as current servers, with {@code compress=false}. The driver is
  * instantiated by class name rather than found through {@code DriverManager}, because that jar
  * registers two drivers for the same {@code jdbc:clickhouse:} URLs.
  *
- * @param jdbcUrl     e.g. {@code jdbc:clickhouse://127.0.0.1:8123/default}
+ * @param jdbcUrl e.g. {@code jdbc:clickhouse://127.0.0.1:8123/default}
  * @param driverClass the {@link java.sql.Driver} to use
- * @param database    where the history tables live (created on demand)
- * @param properties  connection properties handed to the driver (user, password, timeouts...)
+ * @param database where the history tables live (created on demand)
+ * @param properties connection properties handed to the driver (user, password, timeouts...)
  */
 public record ClickHouseConfig(
     String jdbcUrl, String driverClass, String database, Map<String, String> properties)
@@ -31,8 +31,8 @@ public record ClickHouseConfig(
   }
 
   /**
-   * The default driver, without compression (18.16 rejects the driver's compressed requests), a
-   * 5 s connect timeout and a 60 s socket timeout.
+   * The default driver, without compression (18.16 rejects the driver's compressed requests), a 5 s
+   * connect timeout and a 60 s socket timeout.
    */
   public static ClickHouseConfig of(String jdbcUrl, String database) {
     Map<String, String> properties = new LinkedHashMap<>();

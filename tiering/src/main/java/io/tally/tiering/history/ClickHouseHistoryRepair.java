@@ -1,6 +1,6 @@
 package io.tally.tiering.history;
 
-import io.tally.update.WindowUpdate;
+import io.tally.model.update.WindowUpdate;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -67,17 +67,22 @@ public final class ClickHouseHistoryRepair {
               .append(" AND group_values = ")
               .append(array(window.group()));
       if (resolution == Resolution.MINUTE) {
-        condition.append(" AND window_start_ms = ").append(window.startMillis())
-            .append(" AND window_end_ms = ").append(window.endMillis());
+        condition
+            .append(" AND window_start_ms = ")
+            .append(window.startMillis())
+            .append(" AND window_end_ms = ")
+            .append(window.endMillis());
       } else {
-        long start = Math.floorDiv(window.startMillis(), resolution.sizeMillis()) * resolution.sizeMillis();
+        long start =
+            Math.floorDiv(window.startMillis(), resolution.sizeMillis()) * resolution.sizeMillis();
         condition.append(" AND window_start_ms = ").append(start);
       }
       conditions.add(condition.append(')').toString());
     }
     List<String> all = new ArrayList<>(conditions);
     for (int i = 0; i < all.size(); i += WINDOWS_PER_MUTATION) {
-      String where = String.join(" OR ", all.subList(i, Math.min(all.size(), i + WINDOWS_PER_MUTATION)));
+      String where =
+          String.join(" OR ", all.subList(i, Math.min(all.size(), i + WINDOWS_PER_MUTATION)));
       jdbc.run(
           "delete windows from " + table,
           connection -> {
@@ -96,8 +101,11 @@ public final class ClickHouseHistoryRepair {
     while (pendingMutations(resolution) > 0) {
       if (System.currentTimeMillis() > deadline) {
         throw new HistoryStoreException(
-            "the deletes on " + resolution.table() + " did not finish within "
-                + MUTATION_TIMEOUT_MILLIS / 1000 + " s");
+            "the deletes on "
+                + resolution.table()
+                + " did not finish within "
+                + MUTATION_TIMEOUT_MILLIS / 1000
+                + " s");
       }
       try {
         Thread.sleep(100);

@@ -1,8 +1,8 @@
 package io.tally.tiering.history;
 
-import io.tally.metric.AggregateFunction;
+import io.tally.model.metric.AggregateFunction;
+import io.tally.model.update.WindowUpdate;
 import io.tally.tiering.hot.WindowQuery;
-import io.tally.update.WindowUpdate;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -149,7 +149,8 @@ public final class ClickHouseHistoryStore implements HistoryStore {
   }
 
   /** One coarse window at a time, so that memory holds one hour (or day) of finer windows. */
-  private int rollUp(Resolution coarse, long fromMillis, long toMillis, Map<String, String> skipped) {
+  private int rollUp(
+      Resolution coarse, long fromMillis, long toMillis, Map<String, String> skipped) {
     long size = coarse.sizeMillis();
     long first = Math.floorDiv(fromMillis, size) * size;
     long end = -Math.floorDiv(-toMillis, size) * size;
@@ -160,7 +161,9 @@ public final class ClickHouseHistoryStore implements HistoryStore {
               "read windows to roll up into " + coarse.table(),
               ClickHouseSql.rollupSources(config.database(), coarse, start, start + size));
       Rollups.Outcome outcome = Rollups.rollUp(finer, size, clock.getAsLong());
-      outcome.skipped().forEach((metric, reason) -> skipped.putIfAbsent(metric + " (" + coarse + ")", reason));
+      outcome
+          .skipped()
+          .forEach((metric, reason) -> skipped.putIfAbsent(metric + " (" + coarse + ")", reason));
       writeRows(coarse, outcome.rows());
       written += outcome.rows().size();
     }

@@ -68,7 +68,8 @@ public final class ClickHouseJdbc {
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
     }
-    String message = root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+    String message =
+        root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
     return root == e ? message : message + " (" + root.getClass().getSimpleName() + ")";
   }
 }

@@ -1,12 +1,12 @@
 package io.tally.tiering.history;
 
-import io.tally.aggregate.Accumulator;
-import io.tally.aggregate.AccumulatorCoder;
-import io.tally.aggregate.MetricValue;
-import io.tally.metric.AggregateFunction;
-import io.tally.metric.MetricSpec;
-import io.tally.update.Timing;
-import io.tally.update.WindowUpdate;
+import io.tally.model.aggregate.Accumulator;
+import io.tally.model.aggregate.AccumulatorCodec;
+import io.tally.model.aggregate.MetricValue;
+import io.tally.model.metric.AggregateFunction;
+import io.tally.model.metric.MetricSpec;
+import io.tally.model.update.Timing;
+import io.tally.model.update.WindowUpdate;
 import java.util.List;
 import java.util.Optional;
 
@@ -15,13 +15,13 @@ import java.util.Optional;
  * to describe itself (the window's slide, top-K's {@code k}) and the portable bytes of its
  * accumulator ({@link AccumulatorCoder#toBytes}).
  *
- * @param k           top-K's k; 0 for other functions
+ * @param k top-K's k; 0 for other functions
  * @param slideMillis the slide of the metric's windows; 0 when it was unknown when written (such
  *     windows are never rolled up, since they might overlap)
- * @param value       the value for count, sum, rate and distinct; 0 for top-K, whose ranking is
- *     computed from the accumulator when read
- * @param writtenAt   when the row was written, epoch milliseconds: for operators; the table keeps
- *     the row with the most events, and of equal ones the last written
+ * @param value the value for count, sum, rate and distinct; 0 for top-K, whose ranking is computed
+ *     from the accumulator when read
+ * @param writtenAt when the row was written, epoch milliseconds: for operators; the table keeps the
+ *     row with the most events, and of equal ones the last written
  */
 public record HistoryRow(
     String metric,
@@ -52,14 +52,15 @@ public record HistoryRow(
 
   /**
    * The row for a final update. The slide and k come from {@code specs} when it knows the metric
-   * version (and its window size matches the update's); otherwise the slide is unknown (0) and k
-   * is the length of the update's ranking — which equals k unless the window held fewer values,
-   * and then any k at least as large ranks that window the same.
+   * version (and its window size matches the update's); otherwise the slide is unknown (0) and k is
+   * the length of the update's ranking — which equals k unless the window held fewer values, and
+   * then any k at least as large ranks that window the same.
    */
   public static HistoryRow of(WindowUpdate update, MetricSpecs specs, long writtenAt) {
     if (!update.isFinal() || update.accumulator() == null) {
       throw new IllegalArgumentException(
-          "the history tier stores final updates with their accumulator only, not " + describe(update));
+          "the history tier stores final updates with their accumulator only, not "
+              + describe(update));
     }
     long size = update.endMillis() - update.startMillis();
     Optional<MetricSpec> spec =
@@ -83,7 +84,7 @@ public record HistoryRow(
         update.endMillis(),
         update.events(),
         value,
-        AccumulatorCoder.toBytes(update.accumulator()),
+        AccumulatorCodec.toBytes(update.accumulator()),
         writtenAt);
   }
 
@@ -96,16 +97,36 @@ public record HistoryRow(
 
   /** The row as a final window update, with its accumulator. History keeps no pane timing. */
   public WindowUpdate toUpdate() {
-    Accumulator acc = AccumulatorCoder.fromBytes(accumulator);
+    Accumulator acc = AccumulatorCodec.fromBytes(accumulator);
     MetricValue shown =
         fn == AggregateFunction.TOPK ? acc.result(spec()) : new MetricValue.Scalar(value);
     return new WindowUpdate(
-        metric, version, fn, groupBy, group, startMillis, endMillis, shown, events,
-        Timing.ON_TIME, true, 0, acc);
+        metric,
+        version,
+        fn,
+        groupBy,
+        group,
+        startMillis,
+        endMillis,
+        shown,
+        events,
+        Timing.ON_TIME,
+        true,
+        0,
+        acc);
   }
 
   private static String describe(WindowUpdate update) {
-    return update.metric() + " v" + update.version() + " " + update.group() + " ["
-        + update.startMillis() + ", " + update.endMillis() + ") final=" + update.isFinal();
+    return update.metric()
+        + " v"
+        + update.version()
+        + " "
+        + update.group()
+        + " ["
+        + update.startMillis()
+        + ", "
+        + update.endMillis()
+        + ") final="
+        + update.isFinal();
   }
 }

@@ -1,17 +1,17 @@
 package io.tally.tiering.history;
 
+import io.tally.model.update.WindowUpdate;
 import io.tally.tiering.hot.WindowQuery;
-import io.tally.update.WindowUpdate;
 import java.util.List;
 
 /**
- * The history tier: final windows, kept at {@link Resolution#MINUTE} as the pipeline computed
- * them and rolled up to {@link Resolution#HOUR} and {@link Resolution#DAY}.
+ * The history tier: final windows, kept at {@link Resolution#MINUTE} as the pipeline computed them
+ * and rolled up to {@link Resolution#HOUR} and {@link Resolution#DAY}.
  *
- * <p>Writes are idempotent: a window written again (a retried batch, a replayed pipeline, a
- * rollup run again) replaces the stored one rather than adding to it, and of two versions of the
- * same window readers see the one with more events ({@link WindowUpdate#supersedes}), so nothing
- * is ever counted twice and no value goes back.
+ * <p>Writes are idempotent: a window written again (a retried batch, a replayed pipeline, a rollup
+ * run again) replaces the stored one rather than adding to it, and of two versions of the same
+ * window readers see the one with more events ({@link WindowUpdate#supersedes}), so nothing is ever
+ * counted twice and no value goes back.
  */
 public interface HistoryStore {
 
@@ -41,10 +41,10 @@ public interface HistoryStore {
   List<WindowUpdate> windows(Resolution resolution, WindowQuery query);
 
   /**
-   * Rolls minutes up into hours, then hours (and minute windows that do not fit an hour) into
-   * days, for the coarse windows that start in {@code [from, to)} after rounding {@code from}
-   * down and {@code to} up to whole hours (days). Idempotent: running it again rewrites the same
-   * rows, or rows with more events if more fine windows have arrived since.
+   * Rolls minutes up into hours, then hours (and minute windows that do not fit an hour) into days,
+   * for the coarse windows that start in {@code [from, to)} after rounding {@code from} down and
+   * {@code to} up to whole hours (days). Idempotent: running it again rewrites the same rows, or
+   * rows with more events if more fine windows have arrived since.
    */
   RollupResult rollUp(long fromMillis, long toMillis);
 }

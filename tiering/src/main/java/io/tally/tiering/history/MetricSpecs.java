@@ -1,16 +1,16 @@
 package io.tally.tiering.history;
 
-import io.tally.metric.MetricCatalog;
-import io.tally.metric.MetricSpec;
+import io.tally.model.metric.MetricCatalog;
+import io.tally.model.metric.MetricSpec;
 import java.io.Serializable;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * What the history tier may learn about a metric version that a window update does not carry:
- * the window's slide (to know whether windows tile and may be rolled up) and top-K's {@code k}.
- * Looked up when a window is first written and stored with it, so that stored rows describe
- * themselves even after the definition has changed or been removed.
+ * What the history tier may learn about a metric version that a window update does not carry: the
+ * window's slide (to know whether windows tile and may be rolled up) and top-K's {@code k}. Looked
+ * up when a window is first written and stored with it, so that stored rows describe themselves
+ * even after the definition has changed or been removed.
  */
 @FunctionalInterface
 public interface MetricSpecs extends Serializable {

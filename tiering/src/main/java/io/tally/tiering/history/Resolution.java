@@ -7,14 +7,14 @@ package io.tally.tiering.history;
  *   <li>{@link #MINUTE}: the windows exactly as the pipeline computed them (their own size and
  *       slide; typically a minute or finer), written by the pipeline's sink. Retention: 35 days.
  *   <li>{@link #HOUR}: tumbling hours, rolled up from {@link #MINUTE}. Retention: 400 days.
- *   <li>{@link #DAY}: tumbling UTC days, rolled up from {@link #HOUR} (and from {@link #MINUTE}
- *       for metrics whose window does not fit an hour). Retention: kept.
+ *   <li>{@link #DAY}: tumbling UTC days, rolled up from {@link #HOUR} (and from {@link #MINUTE} for
+ *       metrics whose window does not fit an hour). Retention: kept.
  * </ul>
  *
- * <p>Retention is not enforced by the store: ClickHouse 18.16 has no TTL. Each table is
- * partitioned so that an operator (or a scheduled job) drops whole expired partitions with
- * {@code ALTER TABLE ... DROP PARTITION}: by UTC day for minutes, by month for hours, by year for
- * days. {@link #retentionMillis()} gives the documented retention.
+ * <p>Retention is not enforced by the store: ClickHouse 18.16 has no TTL. Each table is partitioned
+ * so that an operator (or a scheduled job) drops whole expired partitions with {@code ALTER TABLE
+ * ... DROP PARTITION}: by UTC day for minutes, by month for hours, by year for days. {@link
+ * #retentionMillis()} gives the documented retention.
  */
 public enum Resolution {
   MINUTE("windows_minute", 0, "toYYYYMMDD", 35L * 86_400_000),
@@ -37,7 +37,9 @@ public enum Resolution {
     return table;
   }
 
-  /** The size of this resolution's windows; 0 for {@link #MINUTE}, whose windows are the metric's. */
+  /**
+   * The size of this resolution's windows; 0 for {@link #MINUTE}, whose windows are the metric's.
+   */
   public long sizeMillis() {
     return sizeMillis;
   }
@@ -69,9 +71,9 @@ public enum Resolution {
 
   /**
    * Why windows of {@code sizeMillis} every {@code slideMillis} cannot be merged into windows of
-   * this resolution, or null when they can: their size must divide this resolution's size and
-   * their slide must divide their size, so that the aligned windows tile it (each event in
-   * exactly one tile). Always null for {@link #MINUTE}, the windows themselves.
+   * this resolution, or null when they can: their size must divide this resolution's size and their
+   * slide must divide their size, so that the aligned windows tile it (each event in exactly one
+   * tile). Always null for {@link #MINUTE}, the windows themselves.
    */
   public String tilingProblem(long sizeMillis, long slideMillis) {
     return this == MINUTE ? null : tilingProblem(sizeMillis, slideMillis, this.sizeMillis);
@@ -86,7 +88,10 @@ public enum Resolution {
       return "window slide unknown when written (no metric spec)";
     }
     if (sizeMillis % slideMillis != 0) {
-      return "hopping windows (size " + sizeMillis + " ms, slide " + slideMillis
+      return "hopping windows (size "
+          + sizeMillis
+          + " ms, slide "
+          + slideMillis
           + " ms) do not tile";
     }
     return null;

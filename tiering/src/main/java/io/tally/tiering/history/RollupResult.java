@@ -4,8 +4,8 @@ import java.util.Map;
 
 /**
  * What a rollup wrote, and which metric versions it left out and why (keyed {@code metric vN}):
- * windows whose size does not divide the coarser resolution, hopping windows that do not tile,
- * and windows stored without a known slide.
+ * windows whose size does not divide the coarser resolution, hopping windows that do not tile, and
+ * windows stored without a known slide.
  */
 public record RollupResult(int hourRows, int dayRows, Map<String, String> skipped) {
   public RollupResult {

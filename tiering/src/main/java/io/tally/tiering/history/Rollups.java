@@ -1,10 +1,10 @@
 package io.tally.tiering.history;
 
-import io.tally.aggregate.Accumulator;
-import io.tally.aggregate.AccumulatorCoder;
-import io.tally.aggregate.MetricValue;
-import io.tally.metric.AggregateFunction;
-import io.tally.metric.MetricSpec;
+import io.tally.model.aggregate.Accumulator;
+import io.tally.model.aggregate.AccumulatorCodec;
+import io.tally.model.aggregate.MetricValue;
+import io.tally.model.metric.AggregateFunction;
+import io.tally.model.metric.MetricSpec;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -17,17 +17,17 @@ import java.util.TreeMap;
  * merge.
  *
  * <p>A finer window counts towards the coarser window that contains it when its windows tile the
- * coarser one: its size divides the coarser size, its slide divides its size, and it is one of
- * the tiles (its start is a multiple of its size; windows are aligned to the epoch in UTC). Then
- * every event of the coarser window is in exactly one tile, and merging the tiles' accumulators
- * ({@link Accumulator#merge}: exact for counts and sums, a sketch union for distinct and top-K)
- * gives what the pipeline would have computed over the coarser window. Tumbling windows are all
- * tiles; of hopping windows (5m every 1m) only the aligned ones are used, the others overlap them.
+ * coarser one: its size divides the coarser size, its slide divides its size, and it is one of the
+ * tiles (its start is a multiple of its size; windows are aligned to the epoch in UTC). Then every
+ * event of the coarser window is in exactly one tile, and merging the tiles' accumulators ({@link
+ * Accumulator#merge}: exact for counts and sums, a sketch union for distinct and top-K) gives what
+ * the pipeline would have computed over the coarser window. Tumbling windows are all tiles; of
+ * hopping windows (5m every 1m) only the aligned ones are used, the others overlap them.
  *
  * <p>Metric versions whose windows do not tile are left out and reported: their size does not
- * divide the coarser size (7m into an hour), their slide does not divide their size (5m every
- * 2m), or their slide was unknown when they were written. Their windows stay readable at
- * {@link Resolution#MINUTE} only.
+ * divide the coarser size (7m into an hour), their slide does not divide their size (5m every 2m),
+ * or their slide was unknown when they were written. Their windows stay readable at {@link
+ * Resolution#MINUTE} only.
  */
 final class Rollups {
   private Rollups() {}
@@ -72,23 +72,35 @@ final class Rollups {
     return new Outcome(rows, skipped);
   }
 
-  private static HistoryRow merge(Key key, List<HistoryRow> tiles, long coarseMillis, long writtenAt) {
+  private static HistoryRow merge(
+      Key key, List<HistoryRow> tiles, long coarseMillis, long writtenAt) {
     HistoryRow first = tiles.get(0);
-    Accumulator merged = AccumulatorCoder.fromBytes(first.accumulator());
+    Accumulator merged = AccumulatorCodec.fromBytes(first.accumulator());
     int k = first.k();
     for (int i = 1; i < tiles.size(); i++) {
       HistoryRow tile = tiles.get(i);
       if (tile.fn() != first.fn()) {
         throw new IllegalStateException(
-            key.metric() + " v" + key.version() + " has windows of " + first.fn() + " and "
+            key.metric()
+                + " v"
+                + key.version()
+                + " has windows of "
+                + first.fn()
+                + " and "
                 + tile.fn());
       }
-      merged.merge(AccumulatorCoder.fromBytes(tile.accumulator()));
+      merged.merge(AccumulatorCodec.fromBytes(tile.accumulator()));
       k = Math.max(k, tile.k());
     }
     MetricSpec coarse =
         new MetricSpec(
-            key.metric(), key.version(), first.fn(), k, coarseMillis, coarseMillis, 0,
+            key.metric(),
+            key.version(),
+            first.fn(),
+            k,
+            coarseMillis,
+            coarseMillis,
+            0,
             first.groupBy());
     double value =
         first.fn() == AggregateFunction.TOPK
@@ -106,7 +118,7 @@ final class Rollups {
         key.coarseStart() + coarseMillis,
         merged.events(),
         value,
-        AccumulatorCoder.toBytes(merged),
+        AccumulatorCodec.toBytes(merged),
         writtenAt);
   }
 }

@@ -13,13 +13,13 @@ import org.slf4j.LoggerFactory;
  * Rolls the history tier's settled hours (and the days they fall in) up, again and again on a
  * schedule, so that hour and day queries read rolled-up rows instead of merging minutes.
  *
- * <p>An hour is <em>settled</em> once every minute window in it is final and written: its end
- * plus the longest allowed lateness of any metric (after which the pipeline emits no more panes
- * for it) plus a margin for the watermark's lag and the history sink's batching. Each run rolls up
- * the settled hours of the last {@code lookback}, not only the newest one: rollups are idempotent,
- * so going over an hour again costs a little work and catches minute rows that arrived late — a
- * missed run, or rows the history sink buffered while ClickHouse was down and wrote afterwards.
- * An outage longer than the lookback needs one manual {@link HistoryStore#rollUp} over its range.
+ * <p>An hour is <em>settled</em> once every minute window in it is final and written: its end plus
+ * the longest allowed lateness of any metric (after which the pipeline emits no more panes for it)
+ * plus a margin for the watermark's lag and the history sink's batching. Each run rolls up the
+ * settled hours of the last {@code lookback}, not only the newest one: rollups are idempotent, so
+ * going over an hour again costs a little work and catches minute rows that arrived late — a missed
+ * run, or rows the history sink buffered while ClickHouse was down and wrote afterwards. An outage
+ * longer than the lookback needs one manual {@link HistoryStore#rollUp} over its range.
  */
 public final class ScheduledRollups implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ScheduledRollups.class);

@@ -1,7 +1,7 @@
 package io.tally.tiering.hot;
 
-import io.tally.update.WindowKey;
-import io.tally.update.WindowUpdate;
+import io.tally.model.update.WindowKey;
+import io.tally.model.update.WindowUpdate;
 import java.util.List;
 import java.util.Optional;
 

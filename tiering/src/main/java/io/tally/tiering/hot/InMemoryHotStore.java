@@ -1,7 +1,7 @@
 package io.tally.tiering.hot;
 
-import io.tally.update.WindowKey;
-import io.tally.update.WindowUpdate;
+import io.tally.model.update.WindowKey;
+import io.tally.model.update.WindowUpdate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The hot tier in this process's memory: windows indexed by metric and start time so that range
- * reads touch only the windows they return. Safe for concurrent writers and readers; each
- * window's replacement is atomic, so the monotonic rule holds under any interleaving.
+ * reads touch only the windows they return. Safe for concurrent writers and readers; each window's
+ * replacement is atomic, so the monotonic rule holds under any interleaving.
  *
  * <p>{@link HotStoreListener}s hear of every stored update.
  */

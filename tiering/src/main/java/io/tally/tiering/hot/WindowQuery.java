@@ -1,6 +1,6 @@
 package io.tally.tiering.hot;
 
-import io.tally.update.WindowUpdate;
+import io.tally.model.update.WindowUpdate;
 import java.util.List;
 import java.util.Map;
 
@@ -8,7 +8,8 @@ import java.util.Map;
  * The windows of a metric that start in {@code [fromMillis, toMillis)}, in the groups whose
  * dimensions have the values given in {@code where} (all groups when it is empty).
  */
-public record WindowQuery(String metric, long fromMillis, long toMillis, Map<String, String> where) {
+public record WindowQuery(
+    String metric, long fromMillis, long toMillis, Map<String, String> where) {
 
   public WindowQuery {
     where = Map.copyOf(where);

@@ -21,10 +21,10 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,10 +34,10 @@ import org.slf4j.LoggerFactory;
  * compaction keeps every change that took effect; the topic holds a few records per change and is
  * never trimmed by time.
  *
- * <p>{@link #start()} creates the topic when missing and reads it to its end before returning,
- * so a process starts with the whole catalog; a thread then follows the topic (a change reaches
- * every follower within one fetch, well under a second). The producer is created on the first
- * write: pipeline workers only read.
+ * <p>{@link #start()} creates the topic when missing and reads it to its end before returning, so a
+ * process starts with the whole catalog; a thread then follows the topic (a change reaches every
+ * follower within one fetch, well under a second). The producer is created on the first write:
+ * pipeline workers only read.
  */
 public final class KafkaRuleLog extends RuleLog {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaRuleLog.class);
@@ -111,7 +111,11 @@ public final class KafkaRuleLog extends RuleLog {
         change = RuleChangeJson.read(record.value());
       } catch (IllegalArgumentException e) {
         // Every reader skips the same record, so all still agree.
-        LOG.warn("Skipping an unreadable record at offset {} of {}: {}", record.offset(), topic, e.getMessage());
+        LOG.warn(
+            "Skipping an unreadable record at offset {} of {}: {}",
+            record.offset(),
+            topic,
+            e.getMessage());
         continue;
       }
       read(change);
@@ -128,7 +132,8 @@ public final class KafkaRuleLog extends RuleLog {
       Thread.currentThread().interrupt();
       throw new RuleLogUnavailableException("interrupted while writing to the rule log", e);
     } catch (ExecutionException | TimeoutException | RuntimeException e) {
-      throw new RuleLogUnavailableException("the rule log " + topic + " did not take the change", e);
+      throw new RuleLogUnavailableException(
+          "the rule log " + topic + " did not take the change", e);
     }
   }
 
@@ -146,11 +151,14 @@ public final class KafkaRuleLog extends RuleLog {
 
   private void ensureTopic() {
     Map<String, Object> adminConfig = new HashMap<>(clientConfig);
-    adminConfig.keySet().retainAll(Set.of("bootstrap.servers", "security.protocol", "client.dns.lookup"));
+    adminConfig
+        .keySet()
+        .retainAll(Set.of("bootstrap.servers", "security.protocol", "client.dns.lookup"));
     try (Admin admin = Admin.create(adminConfig)) {
       NewTopic rules =
           new NewTopic(topic, Optional.of(1), Optional.empty())
-              .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+              .configs(
+                  Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
       admin.createTopics(Set.of(rules)).all().get(30, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       if (!(e.getCause() instanceof TopicExistsException)) {

@@ -3,9 +3,9 @@ package io.tally.tiering.rules;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tally.metric.InvalidDefinitionException;
-import io.tally.metric.MetricDefinition;
-import io.tally.metric.MetricDefinitionJson;
+import io.tally.model.metric.InvalidDefinitionException;
+import io.tally.model.metric.MetricDefinition;
+import io.tally.model.metric.MetricDefinitionJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
@@ -41,10 +41,14 @@ public final class RuleChangeJson {
     try {
       json = JSON.readTree(value);
     } catch (IOException e) {
-      throw new IllegalArgumentException("not JSON: " + new String(value, StandardCharsets.UTF_8), e);
+      throw new IllegalArgumentException(
+          "not JSON: " + new String(value, StandardCharsets.UTF_8), e);
     }
-    if (json == null || !json.path("name").isTextual() || !json.path("request").isTextual()
-        || !json.path("version").canConvertToLong() || !json.path("activeFrom").canConvertToLong()) {
+    if (json == null
+        || !json.path("name").isTextual()
+        || !json.path("request").isTextual()
+        || !json.path("version").canConvertToLong()
+        || !json.path("activeFrom").canConvertToLong()) {
       throw new IllegalArgumentException("not a rule change: " + json);
     }
     long version = json.get("version").asLong();

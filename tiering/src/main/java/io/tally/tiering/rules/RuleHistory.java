@@ -1,7 +1,7 @@
 package io.tally.tiering.rules;
 
-import io.tally.metric.MetricCatalog;
-import io.tally.metric.MetricVersion;
+import io.tally.model.metric.MetricCatalog;
+import io.tally.model.metric.MetricVersion;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,8 +10,8 @@ import java.util.Optional;
 
 /**
  * The state that the rule log's changes leave, applied in log order: every metric's versions.
- * Deterministic, so every process that reads the same log holds the same catalog. Not
- * thread-safe: a {@link RuleLog} applies changes from one thread at a time.
+ * Deterministic, so every process that reads the same log holds the same catalog. Not thread-safe:
+ * a {@link RuleLog} applies changes from one thread at a time.
  */
 public final class RuleHistory {
   private final Map<String, List<MetricVersion>> byName = new LinkedHashMap<>();
@@ -38,7 +38,8 @@ public final class RuleHistory {
     long activeFrom =
         history == null
             ? change.activeFromMillis()
-            : Math.max(change.activeFromMillis(), history.get(history.size() - 1).activeFromMillis());
+            : Math.max(
+                change.activeFromMillis(), history.get(history.size() - 1).activeFromMillis());
     MetricVersion version =
         new MetricVersion(change.name(), change.version(), activeFrom, change.definition());
     byName.computeIfAbsent(change.name(), n -> new ArrayList<>()).add(version);

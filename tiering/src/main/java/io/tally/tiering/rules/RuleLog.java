@@ -1,8 +1,8 @@
 package io.tally.tiering.rules;
 
-import io.tally.metric.MetricCatalog;
-import io.tally.metric.MetricDefinition;
-import io.tally.metric.MetricVersion;
+import io.tally.model.metric.MetricCatalog;
+import io.tally.model.metric.MetricDefinition;
+import io.tally.model.metric.MetricVersion;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -18,8 +18,8 @@ import java.util.concurrent.TimeoutException;
  * applies the same changes in the same order ({@link RuleHistory}), so all serving nodes and
  * pipeline workers agree on every metric's versions and when each takes effect.
  *
- * <p>A writer appends a proposal and waits until its own reader reaches it, which tells whether
- * it took effect: that is how optimistic concurrency works without a lock, across processes.
+ * <p>A writer appends a proposal and waits until its own reader reaches it, which tells whether it
+ * took effect: that is how optimistic concurrency works without a lock, across processes.
  */
 public abstract class RuleLog implements AutoCloseable {
   /** What became of a proposed change. */
@@ -45,8 +45,8 @@ public abstract class RuleLog implements AutoCloseable {
   /**
    * Appends {@code change} and waits until this process has read it back.
    *
-   * @throws RuleLogUnavailableException if the log did not take it, or it was not read back
-   *     within {@code timeout} (then it may still take effect)
+   * @throws RuleLogUnavailableException if the log did not take it, or it was not read back within
+   *     {@code timeout} (then it may still take effect)
    */
   public final Outcome submit(RuleChange change, Duration timeout) {
     CompletableFuture<Outcome> outcome = new CompletableFuture<>();
@@ -66,10 +66,10 @@ public abstract class RuleLog implements AutoCloseable {
   }
 
   /**
-   * Makes every definition of {@code initial} the first version of its metric (with the version
-   * it has), in force for all events, unless the log already has a history of that name (then
-   * the log wins: a deleted metric stays deleted). Several processes may seed at once; the first
-   * one's definitions take effect.
+   * Makes every definition of {@code initial} the first version of its metric (with the version it
+   * has), in force for all events, unless the log already has a history of that name (then the log
+   * wins: a deleted metric stays deleted). Several processes may seed at once; the first one's
+   * definitions take effect.
    */
   public final void seed(MetricCatalog initial, Duration timeout) {
     for (MetricDefinition definition : initial.definitions()) {

@@ -1,14 +1,14 @@
 package io.tally.tiering.rules;
 
-import io.tally.metric.MetricCatalog;
-import io.tally.metric.MetricCatalogSource;
+import io.tally.model.metric.MetricCatalog;
+import io.tally.model.metric.MetricCatalogSource;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The catalog of a rule log, for pipeline workers: it serializes as the log's address and finds
- * the process's follower of that log ({@link SharedRuleLogs}) when asked. Asking costs a volatile
- * read, so the pipeline can ask for every bundle.
+ * The catalog of a rule log, for pipeline workers: it serializes as the log's address and finds the
+ * process's follower of that log ({@link SharedRuleLogs}) when asked. Asking costs a volatile read,
+ * so the pipeline can ask for every bundle.
  */
 public abstract class RuleLogCatalogSource implements MetricCatalogSource {
   private RuleLogCatalogSource() {}

@@ -1,11 +1,11 @@
 package io.tally.tiering.tiers;
 
-import io.tally.metric.MetricSpec;
+import io.tally.model.metric.MetricSpec;
+import io.tally.model.update.WindowUpdate;
 import io.tally.tiering.history.HistoryStore;
 import io.tally.tiering.history.Resolution;
 import io.tally.tiering.hot.HotStore;
 import io.tally.tiering.hot.WindowQuery;
-import io.tally.update.WindowUpdate;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -14,22 +14,22 @@ import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
- * Reads a window query from every tier and merges the answers, split at a time boundary (the
- * "time boundary" of Pinot's hybrid tables).
+ * Reads a window query from every tier and merges the answers, split at a time boundary (the "time
+ * boundary" of Pinot's hybrid tables).
  *
  * <p>The <b>boundary</b> is {@code now - hotHorizon}: the serving view and the recent store keep
  * every window for at least {@code hotHorizon} after its end, so every window that starts at or
  * after the boundary is theirs, complete, and history is not asked for it. Windows that start
- * before the boundary are history's; the younger tiers are asked for them too, since they may
- * still hold a window that the history sink has not written yet (it writes in batches, and it
- * waits out an outage). At a coarse resolution, whole hours (days) before the boundary come from
- * history's rolled-up windows; the hour (day) that the boundary cuts through is merged from the
- * metric's own windows of both sides: history's before the boundary, the younger tiers' after.
+ * before the boundary are history's; the younger tiers are asked for them too, since they may still
+ * hold a window that the history sink has not written yet (it writes in batches, and it waits out
+ * an outage). At a coarse resolution, whole hours (days) before the boundary come from history's
+ * rolled-up windows; the hour (day) that the boundary cuts through is merged from the metric's own
+ * windows of both sides: history's before the boundary, the younger tiers' after.
  *
- * <p>Every window is in the answer once: the same window from several tiers is merged by
- * {@link WindowMerge#latest}, which keeps the state with the most events. Hence no window is
- * counted twice, and {@code events} never goes down across the boundary: when a window moves from
- * the younger tiers to history, history's copy is final and has folded in at least as many events.
+ * <p>Every window is in the answer once: the same window from several tiers is merged by {@link
+ * WindowMerge#latest}, which keeps the state with the most events. Hence no window is counted
+ * twice, and {@code events} never goes down across the boundary: when a window moves from the
+ * younger tiers to history, history's copy is final and has folded in at least as many events.
  *
  * <p>A tier that fails (history down, the recent store unreachable) does not fail the query: the
  * answer holds what the other tiers have, and its {@link TierRead} says what failed.
@@ -42,13 +42,16 @@ public final class TieredWindowReader {
   private final LongSupplier clock;
 
   /**
-   * @param memory           this node's serving view
-   * @param recent           the shared recent-windows store; null when there is none
-   * @param history          the history tier; null when there is none
+   * @param memory this node's serving view
+   * @param recent the shared recent-windows store; null when there is none
+   * @param history the history tier; null when there is none
    * @param hotHorizonMillis how long after its end the younger tiers are sure to hold a window
    */
   public TieredWindowReader(
-      HotStore memory, HotStore recent, HistoryStore history, long hotHorizonMillis,
+      HotStore memory,
+      HotStore recent,
+      HistoryStore history,
+      long hotHorizonMillis,
       LongSupplier clock) {
     if (hotHorizonMillis < 0) {
       throw new IllegalArgumentException("the hot horizon must not be negative");
@@ -75,8 +78,8 @@ public final class TieredWindowReader {
   }
 
   /**
-   * The windows of {@code query} at {@code resolution}: the metric's own windows at
-   * {@link Resolution#MINUTE}; hours or days, merged from the metric's windows, otherwise.
+   * The windows of {@code query} at {@code resolution}: the metric's own windows at {@link
+   * Resolution#MINUTE}; hours or days, merged from the metric's windows, otherwise.
    *
    * @param spec the metric's current definition (coarse windows are built for it)
    * @throws IllegalArgumentException when the metric's windows do not tile the resolution
@@ -98,7 +101,9 @@ public final class TieredWindowReader {
     long split =
         history == null
             ? first
-            : Math.min(Math.max(coarse > 0 ? Math.floorDiv(boundary, coarse) * coarse : boundary, first), last);
+            : Math.min(
+                Math.max(coarse > 0 ? Math.floorDiv(boundary, coarse) * coarse : boundary, first),
+                last);
     long cutEnd = Math.min(Math.max(boundary, split), last);
 
     List<TierRead> reads = new ArrayList<>();
@@ -119,11 +124,16 @@ public final class TieredWindowReader {
     }
     List<WindowUpdate> old = List.of();
     if (history != null && split > first) {
-      old = readHistory(spec, new WindowQuery(query.metric(), first, split, query.where()),
-          resolution, reads);
+      old =
+          readHistory(
+              spec,
+              new WindowQuery(query.metric(), first, split, query.where()),
+              resolution,
+              reads);
     }
     List<WindowUpdate> merged = WindowMerge.latest(old, young);
-    merged.removeIf(w -> w.startMillis() < query.fromMillis() || w.startMillis() >= query.toMillis());
+    merged.removeIf(
+        w -> w.startMillis() < query.fromMillis() || w.startMillis() >= query.toMillis());
     // What the younger tiers could not merge is missing only if history had no copy either.
     List<String> leftOut = new ArrayList<>();
     Set<List<Object>> answered = new HashSet<>();
@@ -131,7 +141,8 @@ public final class TieredWindowReader {
       answered.add(List.of(window.version(), window.group(), window.startMillis()));
     }
     for (WindowMerge.LeftOut missing : notMerged) {
-      if (missing.startMillis() >= query.fromMillis() && missing.startMillis() < query.toMillis()
+      if (missing.startMillis() >= query.fromMillis()
+          && missing.startMillis() < query.toMillis()
           && !answered.contains(
               List.of(missing.version(), missing.group(), missing.startMillis()))) {
         leftOut.add(missing.toString());
@@ -156,7 +167,8 @@ public final class TieredWindowReader {
   private List<WindowUpdate> readHistoryWindows(WindowQuery query, List<TierRead> reads) {
     try {
       List<WindowUpdate> windows = history.windows(Resolution.MINUTE, query);
-      reads.add(TierRead.answered(Tier.HISTORY, query.fromMillis(), query.toMillis(), windows.size()));
+      reads.add(
+          TierRead.answered(Tier.HISTORY, query.fromMillis(), query.toMillis(), windows.size()));
       return windows;
     } catch (RuntimeException e) {
       reads.add(TierRead.failed(Tier.HISTORY, query.fromMillis(), query.toMillis(), message(e)));
@@ -186,7 +198,8 @@ public final class TieredWindowReader {
           windows.addAll(WindowMerge.coarsen(fine, spec, resolution).windows());
         }
       }
-      reads.add(TierRead.answered(Tier.HISTORY, query.fromMillis(), query.toMillis(), windows.size()));
+      reads.add(
+          TierRead.answered(Tier.HISTORY, query.fromMillis(), query.toMillis(), windows.size()));
       return windows;
     } catch (RuntimeException e) {
       reads.add(TierRead.failed(Tier.HISTORY, query.fromMillis(), query.toMillis(), message(e)));

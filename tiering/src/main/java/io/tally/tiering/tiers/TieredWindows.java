@@ -1,11 +1,11 @@
 package io.tally.tiering.tiers;
 
-import io.tally.update.WindowUpdate;
+import io.tally.model.update.WindowUpdate;
 import java.util.List;
 
 /**
- * The answer to a window query over the tiers: the windows, each once at its latest state, and
- * what each tier contributed.
+ * The answer to a window query over the tiers: the windows, each once at its latest state, and what
+ * each tier contributed.
  *
  * @param boundaryMillis the tier boundary: windows that start before it are history's (with any
  *     window the younger tiers still hold), windows that start at or after it are the younger

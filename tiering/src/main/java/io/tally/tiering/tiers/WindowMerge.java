@@ -1,13 +1,13 @@
 package io.tally.tiering.tiers;
 
-import io.tally.aggregate.Accumulator;
-import io.tally.aggregate.MetricValue;
-import io.tally.aggregate.SumAccumulator;
-import io.tally.metric.AggregateFunction;
-import io.tally.metric.MetricSpec;
+import io.tally.model.aggregate.Accumulator;
+import io.tally.model.aggregate.MetricValue;
+import io.tally.model.aggregate.SumAccumulator;
+import io.tally.model.metric.AggregateFunction;
+import io.tally.model.metric.MetricSpec;
+import io.tally.model.update.Timing;
+import io.tally.model.update.WindowUpdate;
 import io.tally.tiering.history.Resolution;
-import io.tally.update.Timing;
-import io.tally.update.WindowUpdate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -62,15 +62,15 @@ public final class WindowMerge {
   public record Coarsened(List<WindowUpdate> windows, List<LeftOut> leftOut) {}
 
   /**
-   * Merges the tiles among {@code fine} (windows of the metric {@code spec} describes) into
-   * windows of {@code coarse}: one per version, group and coarse start. Windows that are not
-   * tiles (hopping windows overlapping the aligned ones) are ignored.
+   * Merges the tiles among {@code fine} (windows of the metric {@code spec} describes) into windows
+   * of {@code coarse}: one per version, group and coarse start. Windows that are not tiles (hopping
+   * windows overlapping the aligned ones) are ignored.
    *
    * <p>Tiles that carry their accumulator (final windows, as the history tier stores them) merge
-   * exactly, sketches included. Tiles that do not (the serving view keeps values, not
-   * accumulators) merge their values for count, sum and rate, which is exact; a distinct or top-K
-   * window with such a tile cannot be merged and is left out with the reason. So are windows of
-   * another version than {@code spec}'s, whose tiling is not known here.
+   * exactly, sketches included. Tiles that do not (the serving view keeps values, not accumulators)
+   * merge their values for count, sum and rate, which is exact; a distinct or top-K window with
+   * such a tile cannot be merged and is left out with the reason. So are windows of another version
+   * than {@code spec}'s, whose tiling is not known here.
    *
    * <p>A coarse window is final when all of its tiles are, its last tile included.
    */
@@ -92,7 +92,10 @@ public final class WindowMerge {
       if (window.version() != spec.version()) {
         leftOut.putIfAbsent(
             key,
-            new LeftOut(window.version(), window.group(), start,
+            new LeftOut(
+                window.version(),
+                window.group(),
+                start,
                 "windows of an earlier definition merge only once rolled up in history"));
         continue;
       }
@@ -103,8 +106,15 @@ public final class WindowMerge {
       tilesByWindow.computeIfAbsent(key, k -> new ArrayList<>()).add(window);
     }
     MetricSpec coarseSpec =
-        new MetricSpec(spec.metric(), spec.version(), spec.fn(), spec.k(), size, size,
-            spec.allowedLatenessMillis(), spec.groupBy());
+        new MetricSpec(
+            spec.metric(),
+            spec.version(),
+            spec.fn(),
+            spec.k(),
+            size,
+            size,
+            spec.allowedLatenessMillis(),
+            spec.groupBy());
     List<WindowUpdate> windows = new ArrayList<>(tilesByWindow.size());
     tilesByWindow.forEach(
         (key, tiles) -> {
@@ -115,9 +125,14 @@ public final class WindowMerge {
           } else {
             leftOut.put(
                 key,
-                new LeftOut(spec.version(), tiles.get(0).group(), start,
-                    spec.fn().wireName() + " merges final windows only, and not all of this "
-                        + coarse.wireName() + "'s are final yet"));
+                new LeftOut(
+                    spec.version(),
+                    tiles.get(0).group(),
+                    start,
+                    spec.fn().wireName()
+                        + " merges final windows only, and not all of this "
+                        + coarse.wireName()
+                        + "'s are final yet"));
           }
         });
     return new Coarsened(windows, new ArrayList<>(leftOut.values()));
@@ -154,14 +169,24 @@ public final class WindowMerge {
     }
     WindowUpdate first = tiles.get(0);
     return new WindowUpdate(
-        first.metric(), first.version(), first.fn(), first.groupBy(), first.group(), start, end,
-        value, events, isFinal ? Timing.ON_TIME : Timing.EARLY, isFinal, 0,
+        first.metric(),
+        first.version(),
+        first.fn(),
+        first.groupBy(),
+        first.group(),
+        start,
+        end,
+        value,
+        events,
+        isFinal ? Timing.ON_TIME : Timing.EARLY,
+        isFinal,
+        0,
         isFinal ? merged : null);
   }
 
   /**
-   * The coarse value from the tiles' values, for the functions whose value alone merges: a count
-   * is its events, a rate its events over the coarse size, a sum the compensated sum of sums.
+   * The coarse value from the tiles' values, for the functions whose value alone merges: a count is
+   * its events, a rate its events over the coarse size, a sum the compensated sum of sums.
    */
   private static MetricValue mergeValues(List<WindowUpdate> tiles, MetricSpec coarse, long events) {
     AggregateFunction fn = coarse.fn();

@@ -2,13 +2,13 @@ package io.tally.tiering.feed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tally.aggregate.MetricValue;
-import io.tally.metric.AggregateFunction;
+import io.tally.model.aggregate.MetricValue;
+import io.tally.model.metric.AggregateFunction;
+import io.tally.model.update.Timing;
+import io.tally.model.update.WindowKey;
+import io.tally.model.update.WindowUpdate;
 import io.tally.tiering.feed.ChangeFeedApplier.Outcome;
 import io.tally.tiering.hot.InMemoryHotStore;
-import io.tally.update.Timing;
-import io.tally.update.WindowKey;
-import io.tally.update.WindowUpdate;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,9 +27,19 @@ class ChangeFeedApplierTest {
   void appliesWhatThePipelineWrites() {
     WindowUpdate topk =
         new WindowUpdate(
-            "top", 3, AggregateFunction.TOPK, List.of("geo"), List.of("US"), T0, T0 + 60_000,
-            new MetricValue.Ranking(List.of(new MetricValue.RankedItem("m-1", 5))), 5,
-            Timing.ON_TIME, true, 2, null);
+            "top",
+            3,
+            AggregateFunction.TOPK,
+            List.of("geo"),
+            List.of("US"),
+            T0,
+            T0 + 60_000,
+            new MetricValue.Ranking(List.of(new MetricValue.RankedItem("m-1", 5))),
+            5,
+            Timing.ON_TIME,
+            true,
+            2,
+            null);
 
     assertThat(applier.apply(WindowUpdateJson.toBytes(topk), "0@0")).isEqualTo(Outcome.APPLIED);
 
@@ -95,8 +105,19 @@ class ChangeFeedApplierTest {
 
   private static WindowUpdate count(long events) {
     return new WindowUpdate(
-        "m", 1, AggregateFunction.COUNT, List.of(), List.of(), T0, T0 + 60_000,
-        new MetricValue.Scalar(events), events, Timing.EARLY, false, 0, null);
+        "m",
+        1,
+        AggregateFunction.COUNT,
+        List.of(),
+        List.of(),
+        T0,
+        T0 + 60_000,
+        new MetricValue.Scalar(events),
+        events,
+        Timing.EARLY,
+        false,
+        0,
+        null);
   }
 
   private static byte[] bytes(WindowUpdate update) {

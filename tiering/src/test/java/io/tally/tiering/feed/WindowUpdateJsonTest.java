@@ -3,10 +3,10 @@ package io.tally.tiering.feed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tally.aggregate.MetricValue;
-import io.tally.metric.AggregateFunction;
-import io.tally.update.Timing;
-import io.tally.update.WindowUpdate;
+import io.tally.model.aggregate.MetricValue;
+import io.tally.model.metric.AggregateFunction;
+import io.tally.model.update.Timing;
+import io.tally.model.update.WindowUpdate;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -17,16 +17,49 @@ class WindowUpdateJsonTest {
   private static final List<WindowUpdate> UPDATES =
       List.of(
           new WindowUpdate(
-              "views", 2, AggregateFunction.COUNT, List.of("geo", "type"), List.of("US", "a\"b"),
-              60_000, 120_000, new MetricValue.Scalar(7), 7, Timing.EARLY, false, 3, null),
+              "views",
+              2,
+              AggregateFunction.COUNT,
+              List.of("geo", "type"),
+              List.of("US", "a\"b"),
+              60_000,
+              120_000,
+              new MetricValue.Scalar(7),
+              7,
+              Timing.EARLY,
+              false,
+              3,
+              null),
           new WindowUpdate(
-              "top", 1, AggregateFunction.TOPK, List.of(), List.of(), 0, 300_000,
+              "top",
+              1,
+              AggregateFunction.TOPK,
+              List.of(),
+              List.of(),
+              0,
+              300_000,
               new MetricValue.Ranking(
-                  List.of(new MetricValue.RankedItem("m1", 5), new MetricValue.RankedItem("m2", 1))),
-              6, Timing.LATE, true, 9, null),
+                  List.of(
+                      new MetricValue.RankedItem("m1", 5), new MetricValue.RankedItem("m2", 1))),
+              6,
+              Timing.LATE,
+              true,
+              9,
+              null),
           new WindowUpdate(
-              "per_second", 1, AggregateFunction.RATE, List.of("category"), List.of("sports/nba"),
-              0, 60_000, new MetricValue.Scalar(0.05), 3, Timing.ON_TIME, false, 0, null));
+              "per_second",
+              1,
+              AggregateFunction.RATE,
+              List.of("category"),
+              List.of("sports/nba"),
+              0,
+              60_000,
+              new MetricValue.Scalar(0.05),
+              3,
+              Timing.ON_TIME,
+              false,
+              0,
+              null));
 
   @Test
   void bytesAreTheTreeWrittenOut() throws Exception {
@@ -53,9 +86,19 @@ class WindowUpdateJsonTest {
     assertThat(WindowUpdateJson.fromBytes(json.getBytes(StandardCharsets.UTF_8)))
         .isEqualTo(
             new WindowUpdate(
-                "m", 3, AggregateFunction.TOPK, List.of("category"), List.of("c"), 0, 60_000,
+                "m",
+                3,
+                AggregateFunction.TOPK,
+                List.of("category"),
+                List.of("c"),
+                0,
+                60_000,
                 new MetricValue.Ranking(List.of(new MetricValue.RankedItem("x", 5))),
-                9, Timing.LATE, true, 4, null));
+                9,
+                Timing.LATE,
+                true,
+                4,
+                null));
   }
 
   @Test

@@ -82,7 +82,8 @@ class ClickHouseSqlTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> ClickHouseConfig.of("jdbc:clickhouse://h:1/d", "a-b"))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThat(ClickHouseSql.createDatabase("tally_it_1")).isEqualTo("CREATE DATABASE IF NOT EXISTS tally_it_1");
+    assertThat(ClickHouseSql.createDatabase("tally_it_1"))
+        .isEqualTo("CREATE DATABASE IF NOT EXISTS tally_it_1");
   }
 
   @Test

@@ -8,10 +8,10 @@ import static io.tally.tiering.history.HistoryRows.update;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tally.aggregate.MetricValue;
-import io.tally.metric.AggregateFunction;
-import io.tally.update.Timing;
-import io.tally.update.WindowUpdate;
+import io.tally.model.aggregate.MetricValue;
+import io.tally.model.metric.AggregateFunction;
+import io.tally.model.update.Timing;
+import io.tally.model.update.WindowUpdate;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +19,8 @@ class HistoryRowTest {
 
   @Test
   void aFinalUpdateBecomesARowAndBackWithItsAccumulator() {
-    WindowUpdate sum = update("revenue", AggregateFunction.SUM, "US", T0, MINUTE, 0, "a", "bb", "ccc");
+    WindowUpdate sum =
+        update("revenue", AggregateFunction.SUM, "US", T0, MINUTE, 0, "a", "bb", "ccc");
     HistoryRow row =
         HistoryRow.of(sum, specs(spec("revenue", AggregateFunction.SUM, 0, MINUTE, MINUTE)), 42);
     assertThat(row.value()).isEqualTo(6.0);
@@ -68,8 +69,19 @@ class HistoryRowTest {
     WindowUpdate fin = update("views", AggregateFunction.COUNT, "US", T0, MINUTE, 0, "a");
     WindowUpdate early =
         new WindowUpdate(
-            fin.metric(), fin.version(), fin.fn(), fin.groupBy(), fin.group(), fin.startMillis(),
-            fin.endMillis(), fin.value(), fin.events(), Timing.EARLY, false, 0, null);
+            fin.metric(),
+            fin.version(),
+            fin.fn(),
+            fin.groupBy(),
+            fin.group(),
+            fin.startMillis(),
+            fin.endMillis(),
+            fin.value(),
+            fin.events(),
+            Timing.EARLY,
+            false,
+            0,
+            null);
     assertThatThrownBy(() -> HistoryRow.of(early, MetricSpecs.none(), 1))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("final");

@@ -1,10 +1,10 @@
 package io.tally.tiering.history;
 
-import io.tally.aggregate.Accumulator;
-import io.tally.metric.AggregateFunction;
-import io.tally.metric.MetricSpec;
-import io.tally.update.Timing;
-import io.tally.update.WindowUpdate;
+import io.tally.model.aggregate.Accumulator;
+import io.tally.model.metric.AggregateFunction;
+import io.tally.model.metric.MetricSpec;
+import io.tally.model.update.Timing;
+import io.tally.model.update.WindowUpdate;
 import java.util.List;
 import java.util.Map;
 
@@ -12,6 +12,7 @@ import java.util.Map;
 final class HistoryRows {
   static final long MINUTE = 60_000;
   static final long HOUR = 3_600_000;
+
   /** 2026-11-27T21:00:00Z: a whole hour. */
   static final long T0 = 1_795_813_200_000L;
 
@@ -19,12 +20,29 @@ final class HistoryRows {
 
   /** A final update of {@code fn} over [start, start + size) that folded in {@code items}. */
   static WindowUpdate update(
-      String metric, AggregateFunction fn, String group, long start, long size, int k, String... items) {
+      String metric,
+      AggregateFunction fn,
+      String group,
+      long start,
+      long size,
+      int k,
+      String... items) {
     Accumulator acc = accumulate(fn, items);
     MetricSpec spec = spec(metric, fn, k, size, size);
     return new WindowUpdate(
-        metric, 1, fn, List.of("geo"), List.of(group), start, start + size, acc.result(spec),
-        acc.events(), Timing.ON_TIME, true, 0, acc);
+        metric,
+        1,
+        fn,
+        List.of("geo"),
+        List.of(group),
+        start,
+        start + size,
+        acc.result(spec),
+        acc.events(),
+        Timing.ON_TIME,
+        true,
+        0,
+        acc);
   }
 
   static Accumulator accumulate(AggregateFunction fn, String... items) {

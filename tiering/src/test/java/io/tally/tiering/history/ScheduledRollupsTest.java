@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.tally.model.update.WindowUpdate;
 import io.tally.tiering.hot.WindowQuery;
-import io.tally.update.WindowUpdate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -56,7 +56,8 @@ class ScheduledRollupsTest {
     ScheduledRollups rollups =
         new ScheduledRollups(store, () -> 0, Duration.ofMinutes(90), () -> 0);
 
-    assertThat(rollups.span(at("10:00"))).isEqualTo(new ScheduledRollups.Span(at("08:00"), at("10:00")));
+    assertThat(rollups.span(at("10:00")))
+        .isEqualTo(new ScheduledRollups.Span(at("08:00"), at("10:00")));
     assertThatThrownBy(() -> new ScheduledRollups(store, () -> 0, Duration.ZERO, () -> 0))
         .isInstanceOf(IllegalArgumentException.class);
   }
@@ -70,7 +71,8 @@ class ScheduledRollupsTest {
 
       await().atMost(Duration.ofSeconds(10)).until(() -> store.rollUps.size() >= 3);
     }
-    assertThat(store.rollUps).allMatch(span -> span.equals(new ScheduledRollups.Span(at("09:00"), at("10:00"))));
+    assertThat(store.rollUps)
+        .allMatch(span -> span.equals(new ScheduledRollups.Span(at("09:00"), at("10:00"))));
   }
 
   private static long at(String time) {
@@ -78,7 +80,9 @@ class ScheduledRollupsTest {
     return Instant.parse("2026-11-27T" + full + "Z").toEpochMilli();
   }
 
-  /** Records the rollups asked of it; the first {@code failFirst} fail as if ClickHouse were down. */
+  /**
+   * Records the rollups asked of it; the first {@code failFirst} fail as if ClickHouse were down.
+   */
   private static final class RecordingStore implements HistoryStore {
     final List<ScheduledRollups.Span> rollUps = new CopyOnWriteArrayList<>();
     volatile int failFirst;

@@ -11,11 +11,12 @@ import org.junit.jupiter.api.Assumptions;
  * is aborted by an assumption in {@link #newStore} (run before each test), so each one is reported
  * as skipped — never as passed — and one line says why. Each test writes to a set of its own.
  *
- * <p>(The check is per test rather than in a {@code @BeforeAll}: Surefire reports a class aborted in
- * {@code @BeforeAll} as "0 tests, 0 skipped", which hides that the suite did not run.)
+ * <p>(The check is per test rather than in a {@code @BeforeAll}: Surefire reports a class aborted
+ * in {@code @BeforeAll} as "0 tests, 0 skipped", which hides that the suite did not run.)
  */
 class AerospikeHotStoreContractTest extends HotStoreContract {
-  private static final String NOT_RUN = "Aerospike contract suite NOT run: AEROSPIKE_HOSTS is not set";
+  private static final String NOT_RUN =
+      "Aerospike contract suite NOT run: AEROSPIKE_HOSTS is not set";
   private static final AtomicBoolean TOLD = new AtomicBoolean();
 
   @Override
@@ -27,7 +28,8 @@ class AerospikeHotStoreContractTest extends HotStoreContract {
     }
     Assumptions.assumeTrue(configured, NOT_RUN);
     AerospikeConfig config = AerospikeConfig.fromEnv(System.getenv());
-    return AerospikeHotStore.connect(config.withSet("contract_" + Long.toString(System.nanoTime(), 36)));
+    return AerospikeHotStore.connect(
+        config.withSet("contract_" + Long.toString(System.nanoTime(), 36)));
   }
 
   @Override

@@ -2,11 +2,11 @@ package io.tally.tiering.hot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tally.aggregate.MetricValue;
-import io.tally.metric.AggregateFunction;
-import io.tally.update.Timing;
-import io.tally.update.WindowKey;
-import io.tally.update.WindowUpdate;
+import io.tally.model.aggregate.MetricValue;
+import io.tally.model.metric.AggregateFunction;
+import io.tally.model.update.Timing;
+import io.tally.model.update.WindowKey;
+import io.tally.model.update.WindowUpdate;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -46,11 +46,27 @@ public abstract class HotStoreContract {
   }
 
   protected static WindowUpdate update(
-      String metric, long version, String geo, String category, long start, long events, boolean isFinal) {
+      String metric,
+      long version,
+      String geo,
+      String category,
+      long start,
+      long events,
+      boolean isFinal) {
     return new WindowUpdate(
-        metric, version, AggregateFunction.COUNT, List.of("geo", "category"), List.of(geo, category),
-        start, start + MINUTE, new MetricValue.Scalar(events), events,
-        isFinal ? Timing.ON_TIME : Timing.EARLY, isFinal, events, null);
+        metric,
+        version,
+        AggregateFunction.COUNT,
+        List.of("geo", "category"),
+        List.of(geo, category),
+        start,
+        start + MINUTE,
+        new MetricValue.Scalar(events),
+        events,
+        isFinal ? Timing.ON_TIME : Timing.EARLY,
+        isFinal,
+        events,
+        null);
   }
 
   protected static WindowUpdate update(String geo, long start, long events, boolean isFinal) {
@@ -147,7 +163,10 @@ public abstract class HotStoreContract {
         .extracting(WindowUpdate::startMillis)
         .containsExactly(3 * MINUTE);
     assertThat(store.windows(new WindowQuery("views", 3 * MINUTE, 3 * MINUTE, Map.of()))).isEmpty();
-    assertThat(store.windows(all("views"))).extracting(WindowUpdate::startMillis).hasSize(10).isSorted();
+    assertThat(store.windows(all("views")))
+        .extracting(WindowUpdate::startMillis)
+        .hasSize(10)
+        .isSorted();
   }
 
   @Test
@@ -156,9 +175,13 @@ public abstract class HotStoreContract {
     store.apply(update("views", 1, "US", "sports", 0, 4, false));
     store.apply(update("views", 1, "CA", "movies", 0, 5, false));
     assertThat(store.windows(new WindowQuery("views", 0, MINUTE, Map.of("geo", "US"))))
-        .extracting(WindowUpdate::events).containsExactlyInAnyOrder(3L, 4L);
-    assertThat(store.windows(new WindowQuery("views", 0, MINUTE, Map.of("geo", "US", "category", "movies"))))
-        .extracting(WindowUpdate::events).containsExactly(3L);
+        .extracting(WindowUpdate::events)
+        .containsExactlyInAnyOrder(3L, 4L);
+    assertThat(
+            store.windows(
+                new WindowQuery("views", 0, MINUTE, Map.of("geo", "US", "category", "movies"))))
+        .extracting(WindowUpdate::events)
+        .containsExactly(3L);
     assertThat(store.windows(new WindowQuery("views", 0, MINUTE, Map.of("geo", "GB")))).isEmpty();
     assertThat(store.windows(new WindowQuery("views", 0, MINUTE, Map.of("type", "x")))).isEmpty();
   }
@@ -168,21 +191,46 @@ public abstract class HotStoreContract {
     store.apply(update("views", 1, "US", "movies", 0, 10, false));
     store.apply(update("views", 2, "US", "movies", 0, 3, false));
     store.apply(update("clicks", 1, "US", "movies", 0, 7, false));
-    assertThat(store.get(new WindowKey("views", 1, List.of("US", "movies"), 0)).orElseThrow().events()).isEqualTo(10);
-    assertThat(store.get(new WindowKey("views", 2, List.of("US", "movies"), 0)).orElseThrow().events()).isEqualTo(3);
-    assertThat(store.get(new WindowKey("clicks", 1, List.of("US", "movies"), 0)).orElseThrow().events()).isEqualTo(7);
+    assertThat(
+            store.get(new WindowKey("views", 1, List.of("US", "movies"), 0)).orElseThrow().events())
+        .isEqualTo(10);
+    assertThat(
+            store.get(new WindowKey("views", 2, List.of("US", "movies"), 0)).orElseThrow().events())
+        .isEqualTo(3);
+    assertThat(
+            store
+                .get(new WindowKey("clicks", 1, List.of("US", "movies"), 0))
+                .orElseThrow()
+                .events())
+        .isEqualTo(7);
     assertThat(store.get(new WindowKey("views", 3, List.of("US", "movies"), 0))).isEmpty();
     assertThat(store.apply(update("views", 2, "US", "movies", 0, 4, false))).isTrue();
-    assertThat(store.windows(all("views"))).extracting(WindowUpdate::version).containsExactlyInAnyOrder(1L, 2L);
-    assertThat(store.windows(all("clicks"))).extracting(WindowUpdate::metric).containsExactly("clicks");
+    assertThat(store.windows(all("views")))
+        .extracting(WindowUpdate::version)
+        .containsExactlyInAnyOrder(1L, 2L);
+    assertThat(store.windows(all("clicks")))
+        .extracting(WindowUpdate::metric)
+        .containsExactly("clicks");
   }
 
   @Test
   void rankedValuesSurvive() {
-    WindowUpdate topk = new WindowUpdate(
-        "top", 1, AggregateFunction.TOPK, List.of("category"), List.of("movies/action"), 0, 5 * MINUTE,
-        new MetricValue.Ranking(List.of(new MetricValue.RankedItem("m1", 9), new MetricValue.RankedItem("m2", 4))),
-        13, Timing.EARLY, false, 2, null);
+    WindowUpdate topk =
+        new WindowUpdate(
+            "top",
+            1,
+            AggregateFunction.TOPK,
+            List.of("category"),
+            List.of("movies/action"),
+            0,
+            5 * MINUTE,
+            new MetricValue.Ranking(
+                List.of(new MetricValue.RankedItem("m1", 9), new MetricValue.RankedItem("m2", 4))),
+            13,
+            Timing.EARLY,
+            false,
+            2,
+            null);
     assertThat(store.apply(topk)).isTrue();
     assertThat(store.get(topk.key())).contains(topk);
   }

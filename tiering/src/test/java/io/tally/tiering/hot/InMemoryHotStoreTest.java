@@ -3,11 +3,11 @@ package io.tally.tiering.hot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tally.aggregate.MetricValue;
-import io.tally.metric.AggregateFunction;
-import io.tally.update.Timing;
-import io.tally.update.WindowKey;
-import io.tally.update.WindowUpdate;
+import io.tally.model.aggregate.MetricValue;
+import io.tally.model.metric.AggregateFunction;
+import io.tally.model.update.Timing;
+import io.tally.model.update.WindowKey;
+import io.tally.model.update.WindowUpdate;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -28,12 +28,28 @@ class InMemoryHotStoreTest {
 
   /** A count window of metric {@code metric}, grouped by geo and category. */
   private static WindowUpdate update(
-      String metric, long version, String geo, String category, long start, long size, long events,
+      String metric,
+      long version,
+      String geo,
+      String category,
+      long start,
+      long size,
+      long events,
       boolean isFinal) {
     return new WindowUpdate(
-        metric, version, AggregateFunction.COUNT, List.of("geo", "category"), List.of(geo, category),
-        start, start + size, new MetricValue.Scalar(events), events,
-        isFinal ? Timing.ON_TIME : Timing.EARLY, isFinal, events, null);
+        metric,
+        version,
+        AggregateFunction.COUNT,
+        List.of("geo", "category"),
+        List.of(geo, category),
+        start,
+        start + size,
+        new MetricValue.Scalar(events),
+        events,
+        isFinal ? Timing.ON_TIME : Timing.EARLY,
+        isFinal,
+        events,
+        null);
   }
 
   private static WindowUpdate update(String geo, long start, long events, boolean isFinal) {
@@ -57,7 +73,10 @@ class InMemoryHotStoreTest {
     List<Long> heard = new ArrayList<>();
     HotStoreListener listener = update -> heard.add(update.events());
     store.addListener(listener);
-    store.addListener(update -> { throw new IllegalStateException("a broken listener"); });
+    store.addListener(
+        update -> {
+          throw new IllegalStateException("a broken listener");
+        });
 
     assertThat(store.apply(update("US", 0, 5, false))).isTrue();
     assertThat(store.apply(update("US", 0, 3, false))).isFalse(); // stale: not stored, not heard
@@ -102,14 +121,18 @@ class InMemoryHotStoreTest {
     for (long m = 0; m < 10; m++) {
       store.apply(update("US", m * MINUTE, 1, false));
     }
-    List<WindowUpdate> windows = store.windows(new WindowQuery("views", 2 * MINUTE, 5 * MINUTE, Map.of()));
-    assertThat(windows).extracting(WindowUpdate::startMillis).containsExactly(2 * MINUTE, 3 * MINUTE, 4 * MINUTE);
+    List<WindowUpdate> windows =
+        store.windows(new WindowQuery("views", 2 * MINUTE, 5 * MINUTE, Map.of()));
+    assertThat(windows)
+        .extracting(WindowUpdate::startMillis)
+        .containsExactly(2 * MINUTE, 3 * MINUTE, 4 * MINUTE);
     // a window that started before 'from' but is still open at 'from' is not included
     assertThat(store.windows(new WindowQuery("views", 2 * MINUTE + 1, 3 * MINUTE + 1, Map.of())))
         .extracting(WindowUpdate::startMillis)
         .containsExactly(3 * MINUTE);
     assertThat(store.windows(new WindowQuery("views", 3 * MINUTE, 3 * MINUTE, Map.of()))).isEmpty();
-    assertThat(store.windows(new WindowQuery("views", 10 * MINUTE, 20 * MINUTE, Map.of()))).isEmpty();
+    assertThat(store.windows(new WindowQuery("views", 10 * MINUTE, 20 * MINUTE, Map.of())))
+        .isEmpty();
     assertThat(store.windows(all("views"))).hasSize(10);
     assertThat(store.windows(all("clicks"))).isEmpty();
   }
@@ -135,8 +158,11 @@ class InMemoryHotStoreTest {
     store.apply(update("views", 1, "US", "sports", 0, MINUTE, 4, false));
     store.apply(update("views", 1, "CA", "movies", 0, MINUTE, 5, false));
     WindowQuery us = new WindowQuery("views", 0, MINUTE, Map.of("geo", "US"));
-    assertThat(store.windows(us)).extracting(WindowUpdate::events).containsExactlyInAnyOrder(3L, 4L);
-    WindowQuery usMovies = new WindowQuery("views", 0, MINUTE, Map.of("geo", "US", "category", "movies"));
+    assertThat(store.windows(us))
+        .extracting(WindowUpdate::events)
+        .containsExactlyInAnyOrder(3L, 4L);
+    WindowQuery usMovies =
+        new WindowQuery("views", 0, MINUTE, Map.of("geo", "US", "category", "movies"));
     assertThat(store.windows(usMovies)).extracting(WindowUpdate::events).containsExactly(3L);
     assertThat(store.windows(new WindowQuery("views", 0, MINUTE, Map.of("geo", "GB")))).isEmpty();
     // a dimension the metric does not group by matches nothing
@@ -159,15 +185,28 @@ class InMemoryHotStoreTest {
     store.apply(update("views", 2, "US", "movies", 0, MINUTE, 3, false));
     store.apply(update("clicks", 1, "US", "movies", 0, MINUTE, 7, false));
     assertThat(store.size()).isEqualTo(3);
-    assertThat(store.get(new WindowKey("views", 1, List.of("US", "movies"), 0)).orElseThrow().events()).isEqualTo(10);
-    assertThat(store.get(new WindowKey("views", 2, List.of("US", "movies"), 0)).orElseThrow().events()).isEqualTo(3);
-    assertThat(store.get(new WindowKey("clicks", 1, List.of("US", "movies"), 0)).orElseThrow().events()).isEqualTo(7);
+    assertThat(
+            store.get(new WindowKey("views", 1, List.of("US", "movies"), 0)).orElseThrow().events())
+        .isEqualTo(10);
+    assertThat(
+            store.get(new WindowKey("views", 2, List.of("US", "movies"), 0)).orElseThrow().events())
+        .isEqualTo(3);
+    assertThat(
+            store
+                .get(new WindowKey("clicks", 1, List.of("US", "movies"), 0))
+                .orElseThrow()
+                .events())
+        .isEqualTo(7);
     assertThat(store.get(new WindowKey("views", 3, List.of("US", "movies"), 0))).isEmpty();
     // version 2's smaller count does not lose to version 1's larger one
     assertThat(store.apply(update("views", 2, "US", "movies", 0, MINUTE, 4, false))).isTrue();
     // the query returns every version of the metric, and only that metric
-    assertThat(store.windows(all("views"))).extracting(WindowUpdate::version).containsExactlyInAnyOrder(1L, 2L);
-    assertThat(store.windows(all("clicks"))).extracting(WindowUpdate::metric).containsExactly("clicks");
+    assertThat(store.windows(all("views")))
+        .extracting(WindowUpdate::version)
+        .containsExactlyInAnyOrder(1L, 2L);
+    assertThat(store.windows(all("clicks")))
+        .extracting(WindowUpdate::metric)
+        .containsExactly("clicks");
   }
 
   @Test
@@ -219,9 +258,9 @@ class InMemoryHotStoreTest {
   }
 
   /**
-   * Several writers apply, in shuffled orders, every update of the same windows (events 1..N,
-   * some final): each window must end with its largest update, and no reader may ever see a
-   * window's events go down.
+   * Several writers apply, in shuffled orders, every update of the same windows (events 1..N, some
+   * final): each window must end with its largest update, and no reader may ever see a window's
+   * events go down.
    */
   @Test
   void concurrentWritersEndWithTheMaximum() throws Exception {
@@ -271,7 +310,8 @@ class InMemoryHotStoreTest {
                   for (WindowUpdate u : store.windows(all("views"))) {
                     Long before = seen.put(u.key(), u.events());
                     if (before != null && u.events() < before) {
-                      throw new AssertionError(u.key() + " went from " + before + " to " + u.events());
+                      throw new AssertionError(
+                          u.key() + " went from " + before + " to " + u.events());
                     }
                   }
                   reads++;
@@ -297,9 +337,10 @@ class InMemoryHotStoreTest {
     }
     assertThat(store.windows(all("views")))
         .hasSize(windows)
-        .allSatisfy(u -> {
-          assertThat(u.events()).isEqualTo(maxEvents);
-          assertThat(u.isFinal()).isTrue();
-        });
+        .allSatisfy(
+            u -> {
+              assertThat(u.events()).isEqualTo(maxEvents);
+              assertThat(u.isFinal()).isTrue();
+            });
   }
 }

@@ -3,9 +3,9 @@ package io.tally.tiering.rules;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tally.metric.MetricDefinition;
-import io.tally.metric.MetricDefinitionJson;
-import io.tally.metric.MetricVersion;
+import io.tally.model.metric.MetricDefinition;
+import io.tally.model.metric.MetricDefinitionJson;
+import io.tally.model.metric.MetricVersion;
 import io.tally.tiering.rules.RuleLog.Outcome;
 import java.time.Duration;
 import java.util.List;
@@ -18,26 +18,35 @@ class RuleHistoryTest {
   static MetricDefinition definition(String name, String window, long version) throws Exception {
     return MetricDefinitionJson.parse(
             JSON.readTree(
-                "{\"name\":\"" + name + "\",\"aggregate\":{\"fn\":\"count\"},\"window\":{\"size\":\""
-                    + window + "\"}}"))
+                "{\"name\":\""
+                    + name
+                    + "\",\"aggregate\":{\"fn\":\"count\"},\"window\":{\"size\":\""
+                    + window
+                    + "\"}}"))
         .withVersion(version);
   }
 
   @Test
   void onlyTheNextVersionTakesEffectSoConcurrentEditorsCannotBothWin() throws Exception {
     RuleHistory history = new RuleHistory();
-    assertThat(history.apply(new RuleChange("a", "views", 1, 0, definition("views", "1m", 1)))).isTrue();
+    assertThat(history.apply(new RuleChange("a", "views", 1, 0, definition("views", "1m", 1))))
+        .isTrue();
     // Two editors both saw version 1 and propose a version 2: the first in the log wins.
-    assertThat(history.apply(new RuleChange("b", "views", 2, 100, definition("views", "5m", 2)))).isTrue();
-    assertThat(history.apply(new RuleChange("c", "views", 2, 100, definition("views", "1h", 2)))).isFalse();
+    assertThat(history.apply(new RuleChange("b", "views", 2, 100, definition("views", "5m", 2))))
+        .isTrue();
+    assertThat(history.apply(new RuleChange("c", "views", 2, 100, definition("views", "1h", 2))))
+        .isFalse();
     // A version that skips ahead is not taken either.
-    assertThat(history.apply(new RuleChange("d", "views", 4, 100, definition("views", "1h", 4)))).isFalse();
+    assertThat(history.apply(new RuleChange("d", "views", 4, 100, definition("views", "1h", 4))))
+        .isFalse();
 
-    assertThat(history.catalog().get("views").orElseThrow().window().sizeMillis()).isEqualTo(300_000);
+    assertThat(history.catalog().get("views").orElseThrow().window().sizeMillis())
+        .isEqualTo(300_000);
     assertThat(history.catalog().history("views"))
         .extracting(MetricVersion::version, MetricVersion::activeFromMillis)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple(1L, 0L), org.assertj.core.groups.Tuple.tuple(2L, 100L));
+            org.assertj.core.groups.Tuple.tuple(1L, 0L),
+            org.assertj.core.groups.Tuple.tuple(2L, 100L));
   }
 
   @Test
@@ -49,7 +58,8 @@ class RuleHistoryTest {
     assertThat(history.catalog().histories()).hasSize(1);
     // Deleting what is already deleted changes nothing.
     assertThat(history.apply(new RuleChange("c", "views", 3, 60, null))).isFalse();
-    assertThat(history.apply(new RuleChange("d", "views", 3, 70, definition("views", "10s", 3)))).isTrue();
+    assertThat(history.apply(new RuleChange("d", "views", 3, 70, definition("views", "10s", 3))))
+        .isTrue();
     assertThat(history.catalog().get("views").orElseThrow().version()).isEqualTo(3);
   }
 
@@ -65,12 +75,15 @@ class RuleHistoryTest {
   @Test
   void aWriterLearnsWhetherItsChangeTookEffect() throws Exception {
     InMemoryRuleLog log = new InMemoryRuleLog();
-    assertThat(log.submit(new RuleChange("a", "views", 1, 0, definition("views", "1m", 1)), TIMEOUT))
+    assertThat(
+            log.submit(new RuleChange("a", "views", 1, 0, definition("views", "1m", 1)), TIMEOUT))
         .isEqualTo(Outcome.APPLIED);
-    assertThat(log.submit(new RuleChange("b", "views", 1, 0, definition("views", "5m", 1)), TIMEOUT))
+    assertThat(
+            log.submit(new RuleChange("b", "views", 1, 0, definition("views", "5m", 1)), TIMEOUT))
         .isEqualTo(Outcome.CONFLICT);
     // The first version of a new name may be any: a seeded file's versions are kept.
-    assertThat(log.submit(new RuleChange("c", "plays", 4, 0, definition("plays", "5m", 4)), TIMEOUT))
+    assertThat(
+            log.submit(new RuleChange("c", "plays", 4, 0, definition("plays", "5m", 4)), TIMEOUT))
         .isEqualTo(Outcome.APPLIED);
     assertThat(log.catalog().get("views").orElseThrow().window().sizeMillis()).isEqualTo(60_000);
   }
@@ -81,7 +94,7 @@ class RuleHistoryTest {
     log.submit(new RuleChange("a", "views", 1, 0, definition("views", "1m", 1)), TIMEOUT);
     log.submit(new RuleChange("b", "views", 2, 10, null), TIMEOUT);
     log.seed(
-        io.tally.metric.MetricCatalog.of(
+        io.tally.model.metric.MetricCatalog.of(
             List.of(definition("views", "5m", 7), definition("plays", "5m", 3))),
         TIMEOUT);
     assertThat(log.catalog().get("views")).isEmpty();

@@ -1,16 +1,16 @@
 package io.tally.tiering.tiers;
 
-import io.tally.aggregate.Accumulator;
-import io.tally.metric.AggregateFunction;
-import io.tally.metric.MetricSpec;
+import io.tally.model.aggregate.Accumulator;
+import io.tally.model.metric.AggregateFunction;
+import io.tally.model.metric.MetricSpec;
+import io.tally.model.update.Timing;
+import io.tally.model.update.WindowUpdate;
 import io.tally.tiering.history.HistoryStore;
 import io.tally.tiering.history.HistoryStoreException;
 import io.tally.tiering.history.Resolution;
 import io.tally.tiering.history.RollupResult;
 import io.tally.tiering.hot.InMemoryHotStore;
 import io.tally.tiering.hot.WindowQuery;
-import io.tally.update.Timing;
-import io.tally.update.WindowUpdate;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,29 +18,53 @@ import java.util.List;
 final class TierWindows {
   static final long MINUTE = 60_000;
   static final long HOUR = 3_600_000;
+
   /** 2026-11-27T21:00:00Z: a whole hour. */
   static final long T0 = 1_795_813_200_000L;
 
   private TierWindows() {}
 
   static MetricSpec spec(AggregateFunction fn, long size, long slide) {
-    return new MetricSpec("m", 1, fn, fn == AggregateFunction.TOPK ? 3 : 0, size, slide, 0, List.of("geo"));
+    return new MetricSpec(
+        "m", 1, fn, fn == AggregateFunction.TOPK ? 3 : 0, size, slide, 0, List.of("geo"));
   }
 
   /** A window of {@code spec} that folded in {@code items} (each also its value's length). */
-  static WindowUpdate window(MetricSpec spec, String geo, long start, boolean isFinal, String... items) {
+  static WindowUpdate window(
+      MetricSpec spec, String geo, long start, boolean isFinal, String... items) {
     Accumulator acc = accumulate(spec.fn(), items);
     return new WindowUpdate(
-        spec.metric(), spec.version(), spec.fn(), spec.groupBy(), List.of(geo), start,
-        start + spec.sizeMillis(), acc.result(spec), acc.events(),
-        isFinal ? Timing.ON_TIME : Timing.EARLY, isFinal, 0, isFinal ? acc : null);
+        spec.metric(),
+        spec.version(),
+        spec.fn(),
+        spec.groupBy(),
+        List.of(geo),
+        start,
+        start + spec.sizeMillis(),
+        acc.result(spec),
+        acc.events(),
+        isFinal ? Timing.ON_TIME : Timing.EARLY,
+        isFinal,
+        0,
+        isFinal ? acc : null);
   }
 
   /** The same window as the serving view holds it: its value, without the accumulator. */
   static WindowUpdate withoutAccumulator(WindowUpdate w) {
-    return new WindowUpdate(w.metric(), w.version(), w.fn(), w.groupBy(), w.group(),
-        w.startMillis(), w.endMillis(), w.value(), w.events(), w.timing(), w.isFinal(),
-        w.paneIndex(), null);
+    return new WindowUpdate(
+        w.metric(),
+        w.version(),
+        w.fn(),
+        w.groupBy(),
+        w.group(),
+        w.startMillis(),
+        w.endMillis(),
+        w.value(),
+        w.events(),
+        w.timing(),
+        w.isFinal(),
+        w.paneIndex(),
+        null);
   }
 
   static Accumulator accumulate(AggregateFunction fn, String... items) {
@@ -86,11 +110,12 @@ final class TierWindows {
     public List<WindowUpdate> windows(Resolution resolution, WindowQuery query) {
       check();
       reads++;
-      List<WindowUpdate> stored = switch (resolution) {
-        case MINUTE -> minutes;
-        case HOUR -> hours;
-        case DAY -> List.of();
-      };
+      List<WindowUpdate> stored =
+          switch (resolution) {
+            case MINUTE -> minutes;
+            case HOUR -> hours;
+            case DAY -> List.of();
+          };
       return stored.stream().filter(query::matches).toList();
     }
 

@@ -10,13 +10,13 @@ import static io.tally.tiering.tiers.TierWindows.withoutAccumulator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tally.aggregate.MetricValue;
-import io.tally.metric.AggregateFunction;
-import io.tally.metric.MetricSpec;
+import io.tally.model.aggregate.MetricValue;
+import io.tally.model.metric.AggregateFunction;
+import io.tally.model.metric.MetricSpec;
+import io.tally.model.update.WindowUpdate;
 import io.tally.tiering.history.Resolution;
 import io.tally.tiering.hot.InMemoryHotStore;
 import io.tally.tiering.hot.WindowQuery;
-import io.tally.update.WindowUpdate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,8 +24,10 @@ import org.junit.jupiter.api.Test;
 
 class TieredWindowReaderTest {
   private static final MetricSpec COUNT = spec(AggregateFunction.COUNT, MINUTE, MINUTE);
+
   /** The clock: two hours after T0; with a one-hour horizon, the boundary is T0 + 1 h. */
   private static final long NOW = T0 + 2 * HOUR;
+
   private static final long BOUNDARY = T0 + HOUR;
 
   private final TierWindows.ListHistory history = new TierWindows.ListHistory();
@@ -52,7 +54,11 @@ class TieredWindowReaderTest {
   void aQuerySpanningTheBoundaryTakesOldWindowsFromHistoryAndRecentOnesFromMemory() {
     // History has everything final; memory has only what it has not evicted (the last 90 min).
     history.minutes.addAll(finalMinutes(T0, NOW));
-    InMemoryHotStore memory = hot(finalMinutes(T0 + 30 * MINUTE, NOW).stream().map(TierWindows::withoutAccumulator).toList());
+    InMemoryHotStore memory =
+        hot(
+            finalMinutes(T0 + 30 * MINUTE, NOW).stream()
+                .map(TierWindows::withoutAccumulator)
+                .toList());
 
     TieredWindows answer = reader(memory).windows(COUNT, all(T0, NOW), Resolution.MINUTE);
 
@@ -60,13 +66,19 @@ class TieredWindowReaderTest {
     assertThat(answer.windows()).hasSize(2 * 120);
     assertThat(answer.windows().stream().mapToLong(WindowUpdate::events).sum()).isEqualTo(3 * 120);
     assertThat(answer.partial()).isFalse();
-    assertThat(answer.reads()).extracting(TierRead::tier).containsExactly(Tier.MEMORY, Tier.HISTORY);
+    assertThat(answer.reads())
+        .extracting(TierRead::tier)
+        .containsExactly(Tier.MEMORY, Tier.HISTORY);
     TierRead historyRead = answer.reads().get(1);
     assertThat(historyRead.fromMillis()).isEqualTo(T0);
-    assertThat(historyRead.toMillis()).as("history is not asked past the boundary").isEqualTo(BOUNDARY);
-    assertThat(answer.windows()).extracting(TieredWindowReaderTest::summary)
+    assertThat(historyRead.toMillis())
+        .as("history is not asked past the boundary")
+        .isEqualTo(BOUNDARY);
+    assertThat(answer.windows())
+        .extracting(TieredWindowReaderTest::summary)
         .as("the same as history alone answers")
-        .containsExactlyInAnyOrderElementsOf(history.minutes.stream().map(TieredWindowReaderTest::summary).toList());
+        .containsExactlyInAnyOrderElementsOf(
+            history.minutes.stream().map(TieredWindowReaderTest::summary).toList());
   }
 
   private static String summary(WindowUpdate w) {
@@ -89,11 +101,13 @@ class TieredWindowReaderTest {
     WindowUpdate early = window(COUNT, "US", BOUNDARY, false, "a", "b");
     WindowUpdate last = window(COUNT, "US", BOUNDARY, true, "a", "b", "c");
     InMemoryHotStore memory = hot(List.of(withoutAccumulator(early)));
-    long before = reader(memory).windows(COUNT, all(T0, NOW), Resolution.MINUTE).windows().get(0).events();
+    long before =
+        reader(memory).windows(COUNT, all(T0, NOW), Resolution.MINUTE).windows().get(0).events();
 
     // Later: the window is final, in history, and the boundary has passed it; memory lags.
     history.minutes.add(last);
-    TieredWindowReader later = new TieredWindowReader(memory, null, history, HOUR, () -> NOW + 2 * MINUTE);
+    TieredWindowReader later =
+        new TieredWindowReader(memory, null, history, HOUR, () -> NOW + 2 * MINUTE);
     long after = later.windows(COUNT, all(T0, NOW), Resolution.MINUTE).windows().get(0).events();
 
     assertThat(after).isGreaterThanOrEqualTo(before).isEqualTo(3);
@@ -109,17 +123,22 @@ class TieredWindowReaderTest {
 
     assertThat(answer.windows()).hasSize(2 * 90);
     assertThat(answer.partial()).isTrue();
-    assertThat(answer.reads()).filteredOn(read -> !read.available()).singleElement().satisfies(read -> {
-      assertThat(read.tier()).isEqualTo(Tier.HISTORY);
-      assertThat(read.error()).contains("Connection refused");
-    });
+    assertThat(answer.reads())
+        .filteredOn(read -> !read.available())
+        .singleElement()
+        .satisfies(
+            read -> {
+              assertThat(read.tier()).isEqualTo(Tier.HISTORY);
+              assertThat(read.error()).contains("Connection refused");
+            });
   }
 
   @Test
   void recentQueriesNeverAskHistory() {
     history.down = true;
     TieredWindows answer =
-        reader(hot(finalMinutes(BOUNDARY, NOW))).windows(COUNT, all(BOUNDARY, NOW), Resolution.MINUTE);
+        reader(hot(finalMinutes(BOUNDARY, NOW)))
+            .windows(COUNT, all(BOUNDARY, NOW), Resolution.MINUTE);
 
     assertThat(answer.partial()).isFalse();
     assertThat(answer.windows()).hasSize(2 * 60);
@@ -129,7 +148,8 @@ class TieredWindowReaderTest {
   @Test
   void withoutHistoryMemoryAnswersEverything() {
     TieredWindows answer =
-        TieredWindowReader.memoryOnly(hot(finalMinutes(T0, NOW))).windows(COUNT, all(T0, NOW), Resolution.MINUTE);
+        TieredWindowReader.memoryOnly(hot(finalMinutes(T0, NOW)))
+            .windows(COUNT, all(T0, NOW), Resolution.MINUTE);
 
     assertThat(answer.windows()).hasSize(2 * 120);
     assertThat(answer.reads()).extracting(TierRead::tier).containsExactly(Tier.MEMORY);
@@ -144,11 +164,13 @@ class TieredWindowReaderTest {
     history.hours.add(window(hourly, "US", T0, true, "a", "b", "c"));
     history.hours.add(window(hourly, "CA", T0, true, "c"));
     // Memory holds the last hour without accumulators, the hour after the boundary.
-    InMemoryHotStore memory = hot(finalMinutes(BOUNDARY, NOW).stream().map(TierWindows::withoutAccumulator).toList());
+    InMemoryHotStore memory =
+        hot(finalMinutes(BOUNDARY, NOW).stream().map(TierWindows::withoutAccumulator).toList());
 
     TieredWindows answer = reader(memory).windows(COUNT, all(T0, NOW), Resolution.HOUR);
 
-    assertThat(answer.windows()).extracting(w -> w.group().get(0) + "@" + (w.startMillis() - T0) / HOUR + "=" + w.events())
+    assertThat(answer.windows())
+        .extracting(w -> w.group().get(0) + "@" + (w.startMillis() - T0) / HOUR + "=" + w.events())
         .containsExactlyInAnyOrder("US@0=3", "CA@0=1", "US@1=120", "CA@1=60");
     assertThat(answer.boundaryMillis()).isEqualTo(BOUNDARY);
   }
@@ -157,13 +179,19 @@ class TieredWindowReaderTest {
   void theHourTheBoundaryCutsThroughMergesHistorysMinutesBeforeItWithMemorysAfter() {
     // Boundary at T0 + 30 min: memory has evicted the hour's first half, history lacks its last.
     history.minutes.addAll(finalMinutes(T0, T0 + 45 * MINUTE));
-    InMemoryHotStore memory = hot(finalMinutes(T0 + 30 * MINUTE, NOW).stream().map(TierWindows::withoutAccumulator).toList());
-    TieredWindowReader reader = new TieredWindowReader(memory, null, history, 90 * MINUTE, () -> NOW);
+    InMemoryHotStore memory =
+        hot(
+            finalMinutes(T0 + 30 * MINUTE, NOW).stream()
+                .map(TierWindows::withoutAccumulator)
+                .toList());
+    TieredWindowReader reader =
+        new TieredWindowReader(memory, null, history, 90 * MINUTE, () -> NOW);
 
     TieredWindows answer = reader.windows(COUNT, all(T0, NOW), Resolution.HOUR);
 
     assertThat(answer.boundaryMillis()).isEqualTo(T0 + 30 * MINUTE);
-    assertThat(answer.windows()).extracting(w -> w.group().get(0) + "@" + (w.startMillis() - T0) / HOUR + "=" + w.events())
+    assertThat(answer.windows())
+        .extracting(w -> w.group().get(0) + "@" + (w.startMillis() - T0) / HOUR + "=" + w.events())
         .containsExactlyInAnyOrder("US@0=120", "CA@0=60", "US@1=120", "CA@1=60");
     assertThat(answer.partial()).isFalse();
   }
@@ -177,17 +205,26 @@ class TieredWindowReaderTest {
 
     TieredWindows answer = reader(memory).windows(distinct, all(T0, NOW), Resolution.HOUR);
 
-    assertThat(answer.windows()).singleElement().satisfies(hour -> {
-      assertThat(hour.startMillis()).isEqualTo(T0);
-      assertThat(hour.value()).isEqualTo(new MetricValue.Scalar(3));
-    });
+    assertThat(answer.windows())
+        .singleElement()
+        .satisfies(
+            hour -> {
+              assertThat(hour.startMillis()).isEqualTo(T0);
+              assertThat(hour.value()).isEqualTo(new MetricValue.Scalar(3));
+            });
     assertThat(answer.partial()).isTrue();
     assertThat(answer.leftOut()).singleElement().asString().contains("final windows only");
   }
 
   @Test
   void aResolutionTheMetricsWindowsDoNotTileIsRefused() {
-    assertThatThrownBy(() -> reader(hot(List.of())).windows(spec(AggregateFunction.COUNT, 7 * MINUTE, 7 * MINUTE), all(T0, NOW), Resolution.HOUR))
+    assertThatThrownBy(
+            () ->
+                reader(hot(List.of()))
+                    .windows(
+                        spec(AggregateFunction.COUNT, 7 * MINUTE, 7 * MINUTE),
+                        all(T0, NOW),
+                        Resolution.HOUR))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("does not divide");
   }

@@ -10,11 +10,11 @@ import static io.tally.tiering.tiers.TierWindows.withoutAccumulator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tally.aggregate.MetricValue;
-import io.tally.metric.AggregateFunction;
-import io.tally.metric.MetricSpec;
+import io.tally.model.aggregate.MetricValue;
+import io.tally.model.metric.AggregateFunction;
+import io.tally.model.metric.MetricSpec;
+import io.tally.model.update.WindowUpdate;
 import io.tally.tiering.history.Resolution;
-import io.tally.update.WindowUpdate;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -36,53 +36,67 @@ class WindowMergeTest {
   @Test
   void windowsOfOtherVersionsOrSizesAreOtherWindows() {
     WindowUpdate v1 = window(COUNT, "US", T0, true, "a");
-    WindowUpdate v2 = window(
-        new MetricSpec("m", 2, AggregateFunction.COUNT, 0, MINUTE, MINUTE, 0, List.of("geo")),
-        "US", T0, true, "a", "b");
+    WindowUpdate v2 =
+        window(
+            new MetricSpec("m", 2, AggregateFunction.COUNT, 0, MINUTE, MINUTE, 0, List.of("geo")),
+            "US",
+            T0,
+            true,
+            "a",
+            "b");
     assertThat(WindowMerge.latest(List.of(v1), List.of(v2))).containsExactlyInAnyOrder(v1, v2);
   }
 
   @Test
   void finalTilesMergeByTheirAccumulatorsExactlyAsOneWindowWould() {
     MetricSpec distinct = spec(AggregateFunction.DISTINCT, MINUTE, MINUTE);
-    List<WindowUpdate> minutes = List.of(
-        window(distinct, "US", T0, true, "u1", "u2"),
-        window(distinct, "US", T0 + MINUTE, true, "u2", "u3"),
-        window(distinct, "US", T0 + 59 * MINUTE, true, "u4"));
+    List<WindowUpdate> minutes =
+        List.of(
+            window(distinct, "US", T0, true, "u1", "u2"),
+            window(distinct, "US", T0 + MINUTE, true, "u2", "u3"),
+            window(distinct, "US", T0 + 59 * MINUTE, true, "u4"));
 
     WindowMerge.Coarsened hours = WindowMerge.coarsen(minutes, distinct, Resolution.HOUR);
 
     assertThat(hours.leftOut()).isEmpty();
-    assertThat(hours.windows()).singleElement().satisfies(hour -> {
-      assertThat(hour.startMillis()).isEqualTo(T0);
-      assertThat(hour.endMillis()).isEqualTo(T0 + HOUR);
-      assertThat(hour.value()).isEqualTo(new MetricValue.Scalar(4));
-      assertThat(hour.events()).isEqualTo(5);
-      assertThat(hour.isFinal()).isTrue();
-      assertThat(hour.accumulator()).isNotNull();
-    });
+    assertThat(hours.windows())
+        .singleElement()
+        .satisfies(
+            hour -> {
+              assertThat(hour.startMillis()).isEqualTo(T0);
+              assertThat(hour.endMillis()).isEqualTo(T0 + HOUR);
+              assertThat(hour.value()).isEqualTo(new MetricValue.Scalar(4));
+              assertThat(hour.events()).isEqualTo(5);
+              assertThat(hour.isFinal()).isTrue();
+              assertThat(hour.accumulator()).isNotNull();
+            });
   }
 
   @Test
   void topKTilesMergeTheirSketchesAndRankAgain() {
     MetricSpec topk = spec(AggregateFunction.TOPK, MINUTE, MINUTE);
-    List<WindowUpdate> minutes = List.of(
-        window(topk, "US", T0, true, "a", "b", "b"),
-        window(topk, "US", T0 + MINUTE, true, "a", "a", "c"));
+    List<WindowUpdate> minutes =
+        List.of(
+            window(topk, "US", T0, true, "a", "b", "b"),
+            window(topk, "US", T0 + MINUTE, true, "a", "a", "c"));
 
     WindowUpdate hour = WindowMerge.coarsen(minutes, topk, Resolution.HOUR).windows().get(0);
 
     MetricSpec hourSpec = spec(AggregateFunction.TOPK, HOUR, HOUR);
-    assertThat(hour.value()).isEqualTo(accumulate(AggregateFunction.TOPK, "a", "b", "b", "a", "a", "c").result(hourSpec));
+    assertThat(hour.value())
+        .isEqualTo(
+            accumulate(AggregateFunction.TOPK, "a", "b", "b", "a", "a", "c").result(hourSpec));
   }
 
   @Test
   void countSumAndRateMergeTheirValuesWhenTilesHaveNoAccumulator() {
-    for (AggregateFunction fn : List.of(AggregateFunction.COUNT, AggregateFunction.SUM, AggregateFunction.RATE)) {
+    for (AggregateFunction fn :
+        List.of(AggregateFunction.COUNT, AggregateFunction.SUM, AggregateFunction.RATE)) {
       MetricSpec spec = spec(fn, MINUTE, MINUTE);
-      List<WindowUpdate> minutes = List.of(
-          withoutAccumulator(window(spec, "US", T0, true, "a", "bb")),
-          window(spec, "US", T0 + MINUTE, false, "ccc"));
+      List<WindowUpdate> minutes =
+          List.of(
+              withoutAccumulator(window(spec, "US", T0, true, "a", "bb")),
+              window(spec, "US", T0 + MINUTE, false, "ccc"));
 
       WindowUpdate hour = WindowMerge.coarsen(minutes, spec, Resolution.HOUR).windows().get(0);
 
@@ -97,28 +111,35 @@ class WindowMergeTest {
   @Test
   void distinctAndTopKCannotMergeWindowsWithoutAccumulatorsAndSaySo() {
     MetricSpec distinct = spec(AggregateFunction.DISTINCT, MINUTE, MINUTE);
-    List<WindowUpdate> minutes = List.of(
-        window(distinct, "US", T0, true, "u1"),
-        window(distinct, "US", T0 + MINUTE, false, "u1", "u2"),
-        window(distinct, "CA", T0, true, "u9"));
+    List<WindowUpdate> minutes =
+        List.of(
+            window(distinct, "US", T0, true, "u1"),
+            window(distinct, "US", T0 + MINUTE, false, "u1", "u2"),
+            window(distinct, "CA", T0, true, "u9"));
 
     WindowMerge.Coarsened hours = WindowMerge.coarsen(minutes, distinct, Resolution.HOUR);
 
-    assertThat(hours.windows()).singleElement().satisfies(w -> assertThat(w.group()).containsExactly("CA"));
-    assertThat(hours.leftOut()).singleElement().satisfies(missing -> {
-      assertThat(missing.group()).containsExactly("US");
-      assertThat(missing.startMillis()).isEqualTo(T0);
-      assertThat(missing.reason()).contains("final windows only");
-    });
+    assertThat(hours.windows())
+        .singleElement()
+        .satisfies(w -> assertThat(w.group()).containsExactly("CA"));
+    assertThat(hours.leftOut())
+        .singleElement()
+        .satisfies(
+            missing -> {
+              assertThat(missing.group()).containsExactly("US");
+              assertThat(missing.startMillis()).isEqualTo(T0);
+              assertThat(missing.reason()).contains("final windows only");
+            });
   }
 
   @Test
   void hoppingWindowsContributeOnlyTheirAlignedTiles() {
     MetricSpec hopping = spec(AggregateFunction.COUNT, 5 * MINUTE, MINUTE);
-    List<WindowUpdate> windows = List.of(
-        window(hopping, "US", T0, true, "a", "b"),
-        window(hopping, "US", T0 + MINUTE, true, "b", "c"), // overlaps the first: not a tile
-        window(hopping, "US", T0 + 5 * MINUTE, true, "d"));
+    List<WindowUpdate> windows =
+        List.of(
+            window(hopping, "US", T0, true, "a", "b"),
+            window(hopping, "US", T0 + MINUTE, true, "b", "c"), // overlaps the first: not a tile
+            window(hopping, "US", T0 + 5 * MINUTE, true, "d"));
 
     WindowUpdate hour = WindowMerge.coarsen(windows, hopping, Resolution.HOUR).windows().get(0);
 
@@ -127,20 +148,38 @@ class WindowMergeTest {
 
   @Test
   void windowsThatDoNotTileTheResolutionAreRefused() {
-    assertThatThrownBy(() -> WindowMerge.coarsen(List.of(), spec(AggregateFunction.COUNT, 7 * MINUTE, 7 * MINUTE), Resolution.HOUR))
+    assertThatThrownBy(
+            () ->
+                WindowMerge.coarsen(
+                    List.of(),
+                    spec(AggregateFunction.COUNT, 7 * MINUTE, 7 * MINUTE),
+                    Resolution.HOUR))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("does not divide");
-    assertThatThrownBy(() -> WindowMerge.coarsen(List.of(), spec(AggregateFunction.COUNT, 5 * MINUTE, 2 * MINUTE), Resolution.DAY))
+    assertThatThrownBy(
+            () ->
+                WindowMerge.coarsen(
+                    List.of(),
+                    spec(AggregateFunction.COUNT, 5 * MINUTE, 2 * MINUTE),
+                    Resolution.DAY))
         .hasMessageContaining("do not tile");
   }
 
   @Test
   void windowsOfAnEarlierVersionAreLeftOutWithTheReason() {
-    MetricSpec v2 = new MetricSpec("m", 2, AggregateFunction.COUNT, 0, MINUTE, MINUTE, 0, List.of("geo"));
+    MetricSpec v2 =
+        new MetricSpec("m", 2, AggregateFunction.COUNT, 0, MINUTE, MINUTE, 0, List.of("geo"));
     WindowMerge.Coarsened hours =
-        WindowMerge.coarsen(List.of(window(COUNT, "US", T0, true, "a"), window(v2, "US", T0, true, "b")), v2, Resolution.HOUR);
+        WindowMerge.coarsen(
+            List.of(window(COUNT, "US", T0, true, "a"), window(v2, "US", T0, true, "b")),
+            v2,
+            Resolution.HOUR);
 
-    assertThat(hours.windows()).singleElement().satisfies(w -> assertThat(w.version()).isEqualTo(2));
-    assertThat(hours.leftOut()).singleElement().satisfies(missing -> assertThat(missing.version()).isEqualTo(1));
+    assertThat(hours.windows())
+        .singleElement()
+        .satisfies(w -> assertThat(w.version()).isEqualTo(2));
+    assertThat(hours.leftOut())
+        .singleElement()
+        .satisfies(missing -> assertThat(missing.version()).isEqualTo(1));
   }
 }

@@ -10,23 +10,23 @@ import com.aerospike.client.async.NioEventLoops;
 import com.aerospike.client.listener.WriteListener;
 import com.aerospike.client.policy.ClientPolicy;
 import com.aerospike.client.policy.WritePolicy;
-import io.tally.update.WindowUpdate;
+import io.tally.model.update.WindowUpdate;
 import java.util.Objects;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Writes window updates to the Aerospike hot tier with the asynchronous client, at most
- * {@code maxInFlight} at a time: {@link #write} returns as soon as the request is sent, and waits
- * only while that many are unanswered (backpressure, never an unbounded queue). {@link #flush}
- * waits for every answer and throws the first failure, so that a pipeline bundle is done only
- * when all its writes are; a failed bundle is retried whole, which is safe because every write is
- * the same monotonic, idempotent filtered put as {@link AerospikeHotStore#apply}
- * ({@code FILTERED_OUT}: the stored window is already newer, which is success).
+ * Writes window updates to the Aerospike hot tier with the asynchronous client, at most {@code
+ * maxInFlight} at a time: {@link #write} returns as soon as the request is sent, and waits only
+ * while that many are unanswered (backpressure, never an unbounded queue). {@link #flush} waits for
+ * every answer and throws the first failure, so that a pipeline bundle is done only when all its
+ * writes are; a failed bundle is retried whole, which is safe because every write is the same
+ * monotonic, idempotent filtered put as {@link AerospikeHotStore#apply} ({@code FILTERED_OUT}: the
+ * stored window is already newer, which is success).
  *
- * <p>Not run against a server in this repository's build (no Aerospike server can run there):
- * the flow control and error handling are unit-tested through {@link Submitter}.
+ * <p>Not run against a server in this repository's build (no Aerospike server can run there): the
+ * flow control and error handling are unit-tested through {@link Submitter}.
  */
 public final class AerospikeAsyncWriter implements AutoCloseable {
 
@@ -38,7 +38,9 @@ public final class AerospikeAsyncWriter implements AutoCloseable {
 
   /** The outcome of one write. */
   interface Outcome {
-    /** @param stored false when the stored window already superseded the update */
+    /**
+     * @param stored false when the stored window already superseded the update
+     */
     void written(boolean stored);
 
     void failed(AerospikeHotStoreException error);

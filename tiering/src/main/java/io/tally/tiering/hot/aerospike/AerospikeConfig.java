@@ -13,11 +13,11 @@ import java.util.Objects;
  *
  * <p>{@link #fromEnv} reads {@code AEROSPIKE_HOSTS} ("h1:3000,h2:3000"; port defaults to 3000),
  * {@code AEROSPIKE_NAMESPACE} (default "test"), {@code AEROSPIKE_SET} (default "hot_windows"),
- * {@code AEROSPIKE_CONNECT_TIMEOUT_MS} (1000), {@code AEROSPIKE_SOCKET_TIMEOUT_MS} (1000),
- * {@code AEROSPIKE_TOTAL_TIMEOUT_MS} (3000), {@code AEROSPIKE_TLS_NAME} (none: plain TCP),
- * {@code AEROSPIKE_USER} and {@code AEROSPIKE_PASSWORD} (none), and
- * {@code AEROSPIKE_RETENTION_SECONDS}: the allowed lateness plus the horizon that a window is
- * kept after it ends (default 3600); see {@link WindowRecords#ttlSeconds}.
+ * {@code AEROSPIKE_CONNECT_TIMEOUT_MS} (1000), {@code AEROSPIKE_SOCKET_TIMEOUT_MS} (1000), {@code
+ * AEROSPIKE_TOTAL_TIMEOUT_MS} (3000), {@code AEROSPIKE_TLS_NAME} (none: plain TCP), {@code
+ * AEROSPIKE_USER} and {@code AEROSPIKE_PASSWORD} (none), and {@code AEROSPIKE_RETENTION_SECONDS}:
+ * the allowed lateness plus the horizon that a window is kept after it ends (default 3600); see
+ * {@link WindowRecords#ttlSeconds}.
  *
  * <p>{@link #toString} never shows the password.
  */
@@ -54,8 +54,16 @@ public final class AerospikeConfig implements Serializable {
   private final Duration retentionAfterEnd;
 
   public AerospikeConfig(
-      List<HostPort> hosts, String namespace, String set, int connectTimeoutMs, int socketTimeoutMs,
-      int totalTimeoutMs, String tlsName, String user, String password, Duration retentionAfterEnd) {
+      List<HostPort> hosts,
+      String namespace,
+      String set,
+      int connectTimeoutMs,
+      int socketTimeoutMs,
+      int totalTimeoutMs,
+      String tlsName,
+      String user,
+      String password,
+      Duration retentionAfterEnd) {
     if (hosts == null || hosts.isEmpty()) {
       throw new IllegalArgumentException("at least one Aerospike host is required");
     }
@@ -129,7 +137,9 @@ public final class AerospikeConfig implements Serializable {
         if (colon >= 0) {
           if (colon != hp.lastIndexOf(':')) {
             throw new IllegalArgumentException(
-                "bad Aerospike host '" + hp + "' (write IPv6 as [addr]:port; TLS name goes in AEROSPIKE_TLS_NAME)");
+                "bad Aerospike host '"
+                    + hp
+                    + "' (write IPv6 as [addr]:port; TLS name goes in AEROSPIKE_TLS_NAME)");
           }
           host = hp.substring(0, colon);
           port = port(hp.substring(colon + 1), hp);
@@ -201,23 +211,57 @@ public final class AerospikeConfig implements Serializable {
 
   /** The same settings with a password (null or empty: none), e.g. read from the environment. */
   public AerospikeConfig withPassword(String newPassword) {
-    return new AerospikeConfig(hosts, namespace, set, connectTimeoutMs, socketTimeoutMs,
-        totalTimeoutMs, tlsName, user, newPassword, retentionAfterEnd);
+    return new AerospikeConfig(
+        hosts,
+        namespace,
+        set,
+        connectTimeoutMs,
+        socketTimeoutMs,
+        totalTimeoutMs,
+        tlsName,
+        user,
+        newPassword,
+        retentionAfterEnd);
   }
 
   /** The same settings in another set (tests use one set per run). */
   public AerospikeConfig withSet(String newSet) {
-    return new AerospikeConfig(hosts, namespace, newSet, connectTimeoutMs, socketTimeoutMs,
-        totalTimeoutMs, tlsName, user, password, retentionAfterEnd);
+    return new AerospikeConfig(
+        hosts,
+        namespace,
+        newSet,
+        connectTimeoutMs,
+        socketTimeoutMs,
+        totalTimeoutMs,
+        tlsName,
+        user,
+        password,
+        retentionAfterEnd);
   }
 
   @Override
   public String toString() {
-    return "AerospikeConfig{hosts=" + hosts + ", namespace=" + namespace + ", set=" + set
-        + ", connectTimeoutMs=" + connectTimeoutMs + ", socketTimeoutMs=" + socketTimeoutMs
-        + ", totalTimeoutMs=" + totalTimeoutMs + ", tlsName=" + tlsName + ", user=" + user
-        + ", password=" + (password == null ? "<none>" : "<hidden>")
-        + ", retentionAfterEnd=" + retentionAfterEnd + "}";
+    return "AerospikeConfig{hosts="
+        + hosts
+        + ", namespace="
+        + namespace
+        + ", set="
+        + set
+        + ", connectTimeoutMs="
+        + connectTimeoutMs
+        + ", socketTimeoutMs="
+        + socketTimeoutMs
+        + ", totalTimeoutMs="
+        + totalTimeoutMs
+        + ", tlsName="
+        + tlsName
+        + ", user="
+        + user
+        + ", password="
+        + (password == null ? "<none>" : "<hidden>")
+        + ", retentionAfterEnd="
+        + retentionAfterEnd
+        + "}";
   }
 
   private static int port(String text, String hostPort) {

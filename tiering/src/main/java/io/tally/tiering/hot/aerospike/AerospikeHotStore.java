@@ -13,10 +13,10 @@ import com.aerospike.client.policy.TlsPolicy;
 import com.aerospike.client.policy.WritePolicy;
 import com.aerospike.client.query.RecordSet;
 import com.aerospike.client.query.Statement;
+import io.tally.model.update.WindowKey;
+import io.tally.model.update.WindowUpdate;
 import io.tally.tiering.hot.HotStore;
 import io.tally.tiering.hot.WindowQuery;
-import io.tally.update.WindowKey;
-import io.tally.update.WindowUpdate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -27,23 +27,23 @@ import java.util.Optional;
  *
  * <p><b>apply</b> is one round trip: a {@code put} (REPLACE, so a stale accumulator bin does not
  * survive) guarded by the filter expression {@link WindowRecords#supersedesStored}, which the
- * server evaluates under the record lock. With {@code failOnFilteredOut} the server answers
- * {@code FILTERED_OUT} when the stored window already supersedes the update: that is "not stored"
- * (false), not an error. Writes are idempotent, so a caller may retry any failure; after an
- * in-doubt write that did land, the retry reports false.
+ * server evaluates under the record lock. With {@code failOnFilteredOut} the server answers {@code
+ * FILTERED_OUT} when the stored window already supersedes the update: that is "not stored" (false),
+ * not an error. Writes are idempotent, so a caller may retry any failure; after an in-doubt write
+ * that did land, the retry reports false.
  *
  * <p><b>TTL</b>: window size + {@link AerospikeConfig#retentionAfterEnd} (allowed lateness plus
  * horizon), reset on every stored write. <b>evictEndedBefore</b> does nothing and returns 0: the
  * server expires records by TTL (the namespace must allow TTLs: {@code nsup-period} &gt; 0).
  *
- * <p><b>windows(query)</b> is, for now, a primary-index query (a scan of the set) with the server-side
- * expression {@link WindowRecords#rangeFilter} (metric and start range); the group conditions are
- * applied on the client, and results are sorted by start. Its cost grows with the whole set, not
- * with the answer. A production read path would add a secondary index on {@code start} (or a
- * per-metric, per-minute index record listing the window keys) — not built here.
+ * <p><b>windows(query)</b> is, for now, a primary-index query (a scan of the set) with the
+ * server-side expression {@link WindowRecords#rangeFilter} (metric and start range); the group
+ * conditions are applied on the client, and results are sorted by start. Its cost grows with the
+ * whole set, not with the answer. A production read path would add a secondary index on {@code
+ * start} (or a per-metric, per-minute index record listing the window keys) — not built here.
  *
- * <p>Nothing in this class has been run against a server from this repository's build: the
- * contract suite {@code AerospikeHotStoreContractTest} runs only when {@code AEROSPIKE_HOSTS} is set.
+ * <p>Nothing in this class has been run against a server from this repository's build: the contract
+ * suite {@code AerospikeHotStoreContractTest} runs only when {@code AEROSPIKE_HOSTS} is set.
  */
 public final class AerospikeHotStore implements HotStore, AutoCloseable {
   private final IAerospikeClient client;
@@ -75,7 +75,8 @@ public final class AerospikeHotStore implements HotStore, AutoCloseable {
   /** Connects a client of its own, closed by {@link #close}. */
   public static AerospikeHotStore connect(AerospikeConfig config) {
     try {
-      return new AerospikeHotStore(new AerospikeClient(clientPolicy(config), config.clientHosts()), true, config);
+      return new AerospikeHotStore(
+          new AerospikeClient(clientPolicy(config), config.clientHosts()), true, config);
     } catch (AerospikeException e) {
       throw AerospikeHotStoreException.from("connect to " + config.hosts(), e);
     }
@@ -162,8 +163,9 @@ public final class AerospikeHotStore implements HotStore, AutoCloseable {
     } catch (AerospikeException e) {
       throw AerospikeHotStoreException.from("windows", e);
     }
-    result.sort(Comparator.comparingLong(WindowUpdate::startMillis)
-        .thenComparing(w -> WindowRecords.userKey(w.key())));
+    result.sort(
+        Comparator.comparingLong(WindowUpdate::startMillis)
+            .thenComparing(w -> WindowRecords.userKey(w.key())));
     return result;
   }
 

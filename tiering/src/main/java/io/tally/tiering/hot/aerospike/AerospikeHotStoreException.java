@@ -26,7 +26,8 @@ public final class AerospikeHotStoreException extends RuntimeException {
   private final int resultCode;
   private final boolean inDoubt;
 
-  public AerospikeHotStoreException(Kind kind, int resultCode, boolean inDoubt, String message, Throwable cause) {
+  public AerospikeHotStoreException(
+      Kind kind, int resultCode, boolean inDoubt, String message, Throwable cause) {
     super(message, cause);
     this.kind = kind;
     this.resultCode = resultCode;
@@ -55,8 +56,16 @@ public final class AerospikeHotStoreException extends RuntimeException {
     int code = e.getResultCode();
     Kind kind = kindOf(e);
     String message =
-        "Aerospike hot store: " + operation + " failed, " + describe(kind) + " (result code " + code
-            + " " + ResultCode.getResultString(code) + (e.getInDoubt() ? ", write in doubt" : "") + ")";
+        "Aerospike hot store: "
+            + operation
+            + " failed, "
+            + describe(kind)
+            + " (result code "
+            + code
+            + " "
+            + ResultCode.getResultString(code)
+            + (e.getInDoubt() ? ", write in doubt" : "")
+            + ")";
     return new AerospikeHotStoreException(kind, code, e.getInDoubt(), message, e);
   }
 

@@ -7,13 +7,13 @@ import com.aerospike.client.exp.Expression;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import io.tally.aggregate.AccumulatorCoder;
-import io.tally.metric.AggregateFunction;
+import io.tally.model.aggregate.AccumulatorCodec;
+import io.tally.model.metric.AggregateFunction;
+import io.tally.model.update.Timing;
+import io.tally.model.update.WindowKey;
+import io.tally.model.update.WindowUpdate;
 import io.tally.tiering.feed.WindowUpdateJson;
 import io.tally.tiering.hot.WindowQuery;
-import io.tally.update.Timing;
-import io.tally.update.WindowKey;
-import io.tally.update.WindowUpdate;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -22,10 +22,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The layout of one window in Aerospike: its key, its bins, its TTL and the expressions that
- * guard writes and filter range reads. No I/O here, so all of it is unit-tested without a server.
+ * The layout of one window in Aerospike: its key, its bins, its TTL and the expressions that guard
+ * writes and filter range reads. No I/O here, so all of it is unit-tested without a server.
  *
  * <h2>Key</h2>
+ *
  * One record per (metric, version, group values, window start). The user key is the compact JSON
  * array {@code ["views",1,["US","movies"],1700000000000]} — the same shape as the change feed's
  * record key ({@link WindowUpdateJson#key}). JSON quoting makes it unambiguous (no separator can
@@ -33,6 +34,7 @@ import java.util.Map;
  * record digest; the user key is also stored ({@code sendKey}) for inspection with {@code aql}.
  *
  * <h2>Bins (typed; names at most 15 characters)</h2>
+ *
  * <pre>
  * metric  string          version int           fn      string (wire name: count, sum, ...)
  * groupBy list of string  group   list of string
@@ -96,12 +98,13 @@ public final class WindowRecords {
     bins.add(new Bin(TIMING, u.timing().name().toLowerCase(Locale.ROOT)));
     bins.add(new Bin(PANE, u.paneIndex()));
     try {
-      bins.add(new Bin(VALUE, MAPPER.writeValueAsString(WindowUpdateJson.value(u.fn(), u.value()))));
+      bins.add(
+          new Bin(VALUE, MAPPER.writeValueAsString(WindowUpdateJson.value(u.fn(), u.value()))));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     if (u.accumulator() != null) {
-      bins.add(new Bin(ACCUMULATOR, AccumulatorCoder.toBytes(u.accumulator())));
+      bins.add(new Bin(ACCUMULATOR, AccumulatorCodec.toBytes(u.accumulator())));
     }
     return bins.toArray(new Bin[0]);
   }
@@ -124,7 +127,7 @@ public final class WindowRecords {
           Timing.valueOf(string(bins, TIMING).toUpperCase(Locale.ROOT)),
           number(bins, FINAL) != 0,
           number(bins, PANE),
-          acc == null ? null : AccumulatorCoder.fromBytes(acc));
+          acc == null ? null : AccumulatorCodec.fromBytes(acc));
     } catch (IOException | RuntimeException e) {
       throw new IllegalArgumentException("not a hot-tier window record: " + e.getMessage(), e);
     }
@@ -132,8 +135,8 @@ public final class WindowRecords {
 
   /**
    * The record's time to live, in seconds: the window's size plus {@code retentionAfterEndMillis}
-   * (allowed lateness plus horizon), rounded up, at least 1 (0 would mean the namespace default,
-   * -1 never). Every stored write resets it.
+   * (allowed lateness plus horizon), rounded up, at least 1 (0 would mean the namespace default, -1
+   * never). Every stored write resets it.
    */
   public static int ttlSeconds(WindowUpdate u, long retentionAfterEndMillis) {
     long size = Math.max(0, u.endMillis() - u.startMillis());
@@ -154,7 +157,9 @@ public final class WindowRecords {
       return Exp.or(notStored, moreEvents);
     }
     Exp finalizes =
-        Exp.and(Exp.eq(Exp.intBin(EVENTS), Exp.val(u.events())), Exp.eq(Exp.intBin(FINAL), Exp.val(0L)));
+        Exp.and(
+            Exp.eq(Exp.intBin(EVENTS), Exp.val(u.events())),
+            Exp.eq(Exp.intBin(FINAL), Exp.val(0L)));
     return Exp.or(notStored, moreEvents, finalizes);
   }
 

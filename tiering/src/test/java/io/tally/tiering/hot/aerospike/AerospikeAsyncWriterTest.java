@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.aerospike.client.AerospikeException;
 import com.aerospike.client.ResultCode;
-import io.tally.aggregate.MetricValue;
-import io.tally.metric.AggregateFunction;
-import io.tally.update.Timing;
-import io.tally.update.WindowUpdate;
+import io.tally.model.aggregate.MetricValue;
+import io.tally.model.metric.AggregateFunction;
+import io.tally.model.update.Timing;
+import io.tally.model.update.WindowUpdate;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -22,17 +22,33 @@ import org.junit.jupiter.api.Test;
  * write until the test answers it (no server: see AerospikeHotStoreContractTest for that).
  */
 class AerospikeAsyncWriterTest {
-  private final ConcurrentLinkedQueue<AerospikeAsyncWriter.Outcome> pending = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<AerospikeAsyncWriter.Outcome> pending =
+      new ConcurrentLinkedQueue<>();
   private final AtomicInteger sent = new AtomicInteger();
   private final AerospikeAsyncWriter writer =
-      new AerospikeAsyncWriter((update, done) -> {
-        sent.incrementAndGet();
-        pending.add(done);
-      }, 2, null);
+      new AerospikeAsyncWriter(
+          (update, done) -> {
+            sent.incrementAndGet();
+            pending.add(done);
+          },
+          2,
+          null);
 
   private static WindowUpdate update(long events) {
-    return new WindowUpdate("views", 1, AggregateFunction.COUNT, List.of("geo"), List.of("US"),
-        0, 60_000, new MetricValue.Scalar(events), events, Timing.EARLY, false, 0, null);
+    return new WindowUpdate(
+        "views",
+        1,
+        AggregateFunction.COUNT,
+        List.of("geo"),
+        List.of("US"),
+        0,
+        60_000,
+        new MetricValue.Scalar(events),
+        events,
+        Timing.EARLY,
+        false,
+        0,
+        null);
   }
 
   @Test
@@ -40,17 +56,21 @@ class AerospikeAsyncWriterTest {
     writer.write(update(1));
     writer.write(update(2));
     CountDownLatch thirdSent = new CountDownLatch(1);
-    Thread third = new Thread(() -> {
-      try {
-        writer.write(update(3));
-        thirdSent.countDown();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
+    Thread third =
+        new Thread(
+            () -> {
+              try {
+                writer.write(update(3));
+                thirdSent.countDown();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
     third.start();
 
-    assertThat(thirdSent.await(200, TimeUnit.MILLISECONDS)).as("blocked while two are in flight").isFalse();
+    assertThat(thirdSent.await(200, TimeUnit.MILLISECONDS))
+        .as("blocked while two are in flight")
+        .isFalse();
     assertThat(sent.get()).isEqualTo(2);
     pending.poll().written(true);
     assertThat(thirdSent.await(Duration.ofSeconds(10).toMillis(), TimeUnit.MILLISECONDS)).isTrue();
@@ -63,14 +83,16 @@ class AerospikeAsyncWriterTest {
     writer.write(update(1));
     writer.write(update(2));
     CountDownLatch flushed = new CountDownLatch(1);
-    Thread flusher = new Thread(() -> {
-      try {
-        writer.flush();
-        flushed.countDown();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
+    Thread flusher =
+        new Thread(
+            () -> {
+              try {
+                writer.flush();
+                flushed.countDown();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
     flusher.start();
     pending.poll().written(true);
     assertThat(flushed.await(200, TimeUnit.MILLISECONDS)).isFalse();
@@ -96,19 +118,25 @@ class AerospikeAsyncWriterTest {
   @Test
   void aFailureIsReportedByTheNextWriteToo() throws Exception {
     writer.write(update(1));
-    AerospikeAsyncWriter.report(new AerospikeException(ResultCode.SERVER_NOT_AVAILABLE), pending.poll());
+    AerospikeAsyncWriter.report(
+        new AerospikeException(ResultCode.SERVER_NOT_AVAILABLE), pending.poll());
 
-    assertThatThrownBy(() -> writer.write(update(2))).isInstanceOf(AerospikeHotStoreException.class);
+    assertThatThrownBy(() -> writer.write(update(2)))
+        .isInstanceOf(AerospikeHotStoreException.class);
     assertThat(sent.get()).isEqualTo(1);
   }
 
   @Test
   void aWriteTheClientRefusesToSendReleasesItsPlace() throws Exception {
     AerospikeAsyncWriter refusing =
-        new AerospikeAsyncWriter((update, done) -> {
-          throw new AerospikeException(ResultCode.NO_MORE_CONNECTIONS);
-        }, 1, null);
-    assertThatThrownBy(() -> refusing.write(update(1))).isInstanceOf(AerospikeHotStoreException.class);
+        new AerospikeAsyncWriter(
+            (update, done) -> {
+              throw new AerospikeException(ResultCode.NO_MORE_CONNECTIONS);
+            },
+            1,
+            null);
+    assertThatThrownBy(() -> refusing.write(update(1)))
+        .isInstanceOf(AerospikeHotStoreException.class);
     refusing.flush(); // nothing in flight: returns at once
   }
 }

@@ -15,7 +15,8 @@ class AerospikeHotStoreExceptionTest {
 
   @Test
   void timeoutsAreRetryable() {
-    AerospikeHotStoreException e = map(new AerospikeException.Timeout(new com.aerospike.client.policy.Policy(), true));
+    AerospikeHotStoreException e =
+        map(new AerospikeException.Timeout(new com.aerospike.client.policy.Policy(), true));
     assertThat(e.kind()).isEqualTo(Kind.TIMEOUT);
     assertThat(e.retryable()).isTrue();
     assertThat(e.getMessage()).contains("apply").contains("timed out");
@@ -24,8 +25,10 @@ class AerospikeHotStoreExceptionTest {
 
   @Test
   void unreachableAndOverloaded() {
-    assertThat(map(new AerospikeException.Connection("refused")).kind()).isEqualTo(Kind.UNAVAILABLE);
-    assertThat(map(new AerospikeException(ResultCode.SERVER_NOT_AVAILABLE)).kind()).isEqualTo(Kind.UNAVAILABLE);
+    assertThat(map(new AerospikeException.Connection("refused")).kind())
+        .isEqualTo(Kind.UNAVAILABLE);
+    assertThat(map(new AerospikeException(ResultCode.SERVER_NOT_AVAILABLE)).kind())
+        .isEqualTo(Kind.UNAVAILABLE);
     assertThat(map(new AerospikeException(ResultCode.KEY_BUSY)).kind()).isEqualTo(Kind.OVERLOADED);
     assertThat(map(new AerospikeException(ResultCode.DEVICE_OVERLOAD)).retryable()).isTrue();
   }
@@ -36,10 +39,13 @@ class AerospikeHotStoreExceptionTest {
     assertThat(auth.kind()).isEqualTo(Kind.AUTHENTICATION);
     assertThat(auth.retryable()).isFalse();
     assertThat(auth.resultCode()).isEqualTo(ResultCode.INVALID_PASSWORD);
-    assertThat(map(new AerospikeException(ResultCode.NOT_AUTHENTICATED)).kind()).isEqualTo(Kind.AUTHENTICATION);
-    assertThat(map(new AerospikeException(ResultCode.INVALID_NAMESPACE)).kind()).isEqualTo(Kind.CONFIGURATION);
+    assertThat(map(new AerospikeException(ResultCode.NOT_AUTHENTICATED)).kind())
+        .isEqualTo(Kind.AUTHENTICATION);
+    assertThat(map(new AerospikeException(ResultCode.INVALID_NAMESPACE)).kind())
+        .isEqualTo(Kind.CONFIGURATION);
     assertThat(map(new AerospikeException(ResultCode.RECORD_TOO_BIG)).kind()).isEqualTo(Kind.DATA);
-    assertThat(map(new AerospikeException(ResultCode.SERIALIZE_ERROR)).kind()).isEqualTo(Kind.OTHER);
+    assertThat(map(new AerospikeException(ResultCode.SERIALIZE_ERROR)).kind())
+        .isEqualTo(Kind.OTHER);
   }
 
   @Test

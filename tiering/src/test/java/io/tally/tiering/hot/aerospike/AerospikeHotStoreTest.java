@@ -11,10 +11,10 @@ import com.aerospike.client.Record;
 import com.aerospike.client.ResultCode;
 import com.aerospike.client.policy.RecordExistsAction;
 import com.aerospike.client.policy.WritePolicy;
-import io.tally.aggregate.MetricValue;
-import io.tally.metric.AggregateFunction;
-import io.tally.update.Timing;
-import io.tally.update.WindowUpdate;
+import io.tally.model.aggregate.MetricValue;
+import io.tally.model.metric.AggregateFunction;
+import io.tally.model.update.Timing;
+import io.tally.model.update.WindowUpdate;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,39 +23,61 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The adapter's glue, against a stub client (a dynamic proxy answering put and get): which
- * policy, key and bins it sends, and what it makes of the answers. Not a server test.
+ * The adapter's glue, against a stub client (a dynamic proxy answering put and get): which policy,
+ * key and bins it sends, and what it makes of the answers. Not a server test.
  */
 class AerospikeHotStoreTest {
-  private static final AerospikeConfig CONFIG = AerospikeConfig.fromEnv(
-      Map.of("AEROSPIKE_HOSTS", "h1", "AEROSPIKE_NAMESPACE", "ns", "AEROSPIKE_SET", "hot",
-          "AEROSPIKE_RETENTION_SECONDS", "600"));
+  private static final AerospikeConfig CONFIG =
+      AerospikeConfig.fromEnv(
+          Map.of(
+              "AEROSPIKE_HOSTS",
+              "h1",
+              "AEROSPIKE_NAMESPACE",
+              "ns",
+              "AEROSPIKE_SET",
+              "hot",
+              "AEROSPIKE_RETENTION_SECONDS",
+              "600"));
 
   private final List<Object[]> puts = new ArrayList<>();
   private RuntimeException putFails;
   private Record stored;
 
   private IAerospikeClient client() {
-    return (IAerospikeClient) Proxy.newProxyInstance(
-        getClass().getClassLoader(), new Class<?>[] {IAerospikeClient.class},
-        (proxy, method, args) -> {
-          if (method.getName().equals("put") && args.length == 3) {
-            puts.add(args);
-            if (putFails != null) {
-              throw putFails;
-            }
-            return null;
-          }
-          if (method.getName().equals("get") && args.length == 2) {
-            return stored;
-          }
-          throw new UnsupportedOperationException(method.getName());
-        });
+    return (IAerospikeClient)
+        Proxy.newProxyInstance(
+            getClass().getClassLoader(),
+            new Class<?>[] {IAerospikeClient.class},
+            (proxy, method, args) -> {
+              if (method.getName().equals("put") && args.length == 3) {
+                puts.add(args);
+                if (putFails != null) {
+                  throw putFails;
+                }
+                return null;
+              }
+              if (method.getName().equals("get") && args.length == 2) {
+                return stored;
+              }
+              throw new UnsupportedOperationException(method.getName());
+            });
   }
 
   private static WindowUpdate update(long events, boolean isFinal) {
-    return new WindowUpdate("views", 1, AggregateFunction.COUNT, List.of("geo"), List.of("US"), 0, 60_000,
-        new MetricValue.Scalar(events), events, Timing.EARLY, isFinal, 0, null);
+    return new WindowUpdate(
+        "views",
+        1,
+        AggregateFunction.COUNT,
+        List.of("geo"),
+        List.of("US"),
+        0,
+        60_000,
+        new MetricValue.Scalar(events),
+        events,
+        Timing.EARLY,
+        isFinal,
+        0,
+        null);
   }
 
   @Test

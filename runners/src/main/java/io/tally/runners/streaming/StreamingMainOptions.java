@@ -1,0 +1,39 @@
+package io.tally.runners.streaming;
+
+import io.tally.pipelines.TallyPipelineOptions;
+import io.tally.pipelines.kafka.KafkaOptions;
+import io.tally.pipelines.sinks.AerospikeOptions;
+import io.tally.pipelines.sinks.HistoryOptions;
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.Description;
+
+/** What {@link StreamingMain} adds to the Kafka, Tally and runner options. */
+public interface StreamingMainOptions
+    extends KafkaOptions, HistoryOptions, AerospikeOptions, TallyPipelineOptions {
+
+  @Description("Partitions of the topics created at start when missing")
+  @Default.Integer(4)
+  int getPartitions();
+
+  void setPartitions(int value);
+
+  @Description("Replication factor of the topics created at start when missing")
+  @Default.Integer(1)
+  int getReplicationFactor();
+
+  void setReplicationFactor(int value);
+
+  @Description(
+      "Directory for the Flink runner's checkpoints (filesystem state backend), retained on"
+          + " cancellation and failure so that a restart can resume from them")
+  String getCheckpointDir();
+
+  void setCheckpointDir(String value);
+
+  @Description(
+      "'latest': resume from the newest completed checkpoint under --checkpointDir (start fresh"
+          + " when there is none); or the path of a checkpoint or savepoint to resume from")
+  String getRestoreFrom();
+
+  void setRestoreFrom(String value);
+}

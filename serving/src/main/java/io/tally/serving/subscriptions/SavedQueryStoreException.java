@@ -1,8 +1,0 @@
-package io.tally.serving.subscriptions;
-
-/** A saved query could not be stored or removed durably; nothing was changed (HTTP 503). */
-public final class SavedQueryStoreException extends RuntimeException {
-  public SavedQueryStoreException(String message, Throwable cause) {
-    super(message, cause);
-  }
-}
