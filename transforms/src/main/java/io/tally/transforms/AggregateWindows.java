@@ -3,6 +3,7 @@ package io.tally.transforms;
 import io.tally.model.aggregate.Accumulator;
 import io.tally.model.deadletter.DeadLetter;
 import io.tally.model.metric.MetricSpec;
+import io.tally.model.metric.WindowSpec;
 import io.tally.model.update.Timing;
 import io.tally.model.update.WindowUpdate;
 import io.tally.transforms.coders.DeadLetterCoder;
@@ -137,11 +138,9 @@ public final class AggregateWindows
       boolean counted = false;
 
       MetricSpec spec = windows.spec;
+      WindowSpec windowSpec = spec.window();
       for (Observation observation : batch.observations()) {
-        long ts = observation.timestampMillis();
-        for (long start = Math.floorDiv(ts, spec.slideMillis()) * spec.slideMillis();
-            start > ts - spec.sizeMillis();
-            start -= spec.slideMillis()) {
+        for (long start : windowSpec.startsFor(observation.timestampMillis())) {
           if (windows.closeAtOf(start) <= watermark) {
             tooLate.inc();
             out.get(TOO_LATE).output(tooLate(key, observation, start, windows.endOf(start)));
