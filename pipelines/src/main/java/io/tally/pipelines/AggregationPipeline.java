@@ -40,7 +40,7 @@ public final class AggregationPipeline {
       PTransform<PCollection<DeadLetter>, ? extends POutput> deadLetterSink) {
     TallyPipelineOptions options = pipeline.getOptions().as(TallyPipelineOptions.class);
     StreamingAggregation core = streamingCore(options, catalog);
-    WriteToEventArchive archive = ArchiveOptions.archiveSink(options);
+    WriteToEventArchive archive = WriteToEventArchive.of(options);
     if (archive != null) {
       core = core.withUniqueEventsTo(archive);
     }

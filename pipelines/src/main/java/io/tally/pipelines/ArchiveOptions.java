@@ -1,9 +1,5 @@
 package io.tally.pipelines;
 
-import io.tally.pipelines.sinks.WriteToEventArchive;
-import io.tally.tiering.archive.ClickHouseEventArchive;
-import io.tally.tiering.archive.EventArchiveProvider;
-import io.tally.tiering.history.ClickHouseConfig;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
@@ -23,15 +19,4 @@ public interface ArchiveOptions extends PipelineOptions {
   String getArchiveDatabase();
 
   void setArchiveDatabase(String value);
-
-  /** The archive's sink, or null when the options name no archive. */
-  static WriteToEventArchive archiveSink(ArchiveOptions options) {
-    if (options.getArchiveJdbcUrl() == null) {
-      return null;
-    }
-    ClickHouseConfig config =
-        ClickHouseConfig.of(options.getArchiveJdbcUrl(), options.getArchiveDatabase());
-    EventArchiveProvider provider = () -> new ClickHouseEventArchive(config);
-    return WriteToEventArchive.to(provider);
-  }
 }

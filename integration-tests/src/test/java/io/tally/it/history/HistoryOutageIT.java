@@ -1,6 +1,7 @@
 package io.tally.it.history;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import io.tally.pipelines.sinks.HistoryTier;
 import static org.awaitility.Awaitility.await;
 
 import io.tally.it.support.ClickHouseServer;
@@ -60,7 +61,7 @@ class HistoryOutageIT {
     MetricCatalog catalog = MetricCatalog.defaults();
     ClickHouseConfig config = ClickHouseServer.config(DATABASE);
     HistoryStoreProvider history =
-        HistoryOptions.provider(config, MetricCatalogSource.fixed(catalog));
+        HistoryTier.provider(config, MetricCatalogSource.fixed(catalog));
     history.open().createSchema();
     int events = 2_000;
     SyntheticSettings settings =

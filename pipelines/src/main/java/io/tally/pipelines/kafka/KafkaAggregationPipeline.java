@@ -7,7 +7,9 @@ import io.tally.model.metric.MetricCatalogSource;
 import io.tally.model.update.WindowUpdate;
 import io.tally.pipelines.AggregationPipeline;
 import io.tally.pipelines.sinks.AerospikeOptions;
+import io.tally.pipelines.sinks.AerospikeTier;
 import io.tally.pipelines.sinks.HistoryOptions;
+import io.tally.pipelines.sinks.HistoryTier;
 import io.tally.pipelines.sinks.WriteToAerospike;
 import io.tally.pipelines.sinks.WriteToHistoryStore;
 import io.tally.tiering.history.ClickHouseConfig;
@@ -56,7 +58,7 @@ public final class KafkaAggregationPipeline {
             WriteToChangeFeed.to(options),
             WriteDeadLettersToKafka.to(options));
     AerospikeConfig aerospike =
-        AerospikeOptions.config(pipeline.getOptions().as(AerospikeOptions.class));
+        AerospikeTier.config(pipeline.getOptions().as(AerospikeOptions.class));
     if (aerospike != null) {
       result
           .output()
@@ -66,10 +68,9 @@ public final class KafkaAggregationPipeline {
                   aerospike,
                   pipeline.getOptions().as(AerospikeOptions.class).getAerospikeMaxInFlight()));
     }
-    ClickHouseConfig history =
-        HistoryOptions.clickHouseConfig(pipeline.getOptions().as(HistoryOptions.class));
+    ClickHouseConfig history = HistoryTier.config(pipeline.getOptions().as(HistoryOptions.class));
     if (history != null) {
-      HistoryStoreProvider provider = HistoryOptions.provider(history, catalog);
+      HistoryStoreProvider provider = HistoryTier.provider(history, catalog);
       result.output().apply("WriteHistory", WriteToHistoryStore.to(provider));
     }
     return result;

@@ -1,7 +1,5 @@
 package io.tally.pipelines.sinks;
 
-import io.tally.tiering.hot.aerospike.AerospikeConfig;
-import java.time.Duration;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
@@ -72,24 +70,4 @@ public interface AerospikeOptions extends PipelineOptions {
   int getAerospikeMaxInFlight();
 
   void setAerospikeMaxInFlight(int value);
-
-  /** The configuration the options describe, without the password; null without hosts. */
-  static AerospikeConfig config(AerospikeOptions options) {
-    String hosts = options.getAerospikeHosts();
-    if (hosts == null || hosts.isBlank()) {
-      return null;
-    }
-    return new AerospikeConfig(
-        AerospikeConfig.parseHosts(hosts),
-        options.getAerospikeNamespace(),
-        options.getAerospikeSet(),
-        options.getAerospikeConnectTimeoutMs(),
-        options.getAerospikeSocketTimeoutMs(),
-        options.getAerospikeTotalTimeoutMs(),
-        options.getAerospikeTlsName(),
-        options.getAerospikeUser(),
-        null,
-        Duration.ofMillis(
-            io.tally.model.metric.Durations.parseMillis(options.getAerospikeRetention())));
-  }
 }

@@ -1,8 +1,11 @@
 package io.tally.pipelines.sinks;
 
 import io.tally.model.event.Event;
+import io.tally.pipelines.ArchiveOptions;
+import io.tally.tiering.archive.ClickHouseEventArchive;
 import io.tally.tiering.archive.EventArchive;
 import io.tally.tiering.archive.EventArchiveProvider;
+import io.tally.tiering.history.ClickHouseConfig;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.metrics.Counter;
@@ -30,6 +33,16 @@ public final class WriteToEventArchive extends PTransform<PCollection<Event>, PD
 
   public static WriteToEventArchive to(EventArchiveProvider provider) {
     return new WriteToEventArchive(provider);
+  }
+
+  /** The archive the options name, or null when they name none. */
+  public static WriteToEventArchive of(ArchiveOptions options) {
+    if (options.getArchiveJdbcUrl() == null) {
+      return null;
+    }
+    ClickHouseConfig config =
+        ClickHouseConfig.of(options.getArchiveJdbcUrl(), options.getArchiveDatabase());
+    return to(() -> new ClickHouseEventArchive(config));
   }
 
   @Override

@@ -12,18 +12,16 @@ class SinkOptionsTest {
 
   @Test
   void withoutHostsOrUrlThereIsNoAerospikeOrHistorySink() {
-    assertThat(AerospikeOptions.config(PipelineOptionsFactory.create().as(AerospikeOptions.class)))
+    assertThat(AerospikeTier.config(PipelineOptionsFactory.create().as(AerospikeOptions.class)))
         .isNull();
-    assertThat(
-            HistoryOptions.clickHouseConfig(
-                PipelineOptionsFactory.create().as(HistoryOptions.class)))
+    assertThat(HistoryTier.config(PipelineOptionsFactory.create().as(HistoryOptions.class)))
         .isNull();
   }
 
   @Test
   void aerospikeOptionsBecomeItsConfigurationWithoutAPassword() {
     AerospikeConfig config =
-        AerospikeOptions.config(
+        AerospikeTier.config(
             PipelineOptionsFactory.fromArgs(
                     "--aerospikeHosts=a1:3100,a2",
                     "--aerospikeNamespace=ssd",
@@ -50,7 +48,7 @@ class SinkOptionsTest {
   @Test
   void historyOptionsBecomeItsConfiguration() {
     ClickHouseConfig config =
-        HistoryOptions.clickHouseConfig(
+        HistoryTier.config(
             PipelineOptionsFactory.fromArgs(
                     "--historyJdbcUrl=jdbc:clickhouse://ch:8123/default",
                     "--historyDatabase=hist",
