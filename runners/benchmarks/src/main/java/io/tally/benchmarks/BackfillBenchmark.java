@@ -1,6 +1,7 @@
 package io.tally.benchmarks;
 
 import io.tally.benchmarks.report.BenchmarkTable;
+import io.tally.benchmarks.report.Stats;
 import io.tally.model.event.Event;
 import io.tally.model.event.EventParser;
 import io.tally.model.metric.MetricCatalog;
@@ -177,8 +178,8 @@ public final class BackfillBenchmark implements Callable<Integer> {
                 return null;
               });
     }
-    double median = BenchmarkTable.median(rates);
-    double readOnly = BenchmarkTable.median(readOnlyRates);
+    double median = Stats.median(rates);
+    double readOnly = Stats.median(readOnlyRates);
     System.out.printf(
         Locale.ROOT,
         "read only: median %,.0f events/s (runs %s)%n",

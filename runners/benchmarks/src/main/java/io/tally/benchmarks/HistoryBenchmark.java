@@ -1,6 +1,7 @@
 package io.tally.benchmarks;
 
 import io.tally.benchmarks.report.BenchmarkTable;
+import io.tally.benchmarks.report.Stats;
 import io.tally.model.aggregate.Accumulator;
 import io.tally.model.metric.AggregateFunction;
 import io.tally.model.metric.MetricSpec;
@@ -151,9 +152,9 @@ public final class HistoryBenchmark implements Callable<Integer> {
 
     List<Double> writeRates = new ArrayList<>();
     List<Double> baselineRates = new ArrayList<>();
-    Histogram oneGroup = new Histogram(3_600_000_000L, 3);
-    Histogram allGroups = new Histogram(3_600_000_000L, 3);
-    Histogram hourly = new Histogram(3_600_000_000L, 3);
+    Histogram oneGroup = Stats.latencyMicros();
+    Histogram allGroups = Stats.latencyMicros();
+    Histogram hourly = Stats.latencyMicros();
     List<Double> oneGroupP50 = new ArrayList<>();
     List<Double> oneGroupP99 = new ArrayList<>();
     List<Double> allGroupsP50 = new ArrayList<>();
@@ -182,9 +183,9 @@ public final class HistoryBenchmark implements Callable<Integer> {
       TieredWindowReader reader =
           new TieredWindowReader(new InMemoryHotStore(), null, store, 0, () -> DAY0 + 2 * DAY);
       Random random = new Random(run);
-      Histogram runOneGroup = new Histogram(3_600_000_000L, 3);
-      Histogram runAllGroups = new Histogram(3_600_000_000L, 3);
-      Histogram runHourly = new Histogram(3_600_000_000L, 3);
+      Histogram runOneGroup = Stats.latencyMicros();
+      Histogram runAllGroups = Stats.latencyMicros();
+      Histogram runHourly = Stats.latencyMicros();
       for (int i = 0; i < oneGroupQueries; i++) {
         String group = category(random.nextInt(groups));
         query(reader, spec, Resolution.MINUTE, Map.of("category", group), 24 * 60, runOneGroup);
@@ -196,16 +197,16 @@ public final class HistoryBenchmark implements Callable<Integer> {
       print("  run " + run + ": 24 h by minute, one group", runOneGroup, 24 * 60);
       print("  run " + run + ": 24 h by minute, all groups", runAllGroups, 24 * 60 * groups);
       print("  run " + run + ": 24 h by hour, all groups", runHourly, 24 * groups);
-      oneGroupP50.add(millis(runOneGroup, 50));
-      oneGroupP99.add(millis(runOneGroup, 99));
-      allGroupsP50.add(millis(runAllGroups, 50));
-      hourlyP50.add(millis(runHourly, 50));
+      oneGroupP50.add(Stats.millis(runOneGroup, 50));
+      oneGroupP99.add(Stats.millis(runOneGroup, 99));
+      allGroupsP50.add(Stats.millis(runAllGroups, 50));
+      hourlyP50.add(Stats.millis(runHourly, 50));
       oneGroup.add(runOneGroup);
       allGroups.add(runAllGroups);
       hourly.add(runHourly);
     }
-    double writeMedian = median(writeRates);
-    double baselineMedian = median(baselineRates);
+    double writeMedian = Stats.median(writeRates);
+    double baselineMedian = Stats.median(baselineRates);
     System.out.printf(
         Locale.ROOT,
         "%nwrite, batches of %,d rows (the sink's)      %,12.0f rows/s (median of %d runs: %s)%n",
@@ -274,7 +275,7 @@ public final class HistoryBenchmark implements Callable<Integer> {
           String.format(
               Locale.ROOT,
               "ratio to by hour %.2f; %d queries per run",
-              BenchmarkTable.median(allGroupsP50) / BenchmarkTable.median(hourlyP50),
+              Stats.median(allGroupsP50) / Stats.median(hourlyP50),
               allGroupQueries));
       BenchmarkTable.print(
           name,
@@ -378,18 +379,10 @@ public final class HistoryBenchmark implements Callable<Integer> {
         Locale.ROOT,
         "%-45s P50 %,9.1f ms  P99 %,9.1f ms  (%,d queries, %,d windows each)%n",
         what,
-        latencies.getValueAtPercentile(50) / 1000.0,
-        latencies.getValueAtPercentile(99) / 1000.0,
+        Stats.millis(latencies, 50),
+        Stats.millis(latencies, 99),
         latencies.getTotalCount(),
         windows);
-  }
-
-  private static double median(List<Double> values) {
-    return BenchmarkTable.median(values);
-  }
-
-  private static double millis(Histogram latencyMicros, double percentile) {
-    return latencyMicros.getValueAtPercentile(percentile) / 1000.0;
   }
 
   private static String list(List<Double> values) {

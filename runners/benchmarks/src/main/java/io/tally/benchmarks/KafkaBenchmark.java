@@ -1,6 +1,7 @@
 package io.tally.benchmarks;
 
 import io.tally.benchmarks.report.BenchmarkTable;
+import io.tally.benchmarks.report.Stats;
 import io.tally.model.metric.MetricCatalog;
 import io.tally.model.metric.MetricCatalogSource;
 import io.tally.model.update.WindowUpdate;
@@ -240,8 +241,8 @@ public final class KafkaBenchmark implements Callable<Integer> {
       for (int r = 1; r <= freshnessRuns; r++) {
         Freshness delays = freshness(rate, r);
         if (delays.feed().getTotalCount() > 0) {
-          freshP50.add(delays.feed().getValueAtPercentile(50) / 1000.0);
-          freshP99.add(delays.feed().getValueAtPercentile(99) / 1000.0);
+          freshP50.add(Stats.millis(delays.feed(), 50));
+          freshP99.add(Stats.millis(delays.feed(), 99));
           System.out.printf(
               Locale.ROOT,
               "freshness run %d, change feed: P50 %,.1f ms, P99 %,.1f ms%n",
@@ -250,8 +251,8 @@ public final class KafkaBenchmark implements Callable<Integer> {
               freshP99.get(freshP99.size() - 1));
         }
         if (delays.node().getTotalCount() > 0) {
-          nodeP50.add(delays.node().getValueAtPercentile(50) / 1000.0);
-          nodeP99.add(delays.node().getValueAtPercentile(99) / 1000.0);
+          nodeP50.add(Stats.millis(delays.node(), 50));
+          nodeP99.add(Stats.millis(delays.node(), 99));
           System.out.printf(
               Locale.ROOT,
               "freshness run %d, serving node: P50 %,.1f ms, P99 %,.1f ms%n",
@@ -293,8 +294,8 @@ public final class KafkaBenchmark implements Callable<Integer> {
           Locale.ROOT,
           "%-34s %,14.1f us (%,.0f events/s per core)%n",
           "pipeline CPU per event",
-          median(cpuPerEvent),
-          1e6 / median(cpuPerEvent));
+          Stats.median(cpuPerEvent),
+          1e6 / Stats.median(cpuPerEvent));
     }
     if (freshnessRan) {
       System.out.printf(
@@ -312,15 +313,15 @@ public final class KafkaBenchmark implements Callable<Integer> {
             Locale.ROOT,
             "%-34s P50 %,.1f ms, P99 %,.1f ms (median of %d runs)%n",
             "freshness (produce -> change feed)",
-            median(freshP50),
-            median(freshP99),
+            Stats.median(freshP50),
+            Stats.median(freshP99),
             freshP50.size());
         System.out.printf(
             Locale.ROOT,
             "%-34s P50 %,.1f ms, P99 %,.1f ms (median of %d runs)%n",
             "freshness (produce -> query)",
-            median(nodeP50),
-            median(nodeP99),
+            Stats.median(nodeP50),
+            Stats.median(nodeP99),
             nodeP50.size());
       }
     }
@@ -351,14 +352,14 @@ public final class KafkaBenchmark implements Callable<Integer> {
           String.format(
               Locale.ROOT,
               "ratio to raw %.3f; %,d events",
-              median(pipelineRates) / median(rawRates),
+              Stats.median(pipelineRates) / Stats.median(rawRates),
               events));
       BenchmarkTable.print(
           name,
           "pipeline CPU per event (µs)",
           cpuPerEvent,
           "%,.1f",
-          String.format(Locale.ROOT, "%,.0f events/s per core", 1e6 / median(cpuPerEvent)));
+          String.format(Locale.ROOT, "%,.0f events/s per core", 1e6 / Stats.median(cpuPerEvent)));
     }
     if (!freshP50.isEmpty()) {
       String at = String.format(Locale.ROOT, "at %,.0f events/s", freshnessAt);
@@ -436,7 +437,7 @@ public final class KafkaBenchmark implements Callable<Integer> {
     }
     rawRates.addAll(raw);
     pipelineRates.addAll(piped);
-    return new double[] {median(raw), complete ? median(piped) : Double.NaN};
+    return new double[] {Stats.median(raw), complete ? Stats.median(piped) : Double.NaN};
   }
 
   /** A plain consumer reading the whole topic (bytes, counted); events/s. */
@@ -845,9 +846,5 @@ public final class KafkaBenchmark implements Callable<Integer> {
   private static long processCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime();
-  }
-
-  private static double median(List<Double> values) {
-    return BenchmarkTable.median(values);
   }
 }

@@ -3,6 +3,7 @@ package io.tally.benchmarks;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tally.benchmarks.report.BenchmarkTable;
+import io.tally.benchmarks.report.Stats;
 import io.tally.model.aggregate.MetricValue;
 import io.tally.model.metric.AggregateFunction;
 import io.tally.model.update.Timing;
@@ -364,8 +365,8 @@ public final class LiveBenchmark implements Callable<Integer> {
       Thread.sleep(200);
     }
     return new Run(
-        latencyMicros.getValueAtPercentile(50) / 1e3,
-        latencyMicros.getValueAtPercentile(99) / 1e3,
+        Stats.millis(latencyMicros, 50),
+        Stats.millis(latencyMicros, 99),
         latencyMicros.getMaxValue() / 1e3,
         delivered.sum() / elapsed,
         heapMb,
@@ -410,20 +411,13 @@ public final class LiveBenchmark implements Callable<Integer> {
 
   private static Run median(List<Run> runs) {
     return new Run(
-        median(runs.stream().mapToDouble(Run::p50Ms).toArray()),
-        median(runs.stream().mapToDouble(Run::p99Ms).toArray()),
-        median(runs.stream().mapToDouble(Run::maxMs).toArray()),
-        median(runs.stream().mapToDouble(Run::messagesPerSecond).toArray()),
-        median(runs.stream().mapToDouble(Run::heapMb).toArray()),
-        median(runs.stream().mapToDouble(Run::rssMb).toArray()),
+        Stats.median(runs.stream().mapToDouble(Run::p50Ms).toArray()),
+        Stats.median(runs.stream().mapToDouble(Run::p99Ms).toArray()),
+        Stats.median(runs.stream().mapToDouble(Run::maxMs).toArray()),
+        Stats.median(runs.stream().mapToDouble(Run::messagesPerSecond).toArray()),
+        Stats.median(runs.stream().mapToDouble(Run::heapMb).toArray()),
+        Stats.median(runs.stream().mapToDouble(Run::rssMb).toArray()),
         runs.stream().mapToLong(Run::disconnects).max().orElse(0));
-  }
-
-  private static double median(double[] values) {
-    double[] v = values.clone();
-    Arrays.sort(v);
-    int n = v.length;
-    return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
   }
 
   private static long rssKb(long pid) throws Exception {

@@ -1,6 +1,7 @@
 package io.tally.benchmarks;
 
 import io.tally.benchmarks.report.BenchmarkTable;
+import io.tally.benchmarks.report.Stats;
 import io.tally.model.deadletter.DeadLetter;
 import io.tally.model.metric.MetricCatalog;
 import io.tally.model.metric.MetricCatalogSource;
@@ -398,7 +399,7 @@ public final class PipelineBenchmark implements Callable<Integer> {
   }
 
   private static double median(List<Run> runs) {
-    return BenchmarkTable.median(eventsPerSecond(runs));
+    return Stats.median(eventsPerSecond(runs));
   }
 
   Run runCore(SyntheticSettings settings, MetricCatalog catalog, int r) {

@@ -1,5 +1,6 @@
 package io.tally.benchmarks;
 
+import io.tally.benchmarks.report.Stats;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +31,7 @@ final class ProbeDelays {
   }
 
   private final Sent sent;
-  private final Histogram micros = new Histogram(3_600_000_000L, 3); // up to an hour
+  private final Histogram micros = Stats.latencyMicros();
   private final Map<Long, Long> seenEvents = new HashMap<>();
 
   ProbeDelays(Sent sent) {

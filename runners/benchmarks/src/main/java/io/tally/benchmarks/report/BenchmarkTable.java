@@ -1,6 +1,5 @@
 package io.tally.benchmarks.report;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -24,7 +23,7 @@ public final class BenchmarkTable {
         "| %s | %s | %s | %s | %s |",
         cell(benchmark),
         cell(figure),
-        String.format(Locale.ROOT, format, median(runs)),
+        String.format(Locale.ROOT, format, Stats.median(runs)),
         all,
         cell(note));
   }
@@ -33,17 +32,6 @@ public final class BenchmarkTable {
   public static void print(
       String benchmark, String figure, List<Double> runs, String format, String note) {
     System.out.println(row(benchmark, figure, runs, format, note));
-  }
-
-  /** The median; NaN for no values. */
-  public static double median(List<Double> values) {
-    if (values.isEmpty()) {
-      return Double.NaN;
-    }
-    double[] v = values.stream().mapToDouble(Double::doubleValue).toArray();
-    Arrays.sort(v);
-    int n = v.length;
-    return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
   }
 
   /** A pipe inside a cell would end it early. */

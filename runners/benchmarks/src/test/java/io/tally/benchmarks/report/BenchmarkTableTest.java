@@ -23,12 +23,6 @@ class BenchmarkTableTest {
   }
 
   @Test
-  void medianOfAnEvenCountIsTheMeanOfTheMiddleTwo() {
-    assertThat(BenchmarkTable.median(List.of(4.0, 1.0, 3.0, 2.0))).isEqualTo(2.5);
-    assertThat(BenchmarkTable.median(List.of())).isNaN();
-  }
-
-  @Test
   void aPipeInsideACellIsEscapedSoTheRowKeepsFiveColumns() {
     String row = BenchmarkTable.row("a|b", "P50 (ms)", List.of(1.25), "%.1f", "x | y");
 
