@@ -1,7 +1,6 @@
 package io.tally.it.history;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import io.tally.pipelines.sinks.HistoryTier;
 import static org.awaitility.Awaitility.await;
 
 import io.tally.it.support.ClickHouseServer;
@@ -12,7 +11,7 @@ import io.tally.model.metric.MetricDefinition;
 import io.tally.model.update.WindowUpdate;
 import io.tally.pipelines.AggregationPipeline;
 import io.tally.pipelines.TallyPipelineOptions;
-import io.tally.pipelines.sinks.HistoryOptions;
+import io.tally.pipelines.sinks.HistoryTier;
 import io.tally.pipelines.sinks.LogDeadLetters;
 import io.tally.pipelines.sinks.WriteToHistoryStore;
 import io.tally.pipelines.sinks.WriteToHotStore;
@@ -60,8 +59,7 @@ class HistoryOutageIT {
   void historyIsExactAfterAnOutageDuringTheRun() throws Exception {
     MetricCatalog catalog = MetricCatalog.defaults();
     ClickHouseConfig config = ClickHouseServer.config(DATABASE);
-    HistoryStoreProvider history =
-        HistoryTier.provider(config, MetricCatalogSource.fixed(catalog));
+    HistoryStoreProvider history = HistoryTier.provider(config, MetricCatalogSource.fixed(catalog));
     history.open().createSchema();
     int events = 2_000;
     SyntheticSettings settings =
