@@ -212,6 +212,7 @@ public final class FreshnessBenchmark implements Callable<Integer> {
                 IngestLoad.parkUntil(next);
               }
             });
+    LocalStack.Resources before = stack.jobResources();
     IngestLoad.Result result = load.openLoop(rate, warmup + measured, connections);
     loading.set(false);
     prober.join();
@@ -245,7 +246,7 @@ public final class FreshnessBenchmark implements Callable<Integer> {
     System.out.printf(
         Locale.ROOT,
         "       stages P50 / P99 (ms): ingest ack %.1f / %.1f, ack -> change feed %.1f / %.1f,"
-            + " feed -> consumer %.1f / %.1f, consumer -> SSE %.1f / %.1f%n",
+            + " feed -> consumer %.1f / %.1f, consumer -> SSE %.1f / %.1f; %s%n",
         Stats.millis(s.ingest(), 50),
         Stats.millis(s.ingest(), 99),
         Stats.millis(s.pipeline(), 50),
@@ -253,7 +254,8 @@ public final class FreshnessBenchmark implements Callable<Integer> {
         Stats.millis(s.feed(), 50),
         Stats.millis(s.feed(), 99),
         Stats.millis(s.serving(), 50),
-        Stats.millis(s.serving(), 99));
+        Stats.millis(s.serving(), 99),
+        stack.jobResources().perEvent(before, result.accepted()));
     return new Phase(figures, result.acceptedPerSecond(), result.behindScheduleMillis());
   }
 
@@ -268,6 +270,7 @@ public final class FreshnessBenchmark implements Callable<Integer> {
       awaitPipeline(stack, "ready-sustainable");
       IngestLoad load = new IngestLoad(http, stack.base, stack.apiKey, stack.prefix + "-warm");
       load.openLoop(5_000, 15, connections); // JIT and connections warm
+      LocalStack.Resources before = stack.jobResources();
       long start = System.nanoTime();
       IngestLoad.Result result = load.saturate(saturationSeconds, connections, 500);
       // Enough probe categories that every partition very likely has one.
@@ -286,23 +289,27 @@ public final class FreshnessBenchmark implements Callable<Integer> {
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       int rate = (int) (result.accepted() / seconds);
+      // The newest resources line is at most a second old: wait for one written after the drain.
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1_500));
+      String perEvent = stack.jobResources().perEvent(before, result.accepted());
       System.out.printf(
           Locale.ROOT,
           "sustainable: %,d events accepted in %.1f s (%,.0f events/s, %,d refused), all counted"
-              + " after %.1f s: %,d events/s%n",
+              + " after %.1f s: %,d events/s; %s%n",
           result.accepted(),
           result.seconds(),
           result.acceptedPerSecond(),
           result.refused(),
           seconds,
-          rate);
+          rate,
+          perEvent);
       if (table) {
         BenchmarkTable.print(
             "freshness: sustainable rate",
             "events/s accepted and counted",
             List.of((double) rate),
             "%,.0f",
-            "clients sending as fast as " + connections + " connections can");
+            "clients sending as fast as " + connections + " connections can; " + perEvent);
       }
       return rate;
     }

@@ -88,7 +88,8 @@ final class LocalStack implements AutoCloseable {
             "--historyJdbcUrl=" + settings.clickHouseUrl(),
             "--historyDatabase=tally_freshness",
             "--archiveJdbcUrl=" + settings.clickHouseUrl(),
-            "--archiveDatabase=tally_freshness"));
+            "--archiveDatabase=tally_freshness",
+            "--resourcesLogSeconds=1"));
     jobArgs.addAll(settings.jobOptions());
     KafkaTopics.ensure(StreamingMain.options(jobArgs.toArray(String[]::new)), 4, (short) 1);
 
@@ -115,6 +116,15 @@ final class LocalStack implements AutoCloseable {
             prefix + "-feed",
             job,
             service);
+    // An interrupted benchmark (Ctrl-C, SIGTERM) takes its processes with it.
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  job.destroyForcibly();
+                  service.destroyForcibly();
+                },
+                "local-stack-stop"));
     try {
       stack.awaitService(http);
     } catch (Exception e) {
@@ -134,8 +144,40 @@ final class LocalStack implements AutoCloseable {
     }
   }
 
-  long jobPid() {
-    return job.pid();
+  /** The job's cumulative use of its process, from the newest resources line of its log. */
+  record Resources(long cpuMillis, long allocatedMb, long gcCount, long gcMillis) {
+    /** Per event of {@code events}: CPU microseconds and bytes allocated since {@code before}. */
+    String perEvent(Resources before, long events) {
+      return String.format(
+          java.util.Locale.ROOT,
+          "job CPU %.1f µs/event, allocated %,.0f bytes/event, %d collections (%d ms)",
+          (cpuMillis - before.cpuMillis) * 1000.0 / events,
+          (allocatedMb - before.allocatedMb) * 1048576.0 / events,
+          gcCount - before.gcCount,
+          gcMillis - before.gcMillis);
+    }
+  }
+
+  private static final java.util.regex.Pattern RESOURCES =
+      java.util.regex.Pattern.compile(
+          "resources: cpu_ms=(\\d+) allocated_mb=(\\d+) gc_count=(\\d+) gc_ms=(\\d+)");
+
+  Resources jobResources() throws IOException {
+    java.util.regex.Matcher last = null;
+    for (String line : Files.readAllLines(dir.resolve("job.log"))) {
+      java.util.regex.Matcher m = RESOURCES.matcher(line);
+      if (m.find()) {
+        last = m;
+      }
+    }
+    if (last == null) {
+      return new Resources(0, 0, 0, 0);
+    }
+    return new Resources(
+        Long.parseLong(last.group(1)),
+        Long.parseLong(last.group(2)),
+        Long.parseLong(last.group(3)),
+        Long.parseLong(last.group(4)));
   }
 
   private void awaitService(HttpClient http) throws Exception {
