@@ -109,6 +109,11 @@ public final class FreshnessBenchmark implements Callable<Integer> {
       description = "A StreamingMain option for the job, e.g. --job-option=--earlyFiringDelay=50ms")
   List<String> jobOptions = new ArrayList<>();
 
+  @Option(
+      names = "--job-jvm-option",
+      description = "A JVM option for the job, e.g. --job-jvm-option=-XX:+UseParallelGC")
+  List<String> jobJvmOptions = new ArrayList<>();
+
   @Option(names = "--table", description = "Also print markdown rows for bin/benchmarks.")
   boolean table;
 
@@ -176,7 +181,8 @@ public final class FreshnessBenchmark implements Callable<Integer> {
         checkpointIntervalMs,
         jobHeap,
         serviceHeap,
-        jobOptions);
+        jobOptions,
+        jobJvmOptions);
   }
 
   /** One phase's outcome. */

@@ -39,7 +39,8 @@ final class LocalStack implements AutoCloseable {
       int checkpointIntervalMillis,
       String jobHeap,
       String serviceHeap,
-      List<String> jobOptions) {}
+      List<String> jobOptions,
+      List<String> jobJvmOptions) {}
 
   private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
 
@@ -98,12 +99,14 @@ final class LocalStack implements AutoCloseable {
     Process job =
         java(
             settings.jobHeap(),
+            settings.jobJvmOptions(),
             "io.tally.runners.streaming.StreamingMain",
             jobArgs,
             dir.resolve("job.log"));
     Process service =
         java(
             settings.serviceHeap(),
+            List.of(),
             "io.tally.serving.TallyApplication",
             List.of("server", config.toString()),
             dir.resolve("service.log"));
@@ -198,7 +201,8 @@ final class LocalStack implements AutoCloseable {
   }
 
   /** This JVM's class path and --add-opens flags, another main class: as runners/bin/launch. */
-  private static Process java(String heap, String mainClass, List<String> args, Path log)
+  private static Process java(
+      String heap, List<String> jvmOptions, String mainClass, List<String> args, Path log)
       throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -208,6 +212,7 @@ final class LocalStack implements AutoCloseable {
       }
     }
     command.add("-Xmx" + heap);
+    command.addAll(jvmOptions);
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(mainClass);
