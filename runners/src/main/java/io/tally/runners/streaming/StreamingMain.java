@@ -9,6 +9,7 @@ import io.tally.runners.launch.Checkpoints;
 import io.tally.runners.launch.FlinkConfDir;
 import io.tally.runners.launch.JobClientListener;
 import io.tally.runners.launch.PipelineLaunch;
+import io.tally.runners.launch.ProcessResources;
 import io.tally.runners.launch.RunningPipeline;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,6 +95,9 @@ public final class StreamingMain {
         flink.getSavepointPath() == null ? "" : ", restored from " + flink.getSavepointPath());
 
     RunningPipeline running = RunningPipeline.start(pipeline);
+    if (options.getResourcesLogSeconds() > 0) {
+      ProcessResources.logEvery(options.getResourcesLogSeconds());
+    }
     // SIGTERM / Ctrl-C: cancel the job, so that its retained checkpoints are final.
     Thread hook = new Thread(() -> running.cancel(Duration.ofSeconds(30)), "tally-cancel");
     Runtime.getRuntime().addShutdownHook(hook);

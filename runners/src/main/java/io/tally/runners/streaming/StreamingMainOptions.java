@@ -36,4 +36,12 @@ public interface StreamingMainOptions
   String getRestoreFrom();
 
   void setRestoreFrom(String value);
+
+  @Description(
+      "Seconds between the job's resources lines in its log (CPU time, bytes allocated, garbage"
+          + " collections; cumulative); 0: none")
+  @Default.Integer(10)
+  int getResourcesLogSeconds();
+
+  void setResourcesLogSeconds(int value);
 }

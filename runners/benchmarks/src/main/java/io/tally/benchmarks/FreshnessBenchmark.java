@@ -1,0 +1,466 @@
+package io.tally.benchmarks;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tally.benchmarks.report.BenchmarkTable;
+import io.tally.benchmarks.report.Stats;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Freshness as users see it: from the start of {@code POST /v1/events} of a probe event to the
+ * message of {@code GET /v1/metrics/{name}/stream} that first counts it, with the broker, the
+ * streaming job and the query service as separate processes and the job in its production settings
+ * ({@link LocalStack}). First the sustainable rate of that configuration: what it accepts and
+ * counts end to end while clients send as fast as they can. Then, per run, on a fresh stack: the
+ * first minute after start (at the highest load), and each load (a share of the sustainable rate,
+ * offered open loop) after a warm-up. Probes go every {@code --probe-interval}, each phase in a
+ * category of its own. The load generator runs in this process, on the same cores.
+ */
+@Command(
+    name = "freshness-benchmark",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = "POST -> SSE freshness of the production configuration under load.")
+public final class FreshnessBenchmark implements Callable<Integer> {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
+
+  @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:29092")
+  String bootstrapServers;
+
+  @Option(names = "--clickhouse-url", defaultValue = "jdbc:clickhouse://127.0.0.1:8123/default")
+  String clickHouseUrl;
+
+  @Option(
+      names = "--loads",
+      split = ",",
+      defaultValue = "10,25,50",
+      description = "Loads, in percent of the sustainable rate (${DEFAULT-VALUE}).")
+  List<Integer> loads;
+
+  @Option(
+      names = "--sustainable-rate",
+      defaultValue = "0",
+      description = "Events/s to take as the sustainable rate; 0: measure it first.")
+  int sustainableRate;
+
+  @Option(names = "--seconds", defaultValue = "60", description = "Measured seconds per load.")
+  int seconds;
+
+  @Option(names = "--warmup-seconds", defaultValue = "15", description = "Warm-up per load.")
+  int warmupSeconds;
+
+  @Option(
+      names = "--first-minute-seconds",
+      defaultValue = "60",
+      description = "The phase right after start, at the highest load; 0: none.")
+  int firstMinuteSeconds;
+
+  @Option(names = "--saturation-seconds", defaultValue = "30")
+  int saturationSeconds;
+
+  @Option(names = "--runs", defaultValue = "3")
+  int runs;
+
+  @Option(names = "--probe-interval-ms", defaultValue = "250")
+  int probeIntervalMs;
+
+  @Option(names = "--connections", defaultValue = "8", description = "Ingest connections.")
+  int connections;
+
+  @Option(names = "--parallelism", defaultValue = "2")
+  int parallelism;
+
+  @Option(names = "--checkpoint-interval-ms", defaultValue = "10000")
+  int checkpointIntervalMs;
+
+  @Option(names = "--job-heap", defaultValue = "2g")
+  String jobHeap;
+
+  @Option(names = "--service-heap", defaultValue = "1g")
+  String serviceHeap;
+
+  @Option(names = "--port", defaultValue = "18480", description = "Service; admin: the next.")
+  int port;
+
+  @Option(
+      names = "--job-option",
+      description = "A StreamingMain option for the job, e.g. --job-option=--earlyFiringDelay=50ms")
+  List<String> jobOptions = new ArrayList<>();
+
+  @Option(
+      names = "--job-jvm-option",
+      description = "A JVM option for the job, e.g. --job-jvm-option=-XX:+UseParallelGC")
+  List<String> jobJvmOptions = new ArrayList<>();
+
+  @Option(names = "--table", description = "Also print markdown rows for bin/benchmarks.")
+  boolean table;
+
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
+  private final Map<String, ProbeTrace> traces = new ConcurrentHashMap<>();
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new FreshnessBenchmark()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Path dir = Path.of("target", "benchmarks", "freshness-" + System.currentTimeMillis());
+    System.out.printf(
+        Locale.ROOT,
+        "freshness benchmark: POST /v1/events -> SSE; job: parallelism %d, checkpoints every %d ms"
+            + " to disk, history and archive on ClickHouse %s; %d runs; logs under %s%n",
+        parallelism,
+        checkpointIntervalMs,
+        clickHouseUrl,
+        runs,
+        dir);
+    int sustainable = sustainableRate > 0 ? sustainableRate : measureSustainable(dir);
+
+    Map<String, List<ProbeTrace.Figures>> byPhase = new LinkedHashMap<>();
+    Map<String, List<Double>> offered = new LinkedHashMap<>();
+    int highest = loads.stream().mapToInt(Integer::intValue).max().orElse(50);
+    for (int run = 1; run <= runs; run++) {
+      try (LocalStack stack = LocalStack.start(settings(), dir.resolve("run-" + run), http);
+          FeedWatcher watcher = new FeedWatcher(stack.changeFeedTopic)) {
+        awaitPipeline(stack, "ready-" + run);
+        if (firstMinuteSeconds > 0) {
+          String phase = "first minute at " + highest + "%";
+          Phase result =
+              phase(stack, run, phase, sustainable * highest / 100, 0, firstMinuteSeconds);
+          record(byPhase, offered, phase, result);
+        }
+        for (int load : loads) {
+          String phase = load + "%";
+          Phase result = phase(stack, run, phase, sustainable * load / 100, warmupSeconds, seconds);
+          record(byPhase, offered, phase, result);
+        }
+      }
+    }
+
+    System.out.printf(
+        Locale.ROOT, "%nmedians of %d runs (sustainable rate %,d events/s):%n", runs, sustainable);
+    for (Map.Entry<String, List<ProbeTrace.Figures>> entry : byPhase.entrySet()) {
+      report(entry.getKey(), sustainable, entry.getValue(), offered.get(entry.getKey()));
+    }
+    return 0;
+  }
+
+  private LocalStack.Settings settings() {
+    return new LocalStack.Settings(
+        bootstrapServers,
+        clickHouseUrl,
+        port,
+        port + 1,
+        parallelism,
+        checkpointIntervalMs,
+        jobHeap,
+        serviceHeap,
+        jobOptions,
+        jobJvmOptions);
+  }
+
+  /** One phase's outcome. */
+  record Phase(ProbeTrace.Figures figures, double offeredPerSecond, long behindScheduleMillis) {}
+
+  /**
+   * {@code rate} events/s for {@code warmup + measured} seconds with probes throughout, measured
+   * after the warm-up; then waits (bounded) for the last probes.
+   */
+  private Phase phase(LocalStack stack, int run, String name, int rate, int warmup, int measured)
+      throws Exception {
+    ProbeTrace trace = new ProbeTrace("probe/r" + run + "-" + name.replaceAll("[^a-z0-9]", ""));
+    traces.put(trace.category, trace);
+    trace.follow(http, stack.base);
+    IngestLoad load = new IngestLoad(http, stack.base, stack.apiKey, stack.prefix + "-" + name);
+    AtomicBoolean loading = new AtomicBoolean(true);
+    Thread prober =
+        IngestLoad.startThread(
+            "probes",
+            () -> {
+              long next = System.nanoTime();
+              long measureAt = next + TimeUnit.SECONDS.toNanos(warmup);
+              while (loading.get()) {
+                if (System.nanoTime() >= measureAt) {
+                  trace.measure();
+                }
+                try {
+                  trace.send(http, load);
+                } catch (Exception e) {
+                  System.err.println("probe failed: " + e);
+                }
+                next += TimeUnit.MILLISECONDS.toNanos(probeIntervalMs);
+                IngestLoad.parkUntil(next);
+              }
+            });
+    LocalStack.Resources before = stack.jobResources();
+    IngestLoad.Result result = load.openLoop(rate, warmup + measured, connections);
+    loading.set(false);
+    prober.join();
+    long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
+    while (!trace.allSeen() && System.nanoTime() < deadline) {
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+    }
+    stack.checkAlive();
+    trace.close();
+    traces.remove(trace.category);
+    ProbeTrace.Figures figures = trace.figures();
+    System.out.printf(
+        Locale.ROOT,
+        "run %d, %-22s offered %,7.0f events/s (%,d refused, at most %,d ms behind schedule):"
+            + " P50 %6.1f ms  P90 %6.1f  P99 %6.1f  max %7.1f  probes %d, lost %d, over 500 ms %d,"
+            + " longest gap %,d ms%n",
+        run,
+        name,
+        result.acceptedPerSecond(),
+        result.refused(),
+        result.behindScheduleMillis(),
+        Stats.millis(figures.endToEndMicros(), 50),
+        Stats.millis(figures.endToEndMicros(), 90),
+        Stats.millis(figures.endToEndMicros(), 99),
+        Stats.millis(figures.endToEndMicros(), 100),
+        figures.sent(),
+        figures.lost(),
+        figures.over500Ms(),
+        figures.longestGapMillis());
+    ProbeTrace.Stages s = figures.stages();
+    System.out.printf(
+        Locale.ROOT,
+        "       stages P50 / P99 (ms): ingest ack %.1f / %.1f, ack -> change feed %.1f / %.1f,"
+            + " feed -> consumer %.1f / %.1f, consumer -> SSE %.1f / %.1f; %s%n",
+        Stats.millis(s.ingest(), 50),
+        Stats.millis(s.ingest(), 99),
+        Stats.millis(s.pipeline(), 50),
+        Stats.millis(s.pipeline(), 99),
+        Stats.millis(s.feed(), 50),
+        Stats.millis(s.feed(), 99),
+        Stats.millis(s.serving(), 50),
+        Stats.millis(s.serving(), 99),
+        stack.jobResources().perEvent(before, result.accepted()));
+    return new Phase(figures, result.acceptedPerSecond(), result.behindScheduleMillis());
+  }
+
+  /**
+   * Clients send as fast as {@code connections} connections can for {@code saturationSeconds}; the
+   * rate is what was accepted divided by the time until the job has counted it all (a probe per
+   * partition sent after the load, each seen on the change feed).
+   */
+  private int measureSustainable(Path dir) throws Exception {
+    try (LocalStack stack = LocalStack.start(settings(), dir.resolve("sustainable"), http);
+        FeedWatcher watcher = new FeedWatcher(stack.changeFeedTopic)) {
+      awaitPipeline(stack, "ready-sustainable");
+      IngestLoad load = new IngestLoad(http, stack.base, stack.apiKey, stack.prefix + "-warm");
+      load.openLoop(5_000, 15, connections); // JIT and connections warm
+      LocalStack.Resources before = stack.jobResources();
+      long start = System.nanoTime();
+      IngestLoad.Result result = load.saturate(saturationSeconds, connections, 500);
+      // Enough probe categories that every partition very likely has one.
+      List<ProbeTrace> drains = new ArrayList<>();
+      for (int i = 0; i < 16; i++) {
+        ProbeTrace drain = new ProbeTrace("probe/drain-" + i);
+        traces.put(drain.category, drain);
+        drain.measure();
+        drain.send(http, load);
+        drains.add(drain);
+      }
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+      while (!drains.stream().allMatch(ProbeTrace::feedSeenAll) && System.nanoTime() < deadline) {
+        stack.checkAlive();
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      int rate = (int) (result.accepted() / seconds);
+      // The newest resources line is at most a second old: wait for one written after the drain.
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1_500));
+      String perEvent = stack.jobResources().perEvent(before, result.accepted());
+      System.out.printf(
+          Locale.ROOT,
+          "sustainable: %,d events accepted in %.1f s (%,.0f events/s, %,d refused), all counted"
+              + " after %.1f s: %,d events/s; %s%n",
+          result.accepted(),
+          result.seconds(),
+          result.acceptedPerSecond(),
+          result.refused(),
+          seconds,
+          rate,
+          perEvent);
+      if (table) {
+        BenchmarkTable.print(
+            "freshness: sustainable rate",
+            "events/s accepted and counted",
+            List.of((double) rate),
+            "%,.0f",
+            "clients sending as fast as " + connections + " connections can; " + perEvent);
+      }
+      return rate;
+    }
+  }
+
+  /** Sends a probe a second until one reaches the stream: the whole path is up. */
+  private void awaitPipeline(LocalStack stack, String name) throws Exception {
+    ProbeTrace trace = new ProbeTrace("probe/" + name);
+    trace.follow(http, stack.base);
+    IngestLoad load = new IngestLoad(http, stack.base, stack.apiKey, stack.prefix + "-" + name);
+    trace.measure();
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+    while (System.nanoTime() < deadline) {
+      stack.checkAlive();
+      trace.send(http, load);
+      long next = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+      while (System.nanoTime() < next) {
+        if (trace.figures().endToEndMicros().getTotalCount() > 0) {
+          trace.close();
+          return;
+        }
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+      }
+    }
+    trace.close();
+    throw new IllegalStateException("no probe reached the stream within 3 minutes");
+  }
+
+  private static void record(
+      Map<String, List<ProbeTrace.Figures>> byPhase,
+      Map<String, List<Double>> offered,
+      String phase,
+      Phase result) {
+    byPhase.computeIfAbsent(phase, p -> new ArrayList<>()).add(result.figures());
+    offered.computeIfAbsent(phase, p -> new ArrayList<>()).add(result.offeredPerSecond());
+  }
+
+  private void report(
+      String phase, int sustainable, List<ProbeTrace.Figures> runs, List<Double> offered) {
+    List<Double> p50 = percentiles(runs, 50);
+    List<Double> p90 = percentiles(runs, 90);
+    List<Double> p99 = percentiles(runs, 99);
+    List<Double> max = percentiles(runs, 100);
+    long lost = runs.stream().mapToLong(ProbeTrace.Figures::lost).sum();
+    long over500 = runs.stream().mapToLong(ProbeTrace.Figures::over500Ms).sum();
+    long gap = runs.stream().mapToLong(ProbeTrace.Figures::longestGapMillis).max().orElse(0);
+    long probes = runs.stream().mapToLong(ProbeTrace.Figures::sent).sum();
+    System.out.printf(
+        Locale.ROOT,
+        "%-22s %,7.0f events/s: P50 %6.1f ms  P90 %6.1f  P99 %6.1f  max %7.1f;"
+            + " %d probes, %d lost, %d over 500 ms; longest gap %,d ms%n",
+        phase,
+        Stats.median(offered),
+        Stats.median(p50),
+        Stats.median(p90),
+        Stats.median(p99),
+        Stats.median(max),
+        probes,
+        lost,
+        over500,
+        gap);
+    if (table) {
+      String load =
+          String.format(
+              Locale.ROOT,
+              "freshness POST -> SSE, %s (%,.0f events/s)",
+              phase,
+              Stats.median(offered));
+      String note =
+          String.format(
+              Locale.ROOT,
+              "%d probes, %d lost, %d over 500 ms, longest gap %,d ms",
+              probes,
+              lost,
+              over500,
+              gap);
+      BenchmarkTable.print(load, "P50 (ms)", p50, "%.1f", note);
+      BenchmarkTable.print(load, "P99 (ms)", p99, "%.1f", note);
+      BenchmarkTable.print(load, "max (ms)", max, "%.1f", note);
+    }
+  }
+
+  private static List<Double> percentiles(List<ProbeTrace.Figures> runs, double percentile) {
+    return runs.stream().map(f -> Stats.millis(f.endToEndMicros(), percentile)).toList();
+  }
+
+  /** Reads the change feed from its end and hands each probe category's records to its trace. */
+  private final class FeedWatcher implements AutoCloseable {
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final Thread thread;
+
+    FeedWatcher(String topic) {
+      KafkaConsumer<byte[], byte[]> consumer =
+          new KafkaConsumer<>(
+              Map.of(
+                  ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                  bootstrapServers,
+                  ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                  ByteArrayDeserializer.class,
+                  ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                  ByteArrayDeserializer.class,
+                  ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG,
+                  5));
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToEnd(partitions);
+      partitions.forEach(consumer::position);
+      thread =
+          IngestLoad.startThread(
+              "feed-watcher",
+              () -> {
+                try (consumer) {
+                  while (running.get()) {
+                    for (ConsumerRecord<byte[], byte[]> record :
+                        consumer.poll(Duration.ofMillis(20))) {
+                      handle(record, System.currentTimeMillis());
+                    }
+                  }
+                }
+              });
+    }
+
+    private void handle(ConsumerRecord<byte[], byte[]> record, long seenWall) {
+      String value = new String(record.value(), StandardCharsets.UTF_8);
+      if (!value.contains("\"probe/")) {
+        return;
+      }
+      try {
+        JsonNode update = JSON.readTree(value);
+        ProbeTrace trace = traces.get(update.path("group").path("category").asText());
+        if (trace != null && ProbeTrace.METRIC.equals(update.path("metric").asText())) {
+          trace.feedUpdate(update, record.timestamp(), seenWall);
+        }
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException("unreadable change-feed record: " + value, e);
+      }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      running.set(false);
+      thread.join(TimeUnit.SECONDS.toMillis(10));
+    }
+  }
+}
