@@ -99,7 +99,7 @@ public final class EmbeddedMain implements Callable<Integer> {
 
   @Option(
       names = "--admin-port",
-      defaultValue = "8081",
+      defaultValue = "9081",
       description = "Admin port: health checks, metrics (${DEFAULT-VALUE}).")
   int adminPort;
 
