@@ -42,6 +42,7 @@ import io.tally.serving.live.KafkaSavedQueryStore;
 import io.tally.serving.live.LiveQueries;
 import io.tally.serving.live.SavedQueryStore;
 import io.tally.serving.live.SubscriptionHub;
+import io.tally.serving.ops.OpenApiResource;
 import io.tally.serving.ops.PrometheusEndpoint;
 import io.tally.serving.ops.TooManyRequestsMeter;
 import io.tally.serving.query.ChangeFeedView;
@@ -225,6 +226,7 @@ public class TallyApplication extends Application<TallyConfiguration> {
     // The live dashboard: its page at /, its files under /ui/ (a servlet mapping more specific
     // than Jersey's /*, so /v1/... is untouched).
     environment.jersey().register(new DashboardResource());
+    environment.jersey().register(new OpenApiResource());
     environment
         .servlets()
         .addServlet(
