@@ -8,6 +8,9 @@ import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.ResourceHelpers;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import io.swagger.v3.parser.OpenAPIV3Parser;
+import io.swagger.v3.parser.core.models.ParseOptions;
+import io.swagger.v3.parser.core.models.SwaggerParseResult;
 import io.tally.serving.TallyApplication;
 import io.tally.serving.TallyConfiguration;
 import io.tally.tiering.hot.SharedHotStores;
@@ -35,9 +38,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * {@code /openapi.json} describes exactly what the service serves: its paths and methods are those
- * of the resources registered with Jersey (read from their {@code @Path} and HTTP-method
- * annotations), so an endpoint added, moved or removed without its description fails here.
+ * {@code /openapi.json} is valid OpenAPI 3 and describes exactly what the service serves: its paths
+ * and methods are those of the resources registered with Jersey (read from their {@code @Path} and
+ * HTTP-method annotations), so an endpoint added, moved or removed without its description fails
+ * here.
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class OpenApiDocumentTest {
@@ -82,6 +86,16 @@ class OpenApiDocumentTest {
     assertThat(operations(OpenApiResource.load()))
         .as("paths and methods of openapi.yaml (left) against the registered resources")
         .containsExactlyElementsOf(registeredOperations());
+  }
+
+  @Test
+  void isAValidOpenApiDocument() {
+    ParseOptions options = new ParseOptions();
+    options.setResolve(true);
+    SwaggerParseResult result =
+        new OpenAPIV3Parser().readContents(OpenApiResource.load().toString(), null, options);
+    assertThat(result.getMessages()).isEmpty();
+    assertThat(result.getOpenAPI().getPaths()).isNotEmpty();
   }
 
   @Test
