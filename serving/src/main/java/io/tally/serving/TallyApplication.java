@@ -42,6 +42,9 @@ import io.tally.serving.live.KafkaSavedQueryStore;
 import io.tally.serving.live.LiveQueries;
 import io.tally.serving.live.SavedQueryStore;
 import io.tally.serving.live.SubscriptionHub;
+import io.tally.serving.ops.OpenApiResource;
+import io.tally.serving.ops.PrometheusEndpoint;
+import io.tally.serving.ops.TooManyRequestsMeter;
 import io.tally.serving.query.ChangeFeedView;
 import io.tally.serving.query.HotStoreEvictor;
 import io.tally.serving.query.WindowQueryService;
@@ -176,6 +179,8 @@ public class TallyApplication extends Application<TallyConfiguration> {
 
     environment.lifecycle().manage(new HotStoreEvictor(hotStore, hotRetention, Clock.systemUTC()));
 
+    environment.metrics().register("io.tally.hotStore.windows", (Gauge<Integer>) hotStore::size);
+
     environment.healthChecks().register("hot-store", new HotStoreHealthCheck(hotStore));
     environment.healthChecks().register("metric-catalog", new MetricCatalogHealthCheck(catalog));
 
@@ -211,11 +216,17 @@ public class TallyApplication extends Application<TallyConfiguration> {
         .register(
             new EventsResource(
                 new IngestService(
-                    eventLog, config.getIngest().buildAdmission(), Clock.systemUTC())));
+                    eventLog,
+                    config.getIngest().buildAdmission(),
+                    Clock.systemUTC(),
+                    environment.metrics())));
+    environment.jersey().register(new TooManyRequestsMeter(environment.metrics()));
+    PrometheusEndpoint.register(environment);
 
     // The live dashboard: its page at /, its files under /ui/ (a servlet mapping more specific
     // than Jersey's /*, so /v1/... is untouched).
     environment.jersey().register(new DashboardResource());
+    environment.jersey().register(new OpenApiResource());
     environment
         .servlets()
         .addServlet(

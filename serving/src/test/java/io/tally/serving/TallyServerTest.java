@@ -49,7 +49,7 @@ class TallyServerTest {
     assertThat(((HttpConnectorFactory) server.getApplicationConnectors().get(0)).getPort())
         .isEqualTo(8080);
     assertThat(((HttpConnectorFactory) server.getAdminConnectors().get(0)).getPort())
-        .isEqualTo(8081);
+        .isEqualTo(9081);
     assertThat(config.loadMetricCatalog().size()).isEqualTo(MetricCatalog.defaults().size());
     // No anonymous write: no key is shipped, and reads are open.
     assertThat(config.getAuth().getCredentials()).isEmpty();

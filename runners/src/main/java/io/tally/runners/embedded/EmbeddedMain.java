@@ -99,7 +99,7 @@ public final class EmbeddedMain implements Callable<Integer> {
 
   @Option(
       names = "--admin-port",
-      defaultValue = "8081",
+      defaultValue = "9081",
       description = "Admin port: health checks, metrics (${DEFAULT-VALUE}).")
   int adminPort;
 
@@ -283,6 +283,8 @@ public final class EmbeddedMain implements Callable<Integer> {
           List.of("org.apache.flink", "org.apache.beam", "org.apache.pekko", "akka")) {
         context.getLogger(name).setLevel(Level.WARN);
       }
+      // As in logback.xml: KafkaIO's metric updates outside a work thread, a benign ERROR.
+      context.getLogger("org.apache.beam.sdk.metrics.MetricsEnvironment").setLevel(Level.OFF);
     }
   }
 

@@ -1,5 +1,7 @@
 package io.tally.serving.ingest;
 
+import com.codahale.metrics.Meter;
+import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tally.model.deadletter.DeadLetter;
 import io.tally.model.deadletter.DeadLetterJson;
@@ -22,19 +24,39 @@ import java.util.Objects;
  * the request fails as when it cannot take the events (429 or 503): a refusal is only ever answered
  * once it is on record, and a retried request is safe for the events (de-duplicated by {@code
  * (source, id)}), though its refused lines may then be dead-lettered twice.
+ *
+ * <p>Meters (marked once the log has what they count): {@value #ACCEPTED} events, {@value #REFUSED}
+ * lines (a body too large counts as one) and {@value #DEAD_LETTERS} written.
  */
 public final class IngestService {
   static final String TOO_LARGE_ERROR =
       "request body larger than " + EventBatchReader.MAX_BODY_BYTES + " bytes";
 
+  public static final String ACCEPTED = "io.tally.ingest.accepted";
+  public static final String REFUSED = "io.tally.ingest.refused";
+  public static final String DEAD_LETTERS = "io.tally.ingest.deadLetters";
+
   private final EventLog log;
   private final IngestAdmission admission;
   private final Clock clock;
+  private final Meter accepted;
+  private final Meter refused;
+  private final Meter deadLettered;
 
+  /** With meters of its own (not reported anywhere). */
   public IngestService(EventLog log, IngestAdmission admission, Clock clock) {
+    this(log, admission, clock, new MetricRegistry());
+  }
+
+  /** Registers its meters in {@code metrics}. */
+  public IngestService(
+      EventLog log, IngestAdmission admission, Clock clock, MetricRegistry metrics) {
     this.log = Objects.requireNonNull(log, "log");
     this.admission = Objects.requireNonNull(admission, "admission");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.accepted = metrics.meter(ACCEPTED);
+    this.refused = metrics.meter(REFUSED);
+    this.deadLettered = metrics.meter(DEAD_LETTERS);
   }
 
   /** Without an ingest limit, on the system clock. */
@@ -58,11 +80,17 @@ public final class IngestService {
       batch = EventBatchReader.read(body);
     } catch (PayloadTooLargeException tooLarge) {
       log.append(List.of(), List.of(tooLargeDeadLetter(tooLarge.head())));
+      refused.mark();
+      deadLettered.mark();
       throw tooLarge;
     }
     admission.admit(batch.accepted().size() + batch.rejectedCount());
     if (!batch.accepted().isEmpty() || !batch.refused().isEmpty()) {
-      log.append(batch.accepted(), deadLetters(batch.refused()));
+      List<byte[]> letters = deadLetters(batch.refused());
+      log.append(batch.accepted(), letters);
+      accepted.mark(batch.accepted().size());
+      refused.mark(batch.refused().size());
+      deadLettered.mark(letters.size());
     }
     if (batch.accepted().isEmpty()) {
       throw new NoValidEventsException(batch);

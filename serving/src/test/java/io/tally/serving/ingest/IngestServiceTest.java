@@ -3,6 +3,7 @@ package io.tally.serving.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tally.model.deadletter.DeadLetterJson;
@@ -171,6 +172,38 @@ class IngestServiceTest {
     nanos.addAndGet(TimeUnit.MILLISECONDS.toNanos(1500));
     limited.ingest(new ByteArrayInputStream(threeLines), -1);
     assertThat(log.appends).hasSize(2);
+  }
+
+  @Test
+  void metersCountWhatTheLogTookAndNothingOfWhatItRefused() throws Exception {
+    MetricRegistry metrics = new MetricRegistry();
+    byte[] body =
+        lines(
+            VALID.getBytes(StandardCharsets.UTF_8),
+            VALID.replace("\"a\"", "\"b\"").getBytes(StandardCharsets.UTF_8),
+            "{}".getBytes(StandardCharsets.UTF_8));
+    new IngestService(log, IngestAdmission.unlimited(), CLOCK, metrics)
+        .ingest(new ByteArrayInputStream(body), -1);
+    assertThatThrownBy(
+            () ->
+                new IngestService(log, IngestAdmission.unlimited(), CLOCK, metrics)
+                    .ingest(new EventBatchReaderTest.CountingStream(), Long.MAX_VALUE))
+        .isInstanceOf(PayloadTooLargeException.class);
+    // A log that fails: nothing of the request is counted, it was not taken.
+    IngestService failing =
+        new IngestService(
+            (events, deadLetters) -> {
+              throw new LogUnavailableException("the event log failed to store them", 1, null);
+            },
+            IngestAdmission.unlimited(),
+            CLOCK,
+            metrics);
+    assertThatThrownBy(() -> failing.ingest(new ByteArrayInputStream(body), -1))
+        .isInstanceOf(LogUnavailableException.class);
+
+    assertThat(metrics.meter(IngestService.ACCEPTED).getCount()).isEqualTo(2);
+    assertThat(metrics.meter(IngestService.REFUSED).getCount()).isEqualTo(2);
+    assertThat(metrics.meter(IngestService.DEAD_LETTERS).getCount()).isEqualTo(2);
   }
 
   private static byte[] lines(byte[]... lines) {
