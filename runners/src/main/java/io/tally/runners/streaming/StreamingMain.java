@@ -93,7 +93,12 @@ public final class StreamingMain {
         flink.getParallelism(),
         flink.getCheckpointingInterval() == null || flink.getCheckpointingInterval() <= 0
             ? "off"
-            : "every " + flink.getCheckpointingInterval() + " ms to " + options.getCheckpointDir(),
+            : "every "
+                + flink.getCheckpointingInterval()
+                + " ms to "
+                + (options.getCheckpointDir() != null
+                    ? options.getCheckpointDir()
+                    : flink.getStateBackendStoragePath()),
         flink.getSavepointPath() == null ? "" : ", restored from " + flink.getSavepointPath());
 
     RunningPipeline running = RunningPipeline.start(pipeline);
@@ -148,12 +153,19 @@ public final class StreamingMain {
       addDefault(given, "objectReuse", "true");
       // Never Flink's default of checkpoints in the JobManager's memory: it fails every
       // checkpoint once the state exceeds 5 MiB, which the core's state does within minutes.
+      // A state backend and storage path given as Beam options are a durable location too.
+      boolean ownStorage =
+          value(given, "checkpointDir").isEmpty()
+              && value(given, "stateBackend").isPresent()
+              && value(given, "stateBackendStoragePath").isPresent();
       Optional<CheckpointLocation.Resolved> location =
-          CheckpointLocation.resolve(
-              value(given, "checkpointDir"),
-              interval(value(given, "checkpointingInterval").orElseThrow()),
-              value(given, "flinkMaster").orElse(CheckpointLocation.LOCAL_MASTER),
-              env);
+          ownStorage
+              ? Optional.empty()
+              : CheckpointLocation.resolve(
+                  value(given, "checkpointDir"),
+                  interval(value(given, "checkpointingInterval").orElseThrow()),
+                  value(given, "flinkMaster").orElse(CheckpointLocation.LOCAL_MASTER),
+                  env);
       if (location.isPresent()) {
         Path dir = location.get().dir();
         if (location.get().byDefault()) {

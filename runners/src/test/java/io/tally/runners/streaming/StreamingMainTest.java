@@ -44,6 +44,20 @@ class StreamingMainTest {
   }
 
   @Test
+  void aStateBackendWithItsOwnStoragePathIsKept(@TempDir Path data) {
+    String storage = data.resolve("rocks").toUri().toString();
+    StreamingMainOptions options =
+        StreamingMain.options(
+            dataDir(data), "--stateBackend=rocksdb", "--stateBackendStoragePath=" + storage);
+    FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
+
+    assertThat(flink.getStateBackend()).isEqualTo("rocksdb");
+    assertThat(flink.getStateBackendStoragePath()).isEqualTo(storage);
+    assertThat(options.getCheckpointDir()).isNull();
+    assertThat(data.resolve("checkpoints")).doesNotExist();
+  }
+
+  @Test
   void restoreFromLatestFindsTheNewestCheckpointInTheDefaultDirectory(@TempDir Path data)
       throws Exception {
     Path chk = Files.createDirectories(data.resolve("checkpoints").resolve("job").resolve("chk-3"));
