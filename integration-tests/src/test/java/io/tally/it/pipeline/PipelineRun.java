@@ -37,23 +37,30 @@ public final class PipelineRun implements AutoCloseable {
   private final String prefix;
   private final String id;
   private final Path metricsFile;
+  private final Path checkpoints;
   private RunningPipeline pipeline;
   private volatile TallyServer service;
   private Consumer<TallyConfiguration> tune = config -> {};
 
-  private PipelineRun(String prefix, String id, Path metricsFile) {
+  private PipelineRun(String prefix, String id, Path metricsFile, Path checkpoints) {
     this.prefix = prefix;
     this.id = id;
     this.metricsFile = metricsFile;
+    this.checkpoints = checkpoints;
   }
 
   /**
-   * A run whose names start with {@code prefix}, with {@code metricsYaml} written in {@code dir}.
+   * A run whose names start with {@code prefix}, with {@code metricsYaml} written in {@code dir}
+   * and the checkpoints of a job in this JVM in {@code dir/checkpoints}.
    */
   public static PipelineRun create(String prefix, Path dir, String metricsYaml) throws IOException {
     Path metricsFile = dir.resolve("metrics.yaml");
     Files.writeString(metricsFile, metricsYaml);
-    return new PipelineRun(prefix, UUID.randomUUID().toString().substring(0, 8), metricsFile);
+    return new PipelineRun(
+        prefix,
+        UUID.randomUUID().toString().substring(0, 8),
+        metricsFile,
+        dir.resolve("checkpoints"));
   }
 
   /** The random part of this run's names. */
@@ -103,7 +110,9 @@ public final class PipelineRun implements AutoCloseable {
   /** Creates the job's topics, the events topic with {@code eventPartitions}, unless they exist. */
   public void createTopics(int eventPartitions) {
     KafkaTopics.ensure(
-        StreamingMain.options(jobArgs().toArray(String[]::new)), eventPartitions, (short) 1);
+        StreamingMain.options(jobArgs("--checkpointDir=" + checkpoints).toArray(String[]::new)),
+        eventPartitions,
+        (short) 1);
   }
 
   /**
@@ -113,7 +122,8 @@ public final class PipelineRun implements AutoCloseable {
    */
   public void startPipeline(boolean followRules) throws Exception {
     StreamingMainOptions options =
-        StreamingMain.options(jobArgs("--parallelism=2").toArray(String[]::new));
+        StreamingMain.options(
+            jobArgs("--parallelism=2", "--checkpointDir=" + checkpoints).toArray(String[]::new));
     MetricCatalog fromFile = AggregationPipeline.catalog(options);
     Pipeline p = Pipeline.create(options);
     KafkaAggregationPipeline.build(

@@ -5,6 +5,7 @@ import io.tally.model.metric.MetricCatalogSource;
 import io.tally.pipelines.AggregationPipeline;
 import io.tally.pipelines.kafka.KafkaAggregationPipeline;
 import io.tally.pipelines.kafka.KafkaTopics;
+import io.tally.runners.launch.CheckpointLocation;
 import io.tally.runners.launch.Checkpoints;
 import io.tally.runners.launch.FlinkConfDir;
 import io.tally.runners.launch.JobClientListener;
@@ -42,10 +43,12 @@ import org.slf4j.LoggerFactory;
  * latency and recovery when an option is not given: {@code --runner=FlinkRunner --streaming=true
  * --parallelism=2}, bundles of at most 50 ms and 5,000 elements (a bundle's output waits for its
  * end, and events must be processed within 200 ms), a checkpoint every 10 s, {@code
- * --fasterCopy=false} (see {@link #options}). With {@code --checkpointDir}, checkpoints go to that
- * directory and are kept when the job is cancelled or fails, and {@code --restoreFrom=latest}
- * resumes from the newest complete one: a job killed at any moment restarts from its last
- * checkpoint's offsets and state, so nothing is lost or counted twice.
+ * --fasterCopy=false} (see {@link #options}). Checkpoints go to {@code --checkpointDir}, by default
+ * {@code tally-data/checkpoints} in the working directory ({@code TALLY_DATA_DIR} moves {@code
+ * tally-data}; a job on a remote cluster needs {@code --checkpointDir}), never to the JobManager's
+ * memory (see {@link CheckpointLocation}). They are kept when the job is cancelled or fails, and
+ * {@code --restoreFrom=latest} resumes from the newest complete one: a job killed at any moment
+ * restarts from its last checkpoint's offsets and state, so nothing is lost or counted twice.
  */
 public final class StreamingMain {
   private static final Logger LOG = LoggerFactory.getLogger(StreamingMain.class);
@@ -89,9 +92,14 @@ public final class StreamingMain {
         options.getRulesTopic(),
         options.getRunner().getSimpleName(),
         flink.getParallelism(),
-        options.getCheckpointDir() == null
-            ? "in memory every " + flink.getCheckpointingInterval() + " ms"
-            : "every " + flink.getCheckpointingInterval() + " ms to " + options.getCheckpointDir(),
+        flink.getCheckpointingInterval() == null || flink.getCheckpointingInterval() <= 0
+            ? "off"
+            : "every "
+                + flink.getCheckpointingInterval()
+                + " ms to "
+                + (options.getCheckpointDir() != null
+                    ? options.getCheckpointDir()
+                    : flink.getStateBackendStoragePath()),
         flink.getSavepointPath() == null ? "" : ", restored from " + flink.getSavepointPath());
 
     RunningPipeline running = RunningPipeline.start(pipeline);
@@ -116,10 +124,19 @@ public final class StreamingMain {
 
   /**
    * The options of {@code args} with StreamingMain's defaults for what they do not give, the
-   * checkpoint settings of {@code --checkpointDir}, the checkpoint of {@code --restoreFrom}, and a
-   * Flink configuration that lets {@link RunningPipeline} cancel the job.
+   * checkpoint settings of {@code --checkpointDir} (or of its default, created here; {@link
+   * IllegalArgumentException} when there is no directory to use), the checkpoint of {@code
+   * --restoreFrom}, and a Flink configuration that lets {@link RunningPipeline} cancel the job.
    */
   public static StreamingMainOptions options(String... args) {
+    return options(System.getenv(), args);
+  }
+
+  /**
+   * {@link #options(String...)} with {@code env} for the environment ({@value
+   * CheckpointLocation#DATA_DIR_ENV}).
+   */
+  public static StreamingMainOptions options(Map<String, String> env, String... args) {
     PipelineOptionsFactory.register(StreamingMainOptions.class);
     List<String> given = new ArrayList<>(Arrays.asList(args));
     String runner = value(given, "runner").orElse("FlinkRunner");
@@ -138,9 +155,32 @@ public final class StreamingMain {
       // No copy of each element between chained operators: no transform of the pipeline
       // changes an element it received or emitted (Beam's rule, which the direct runner checks).
       addDefault(given, "objectReuse", "true");
-      Optional<String> checkpointDir = value(given, "checkpointDir");
-      if (checkpointDir.isPresent()) {
-        Path dir = Path.of(checkpointDir.get()).toAbsolutePath().normalize();
+      // Never Flink's default of checkpoints in the JobManager's memory: it fails every
+      // checkpoint once the state exceeds 5 MiB, which the core's state does within minutes.
+      // A state backend and storage path given as Beam options are a durable location too.
+      boolean ownStorage =
+          value(given, "checkpointDir").isEmpty()
+              && value(given, "stateBackend").isPresent()
+              && value(given, "stateBackendStoragePath").isPresent();
+      Optional<CheckpointLocation.Resolved> location =
+          ownStorage
+              ? Optional.empty()
+              : CheckpointLocation.resolve(
+                  value(given, "checkpointDir"),
+                  interval(value(given, "checkpointingInterval").orElseThrow()),
+                  value(given, "flinkMaster").orElse(CheckpointLocation.LOCAL_MASTER),
+                  env);
+      if (location.isPresent()) {
+        Path dir = location.get().dir();
+        if (location.get().byDefault()) {
+          CheckpointLocation.prepare(dir);
+          given.add("--checkpointDir=" + dir);
+          LOG.info(
+              "No --checkpointDir: checkpoints go to the data directory's {} ({} moves the data"
+                  + " directory)",
+              dir,
+              CheckpointLocation.DATA_DIR_ENV);
+        }
         addDefault(given, "stateBackend", "filesystem");
         addDefault(given, "stateBackendStoragePath", dir.toUri().toString());
         addDefault(given, "externalizedCheckpointsEnabled", "true");
@@ -178,7 +218,10 @@ public final class StreamingMain {
     }
     if (restoreFrom.equals("latest")) {
       if (options.getCheckpointDir() == null) {
-        throw new IllegalArgumentException("--restoreFrom=latest needs --checkpointDir");
+        throw new IllegalArgumentException(
+            "--restoreFrom=latest needs --checkpointDir (or checkpoints on, which default to "
+                + CheckpointLocation.DEFAULT_DATA_DIR
+                + "/checkpoints)");
       }
       Optional<Path> latest = Checkpoints.latest(Path.of(options.getCheckpointDir()));
       if (latest.isEmpty()) {
@@ -195,6 +238,15 @@ public final class StreamingMain {
       throw new IllegalArgumentException("--restoreFrom: no checkpoint at " + path);
     }
     return path.toUri().toString();
+  }
+
+  /** The checkpoint interval an argument gives; one that is no number is left to Beam to reject. */
+  private static long interval(String value) {
+    try {
+      return Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      return 1;
+    }
   }
 
   private static Optional<String> value(List<String> args, String option) {

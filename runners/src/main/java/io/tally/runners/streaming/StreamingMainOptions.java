@@ -25,7 +25,10 @@ public interface StreamingMainOptions
 
   @Description(
       "Directory for the Flink runner's checkpoints (filesystem state backend), retained on"
-          + " cancellation and failure so that a restart can resume from them")
+          + " cancellation and failure so that a restart can resume from them. Default:"
+          + " checkpoints in the data directory, $TALLY_DATA_DIR or else tally-data in the"
+          + " working directory; a job on a remote Flink cluster must name one its JobManager"
+          + " and TaskManagers can reach")
   String getCheckpointDir();
 
   void setCheckpointDir(String value);

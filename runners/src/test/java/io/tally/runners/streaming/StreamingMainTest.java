@@ -1,0 +1,105 @@
+package io.tally.runners.streaming;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.beam.runners.flink.FlinkPipelineOptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** How {@link StreamingMain#options} decides where the Flink runner's checkpoints go. */
+class StreamingMainTest {
+
+  private static Map<String, String> dataDir(Path dir) {
+    return Map.of("TALLY_DATA_DIR", dir.toString());
+  }
+
+  @Test
+  void withoutCheckpointDirCheckpointsGoToTheDataDirectory(@TempDir Path data) {
+    StreamingMainOptions options = StreamingMain.options(dataDir(data));
+    FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
+
+    Path expected = data.resolve("checkpoints");
+    assertThat(options.getCheckpointDir()).isEqualTo(expected.toString());
+    assertThat(expected).isDirectory();
+    assertThat(flink.getCheckpointingInterval()).isEqualTo(10_000L);
+    assertThat(flink.getStateBackend()).isEqualTo("filesystem");
+    assertThat(flink.getStateBackendStoragePath()).isEqualTo(expected.toUri().toString());
+    assertThat(flink.isExternalizedCheckpointsEnabled()).isTrue();
+    assertThat(flink.getRetainExternalizedCheckpointsOnCancellation()).isTrue();
+  }
+
+  @Test
+  void anExplicitCheckpointDirIsKept(@TempDir Path data) {
+    Path mine = data.resolve("mine");
+    StreamingMainOptions options = StreamingMain.options(dataDir(data), "--checkpointDir=" + mine);
+    FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
+
+    assertThat(options.getCheckpointDir()).isEqualTo(mine.toString());
+    assertThat(flink.getStateBackendStoragePath()).isEqualTo(mine.toUri().toString());
+    assertThat(data.resolve("checkpoints")).doesNotExist();
+  }
+
+  @Test
+  void aStateBackendWithItsOwnStoragePathIsKept(@TempDir Path data) {
+    String storage = data.resolve("rocks").toUri().toString();
+    StreamingMainOptions options =
+        StreamingMain.options(
+            dataDir(data), "--stateBackend=rocksdb", "--stateBackendStoragePath=" + storage);
+    FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
+
+    assertThat(flink.getStateBackend()).isEqualTo("rocksdb");
+    assertThat(flink.getStateBackendStoragePath()).isEqualTo(storage);
+    assertThat(options.getCheckpointDir()).isNull();
+    assertThat(data.resolve("checkpoints")).doesNotExist();
+  }
+
+  @Test
+  void restoreFromLatestFindsTheNewestCheckpointInTheDefaultDirectory(@TempDir Path data)
+      throws Exception {
+    Path chk = Files.createDirectories(data.resolve("checkpoints").resolve("job").resolve("chk-3"));
+    Files.writeString(chk.resolve("_metadata"), "x");
+
+    StreamingMainOptions options = StreamingMain.options(dataDir(data), "--restoreFrom=latest");
+
+    assertThat(options.as(FlinkPipelineOptions.class).getSavepointPath())
+        .isEqualTo(chk.toUri().toString());
+  }
+
+  @Test
+  void noDirectoryWhenCheckpointingIsOff(@TempDir Path data) {
+    StreamingMainOptions options =
+        StreamingMain.options(dataDir(data), "--checkpointingInterval=-1");
+    FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
+
+    assertThat(options.getCheckpointDir()).isNull();
+    assertThat(flink.getStateBackendStoragePath()).isNull();
+    assertThat(data.resolve("checkpoints")).doesNotExist();
+  }
+
+  @Test
+  void aJobOnARemoteClusterWithoutCheckpointDirDoesNotStart(@TempDir Path data) {
+    assertThatThrownBy(
+            () -> StreamingMain.options(dataDir(data), "--flinkMaster=jobmanager.example:8081"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--checkpointDir");
+  }
+
+  @Test
+  void aDataDirectoryThatCannotHoldCheckpointsStopsTheStart(@TempDir Path data) throws Exception {
+    Path file = Files.writeString(data.resolve("not-a-directory"), "x");
+    assertThatThrownBy(() -> StreamingMain.options(dataDir(file)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Cannot keep checkpoints in " + file.resolve("checkpoints"));
+  }
+
+  @Test
+  void theDirectRunnerNeedsNoDirectory(@TempDir Path data) {
+    StreamingMainOptions options = StreamingMain.options(dataDir(data), "--runner=DirectRunner");
+    assertThat(options.getCheckpointDir()).isNull();
+    assertThat(data.resolve("checkpoints")).doesNotExist();
+  }
+}
