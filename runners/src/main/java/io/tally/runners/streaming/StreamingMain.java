@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  *   runners/bin/run-streaming --bootstrapServers=127.0.0.1:9092 --metricsFile=metrics.yaml \
- *       --checkpointDir=/var/lib/tally/checkpoints --restoreFrom=latest
+ *       --checkpointDir=tally-checkpoints --restoreFrom=latest
  * </pre>
  *
  * <p>Options are Beam's ({@code --help} lists them; {@code
