@@ -9,7 +9,7 @@ import jakarta.validation.constraints.Min;
 /**
  * The {@code ingest} section: the node's admission limit on {@code POST /v1/events}, in events
  * (lines) per second with a burst. Off by default: the rate a deployment sustains depends on its
- * broker and its pipeline's parallelism, so it is set from a measurement (see the README), and a
+ * broker and its pipeline's parallelism, so it is set from a measurement (see docs/api.md), and a
  * limit guessed too low would refuse events the system could count. Without it, a broker that
  * cannot keep up still turns into 429s through the producer's bounded buffer, but only once the log
  * is behind; with it, the node refuses before.
