@@ -34,10 +34,11 @@ class DeduplicateEventsTest {
     MetricDefinition hour = definition("views", "window: {size: 1h}, allowedLateness: 10m", 2);
     MetricDefinition day = definition("daily", "window: {size: 1d}", 1);
     DeduplicateEvents.FirstArrivalFn fn =
-        new DeduplicateEvents.FirstArrivalFn(Duration.standardHours(2), CATALOG::get);
+        new DeduplicateEvents.FirstArrivalFn(Duration.standardHours(3), CATALOG::get);
 
+    // Twice what the definitions need (see DedupHorizon.effectiveMillis).
     CATALOG.set(MetricCatalog.of(minute));
-    assertThat(fn.horizonMillis()).isEqualTo(MINUTE);
+    assertThat(fn.horizonMillis()).isEqualTo(2 * MINUTE);
 
     // A longer version, in force from a later event time, extends the memory at once.
     CATALOG.set(
@@ -46,15 +47,15 @@ class DeduplicateEventsTest {
                 List.of(
                     MetricVersion.of(minute, MetricVersion.ALWAYS),
                     MetricVersion.of(hour, 1_000)))));
-    assertThat(fn.horizonMillis()).isEqualTo(70 * MINUTE);
+    assertThat(fn.horizonMillis()).isEqualTo(140 * MINUTE);
 
     // Back to the short one alone: the hour-long windows may still be open.
     CATALOG.set(MetricCatalog.of(minute));
-    assertThat(fn.horizonMillis()).isEqualTo(70 * MINUTE);
+    assertThat(fn.horizonMillis()).isEqualTo(140 * MINUTE);
 
     // Never beyond the ceiling.
     CATALOG.set(MetricCatalog.of(minute, day));
-    assertThat(fn.horizonMillis()).isEqualTo(120 * MINUTE);
+    assertThat(fn.horizonMillis()).isEqualTo(180 * MINUTE);
   }
 
   @Test

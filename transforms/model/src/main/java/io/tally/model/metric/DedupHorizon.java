@@ -60,9 +60,20 @@ public final class DedupHorizon {
     return needed;
   }
 
-  /** What de-duplication remembers for {@code catalog}: what it needs, at most the ceiling. */
+  /**
+   * What de-duplication remembers for {@code catalog}: twice what its definitions need, at most the
+   * ceiling; the ceiling when there are no definitions (the raw event archive is still
+   * de-duplicated). Twice, because a watermark that jumps — a source catching up after a stall or a
+   * restore — can pass a window's close and its events' expiry in one step, and a copy could slip
+   * through between de-duplication and aggregation; with the margin, expiry stays a whole
+   * window-plus-lateness behind the close.
+   */
   public static long effectiveMillis(MetricCatalog catalog, long ceilingMillis) {
-    return Math.min(ceilingMillis, neededMillis(catalog));
+    long needed = neededMillis(catalog);
+    if (needed == 0) {
+      return ceilingMillis;
+    }
+    return Math.min(ceilingMillis, needed > Long.MAX_VALUE / 2 ? Long.MAX_VALUE : 2 * needed);
   }
 
   /**

@@ -78,9 +78,12 @@ class DedupHorizonTest {
                     MetricVersion.of(minute, MetricVersion.ALWAYS),
                     MetricVersion.of(hour, 1_000),
                     MetricVersion.deletion("m", 3, 2_000))));
-    assertThat(DedupHorizon.effectiveMillis(changed, 2 * HOUR)).isEqualTo(HOUR);
-    assertThat(DedupHorizon.effectiveMillis(changed, 10 * MINUTE)).isEqualTo(10 * MINUTE);
-    assertThat(DedupHorizon.effectiveMillis(MetricCatalog.of(minute), 2 * HOUR)).isEqualTo(MINUTE);
-    assertThat(DedupHorizon.effectiveMillis(MetricCatalog.of(), 2 * HOUR)).isZero();
+    // Twice the longest need (the hour), within the ceiling.
+    assertThat(DedupHorizon.effectiveMillis(changed, 3 * HOUR)).isEqualTo(2 * HOUR);
+    assertThat(DedupHorizon.effectiveMillis(changed, 90 * MINUTE)).isEqualTo(90 * MINUTE);
+    assertThat(DedupHorizon.effectiveMillis(MetricCatalog.of(minute), 2 * HOUR))
+        .isEqualTo(2 * MINUTE);
+    // Without definitions, the ceiling: the archive is still de-duplicated.
+    assertThat(DedupHorizon.effectiveMillis(MetricCatalog.of(), 2 * HOUR)).isEqualTo(2 * HOUR);
   }
 }
