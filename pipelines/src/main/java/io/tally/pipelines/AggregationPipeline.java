@@ -1,6 +1,7 @@
 package io.tally.pipelines;
 
 import io.tally.model.deadletter.DeadLetter;
+import io.tally.model.metric.DedupHorizon;
 import io.tally.model.metric.Durations;
 import io.tally.model.metric.InvalidDefinitionException;
 import io.tally.model.metric.MetricCatalog;
@@ -56,13 +57,37 @@ public final class AggregationPipeline {
       TallyPipelineOptions options, MetricCatalogSource catalog) {
     return StreamingAggregation.of(catalog)
         .withEarlyFiringDelay(Duration.millis(Durations.parseMillis(options.getEarlyFiringDelay())))
-        .withDedupHorizon(Duration.millis(Durations.parseMillis(options.getDedupHorizon())));
+        .withDedupHorizon(Duration.millis(dedupCeilingMillis(options)));
   }
 
-  /** The definitions named by {@code --metricsFile}, or the built-in examples. */
+  /** {@code --dedupHorizon}: the longest de-duplication may remember, and a definition need. */
+  public static long dedupCeilingMillis(TallyPipelineOptions options) {
+    try {
+      return Durations.parseMillis(options.getDedupHorizon());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--dedupHorizon " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The definitions named by {@code --metricsFile}, or the built-in examples; refused when one
+   * needs a longer dedup horizon than {@code --dedupHorizon} ({@link DedupHorizon}).
+   */
   public static MetricCatalog catalog(TallyPipelineOptions options)
       throws InvalidDefinitionException {
     String file = options.getMetricsFile();
-    return file == null ? MetricCatalog.defaults() : MetricCatalog.read(Path.of(file));
+    MetricCatalog catalog =
+        file == null ? MetricCatalog.defaults() : MetricCatalog.read(Path.of(file));
+    checkDedupHorizon(options, catalog);
+    return catalog;
+  }
+
+  /**
+   * Refuses to start with definitions (of a metrics file, or a rule log's current ones) that need a
+   * longer dedup horizon than {@code --dedupHorizon}: their copies could be counted twice.
+   */
+  public static void checkDedupHorizon(TallyPipelineOptions options, MetricCatalog catalog)
+      throws InvalidDefinitionException {
+    DedupHorizon.check(catalog, dedupCeilingMillis(options));
   }
 }

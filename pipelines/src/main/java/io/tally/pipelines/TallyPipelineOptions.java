@@ -23,8 +23,10 @@ public interface TallyPipelineOptions extends PipelineOptions, StreamingOptions,
   void setEarlyFiringDelay(String value);
 
   @Description(
-      "How long (in event time) an event's identity is remembered for de-duplication, e.g. 10m."
-          + " Make it at least the longest window plus its allowed lateness for exact results.")
+      "The ceiling of the de-duplication horizon, e.g. 10m: an event's identity is remembered"
+          + " (in event time) for the longest window plus its allowed lateness of the metric"
+          + " definitions, at most this long. Definitions that need more are refused at start;"
+          + " the query service's rules.dedupHorizon must be the same.")
   @Default.String("10m")
   String getDedupHorizon();
 

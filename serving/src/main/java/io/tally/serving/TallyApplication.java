@@ -139,6 +139,7 @@ public class TallyApplication extends Application<TallyConfiguration> {
             ruleLog,
             config.getRules().getActivationDelay().toJavaDuration(),
             config.getRules().getWriteTimeout().toJavaDuration(),
+            config.getRules().getDedupHorizon().toJavaDuration(),
             Clock.systemUTC());
     InMemoryHotStore hotStore = config.getHotStore().build();
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.core.Configuration;
 import io.dropwizard.util.Duration;
 import io.dropwizard.validation.MinDuration;
+import io.tally.model.metric.DedupHorizon;
 import io.tally.model.metric.InvalidDefinitionException;
 import io.tally.model.metric.MetricCatalog;
 import io.tally.serving.auth.AuthFactory;
@@ -173,16 +174,23 @@ public class TallyConfiguration extends Configuration {
     this.hotRetention = hotRetention;
   }
 
-  /** Reads {@link #getMetricsFile()}, or the built-in definitions when it is not set. */
+  /**
+   * Reads {@link #getMetricsFile()}, or the built-in definitions when it is not set; refuses
+   * definitions that need a longer dedup horizon than {@code rules.dedupHorizon}.
+   */
   public MetricCatalog loadMetricCatalog() {
-    if (metricsFile == null || metricsFile.isBlank()) {
-      return MetricCatalog.defaults();
-    }
+    String from =
+        metricsFile == null || metricsFile.isBlank() ? "the built-in metrics" : metricsFile;
     try {
-      return MetricCatalog.read(Path.of(metricsFile));
+      MetricCatalog catalog =
+          metricsFile == null || metricsFile.isBlank()
+              ? MetricCatalog.defaults()
+              : MetricCatalog.read(Path.of(metricsFile));
+      DedupHorizon.check(catalog, rules.getDedupHorizon().toMilliseconds());
+      return catalog;
     } catch (InvalidDefinitionException e) {
       throw new IllegalStateException(
-          "invalid metric definitions in " + metricsFile + ": " + e.getMessage(), e);
+          "invalid metric definitions in " + from + ": " + e.getMessage(), e);
     }
   }
 }

@@ -1,6 +1,9 @@
 package io.tally.transforms;
 
 import io.tally.model.event.Event;
+import io.tally.model.metric.DedupHorizon;
+import io.tally.model.metric.MetricCatalog;
+import io.tally.model.metric.MetricCatalogSource;
 import io.tally.transforms.coders.EventCoder;
 import java.util.List;
 import org.apache.beam.sdk.coders.KvCoder;
@@ -29,33 +32,54 @@ import org.joda.time.Instant;
  * their other fields say.
  *
  * <p>The memory of an identity lasts for the <em>dedup horizon</em> of event time: it is forgotten
- * once the watermark passes the event's time plus the horizon (rounded up to a tenth of the
- * horizon). A copy that arrives after that would be counted again, unless it is too late for every
- * window it falls in, in which case aggregation sends it to the dead letter. So a horizon at least
- * as long as the longest window plus its allowed lateness makes de-duplication exact; a shorter one
- * trades exactness for memory (one string per distinct event within the horizon).
+ * once the watermark passes the event's time plus the horizon (rounded up to the end of a bucket of
+ * event time). A copy that arrives after that is let through; aggregation counts it again if a
+ * window it falls in is still open, and sends it to the dead letter as late otherwise.
+ *
+ * <p>Following a catalog ({@link #following}), the horizon is what the definitions need ({@link
+ * DedupHorizon}: the longest window plus its allowed lateness, over every version of every metric),
+ * at most the ceiling the operator set, so that de-duplication is exact and keeps no more than it
+ * must (one string per distinct event within the horizon). It only ever grows within a run: a
+ * replaced or deleted version may still have open windows. A new, longer definition extends the
+ * memory before its events can be forgotten: it takes effect from an event time in the future (the
+ * rules service's activation delay), and the identities of events from then on are due to be
+ * forgotten only a horizon later. Expiries are computed with the horizon in force when a timer
+ * fires, so a timer armed under a shorter horizon forgets nothing it should keep and re-arms.
  *
  * <p>Identities are spread over a fixed number of shards by hash, and each shard keeps them in
  * buckets of event time. That costs one state entry and one timer per shard and bucket, where a
- * state entry and a timer per identity would cost several times the memory and time.
+ * state entry and a timer per identity would cost several times the memory and time. The bucket's
+ * length is fixed by the ceiling (a tenth of it, between 1 s and 1 min), so it stays the same when
+ * the horizon grows.
  */
 public final class DeduplicateEvents extends PTransform<PCollection<Event>, PCollection<Event>> {
   /** Enough for any realistic parallelism to get an even share; few enough to stay cheap. */
   public static final int DEFAULT_SHARDS = 1024;
 
-  private final Duration horizon;
+  private final Duration ceiling;
+  private final MetricCatalogSource catalog;
   private final int shards;
 
-  private DeduplicateEvents(Duration horizon, int shards) {
-    this.horizon = horizon;
+  private DeduplicateEvents(Duration ceiling, MetricCatalogSource catalog, int shards) {
+    if (ceiling.isShorterThan(Duration.ZERO)) {
+      throw new IllegalArgumentException("the dedup horizon must not be negative");
+    }
+    this.ceiling = ceiling;
+    this.catalog = catalog;
     this.shards = shards;
   }
 
+  /** Remembers every identity for {@code horizon}, whatever the definitions. */
   public static DeduplicateEvents within(Duration horizon) {
-    if (horizon.isShorterThan(Duration.ZERO)) {
-      throw new IllegalArgumentException("the dedup horizon must not be negative");
-    }
-    return new DeduplicateEvents(horizon, DEFAULT_SHARDS);
+    return new DeduplicateEvents(horizon, null, DEFAULT_SHARDS);
+  }
+
+  /**
+   * Remembers identities for as long as the definitions of {@code catalog} need, at most {@code
+   * ceiling}.
+   */
+  public static DeduplicateEvents following(MetricCatalogSource catalog, Duration ceiling) {
+    return new DeduplicateEvents(ceiling, catalog, DEFAULT_SHARDS);
   }
 
   @Override
@@ -69,13 +93,23 @@ public final class DeduplicateEvents extends PTransform<PCollection<Event>, PCol
                 .via((Event e) -> KV.of(Math.floorMod(e.identity().hashCode(), shardCount), e)))
         .setCoder(KvCoder.of(VarIntCoder.of(), EventCoder.of()))
         .apply("BatchPerShard", BatchWithinBundle.create())
-        .apply("FirstArrivalWins", ParDo.of(new FirstArrivalFn(horizon)))
+        .apply("FirstArrivalWins", ParDo.of(new FirstArrivalFn(ceiling, catalog)))
         .setCoder(EventCoder.of());
   }
 
   static final class FirstArrivalFn extends DoFn<KV<Integer, List<Event>>, Event> {
-    private final long horizonMillis;
+    private final long ceilingMillis;
     private final long bucketMillis;
+
+    /** Null for a fixed horizon, the ceiling. */
+    private final MetricCatalogSource source;
+
+    /** The catalog the horizon was last computed for. */
+    private transient MetricCatalog catalog;
+
+    /** The longest horizon this instance has seen its catalogs need, at most the ceiling. */
+    private transient long horizonMillis;
+
     private final Counter duplicates = Metrics.counter(DeduplicateEvents.class, "duplicates");
 
     @StateId("seen")
@@ -86,17 +120,40 @@ public final class DeduplicateEvents extends PTransform<PCollection<Event>, PCol
     @TimerId("expiry")
     private final TimerSpec expirySpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
 
-    FirstArrivalFn(Duration horizon) {
-      this.horizonMillis = horizon.getMillis();
-      this.bucketMillis = Math.max(1_000, horizonMillis / 10);
+    FirstArrivalFn(Duration ceiling, MetricCatalogSource source) {
+      this.ceilingMillis = ceiling.getMillis();
+      this.bucketMillis = bucketMillis(ceilingMillis);
+      this.source = source;
+    }
+
+    /** A tenth of the ceiling, between 1 s and 1 min. */
+    static long bucketMillis(long ceilingMillis) {
+      return Math.max(1_000, Math.min(ceilingMillis / 10, 60_000));
+    }
+
+    /**
+     * The horizon now: the longest the catalogs seen so far need, at most the ceiling. Never
+     * shorter than before, so a replaced or deleted version's open windows stay covered.
+     */
+    long horizonMillis() {
+      if (source == null) {
+        return ceilingMillis;
+      }
+      MetricCatalog current = source.current();
+      if (current != catalog) {
+        catalog = current;
+        horizonMillis =
+            Math.max(horizonMillis, DedupHorizon.effectiveMillis(current, ceilingMillis));
+      }
+      return horizonMillis;
     }
 
     private long bucketOf(long timestampMillis) {
       return Math.floorDiv(timestampMillis, bucketMillis) * bucketMillis;
     }
 
-    private long expiryOf(long bucketStart) {
-      return bucketStart + bucketMillis + horizonMillis;
+    private long expiryOf(long bucketStart, long horizon) {
+      return bucketStart + bucketMillis + horizon;
     }
 
     @ProcessElement
@@ -130,7 +187,9 @@ public final class DeduplicateEvents extends PTransform<PCollection<Event>, PCol
       if (seen.firstBucket() < firstBucketBefore) {
         // A new oldest bucket: the timer must fire for it first. No output timestamp: the timer
         // only forgets, so it must not hold the watermark back.
-        expiry.withNoOutputTimestamp().set(new Instant(expiryOf(seen.firstBucket())));
+        expiry
+            .withNoOutputTimestamp()
+            .set(new Instant(expiryOf(seen.firstBucket(), horizonMillis())));
       }
       state.write(seen);
     }
@@ -145,13 +204,16 @@ public final class DeduplicateEvents extends PTransform<PCollection<Event>, PCol
         return;
       }
       long watermark = context.fireTimestamp().getMillis();
+      // The horizon now, which may be longer than when the timer was set: then nothing is due
+      // yet, and the timer is set again for the longer horizon.
+      long horizon = horizonMillis();
       // Buckets whose expiry has passed: those starting before watermark - horizon - bucket + 1.
-      seen.forgetBefore(watermark - horizonMillis - bucketMillis + 1);
+      seen.forgetBefore(watermark - horizon - bucketMillis + 1);
       if (seen.isEmpty()) {
         state.clear();
         return;
       }
-      expiry.withNoOutputTimestamp().set(new Instant(expiryOf(seen.firstBucket())));
+      expiry.withNoOutputTimestamp().set(new Instant(expiryOf(seen.firstBucket(), horizon)));
       state.write(seen);
     }
   }

@@ -52,6 +52,10 @@ public final class StreamingAggregation
         catalog, DEFAULT_DEDUP_HORIZON, DEFAULT_EARLY_FIRING_DELAY, null);
   }
 
+  /**
+   * The ceiling of the dedup horizon: de-duplication remembers identities as long as the catalog's
+   * definitions need ({@link io.tally.model.metric.DedupHorizon}), never longer than this.
+   */
   public StreamingAggregation withDedupHorizon(Duration horizon) {
     return new StreamingAggregation(catalog, horizon, earlyFiringDelay, uniqueEventSink);
   }
@@ -75,7 +79,9 @@ public final class StreamingAggregation
     WithFailures.Result<PCollection<Event>, DeadLetter> parsed =
         records.apply("ParseEvents", ParseEvents.create());
     PCollection<Event> unique =
-        parsed.output().apply("DeduplicateEvents", DeduplicateEvents.within(dedupHorizon));
+        parsed
+            .output()
+            .apply("DeduplicateEvents", DeduplicateEvents.following(catalog, dedupHorizon));
     if (uniqueEventSink != null) {
       unique.apply("WriteUniqueEvents", uniqueEventSink);
     }

@@ -155,6 +155,80 @@ class RunnerEquivalenceTest {
     }
   }
 
+  /**
+   * Under a ceiling of 2 h, an hour-long window with 30 min of lateness makes de-duplication
+   * remember its events for 1 h 30 min: copies arriving after the default 10 min, and after the
+   * window's end within its lateness, are still dropped.
+   */
+  @Test
+  void theHorizonCoversTheLongestWindowAndItsLatenessOnBothRunners() {
+    String hourly =
+        """
+        metrics:
+          - name: hourly
+            aggregate: { fn: count }
+            window: { size: 1h }
+            allowedLateness: 30m
+        """;
+    for (PipelineOptions options : List.of(directOptions(), flinkOptions())) {
+      TestStream<String> events =
+          TestStream.create(StringUtf8Coder.of())
+              .advanceWatermarkTo(at(0))
+              .addElements(event("a").at(10).timestamped())
+              // 20 min of event time later, inside the window.
+              .advanceWatermarkTo(at(20 * 60))
+              .addElements(event("a").at(10).timestamped(), event("b").at(20 * 60).timestamped())
+              // After the window's end, within its lateness: 1 h 20 min after a's time.
+              .advanceWatermarkTo(at(80 * 60))
+              .addElements(event("a").at(10).timestamped(), event("b").at(20 * 60).timestamped())
+              .advanceWatermarkToInfinity();
+      List<String> out = run(options, events, Duration.standardHours(2), hourly);
+      assertThat(finals(out))
+          .as("on %s", options.getRunner().getSimpleName())
+          .containsExactly("hourly [] 12:00-13:00 LATE events=2 value=2 FINAL");
+      assertThat(deadLetters(out)).as("on %s", options.getRunner().getSimpleName()).isEmpty();
+    }
+  }
+
+  /**
+   * With only a one-minute definition, a ceiling of 2 h does not make de-duplication remember for 2
+   * h: a copy 30 min later has been forgotten, reaches aggregation and is dead-lettered as late
+   * instead of being dropped as a duplicate.
+   *
+   * <p>The watermark first passes the window's close, then the identity's expiry, as a source's
+   * watermark does: on Flink, a stage emits a watermark only once the bundle in which it fired
+   * timers is done, so a copy let through in that bundle can reach aggregation ahead of it.
+   */
+  @Test
+  void theHorizonFollowsTheDefinitionsNotTheCeilingOnBothRunners() {
+    String minutely =
+        """
+        metrics:
+          - name: views
+            aggregate: { fn: count }
+            window: { size: 1m }
+        """;
+    for (PipelineOptions options : List.of(directOptions(), flinkOptions())) {
+      TestStream<String> events =
+          TestStream.create(StringUtf8Coder.of())
+              .advanceWatermarkTo(at(0))
+              .addElements(event("a").at(10).timestamped())
+              // The window is closed; a's identity (expiring at 2 min) is still remembered.
+              .advanceWatermarkTo(at(90))
+              .advanceWatermarkTo(at(30 * 60))
+              .addElements(event("a").at(10).timestamped())
+              .advanceWatermarkToInfinity();
+      List<String> out = run(options, events, Duration.standardHours(2), minutely);
+      assertThat(finals(out))
+          .as("on %s", options.getRunner().getSimpleName())
+          .containsExactly("views [] 12:00-12:01 ON_TIME events=1 value=1 FINAL");
+      assertThat(deadLetters(out))
+          .as("on %s", options.getRunner().getSimpleName())
+          .singleElement()
+          .satisfies(d -> assertThat(d).startsWith("late: "));
+    }
+  }
+
   private static List<String> run(
       PipelineOptions options, TestStream<String> events, Duration horizon) {
     return run(options, events, horizon, METRICS);

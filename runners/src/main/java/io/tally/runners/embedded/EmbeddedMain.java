@@ -126,7 +126,9 @@ public final class EmbeddedMain implements Callable<Integer> {
   @Option(
       names = "--dedup-horizon",
       defaultValue = "10m",
-      description = "De-duplication horizon (${DEFAULT-VALUE}).")
+      description =
+          "Ceiling of the de-duplication horizon: definitions whose window plus allowed lateness"
+              + " is longer are refused (${DEFAULT-VALUE}).")
   String dedupHorizon;
 
   @Option(
@@ -264,6 +266,8 @@ public final class EmbeddedMain implements Callable<Integer> {
     System.setProperty("dw.server.applicationConnectors[0].port", Integer.toString(port));
     System.setProperty("dw.server.adminConnectors[0].port", Integer.toString(adminPort));
     System.setProperty("dw.hotStore.name", store);
+    // The service refuses definitions the pipeline's de-duplication could not cover.
+    System.setProperty("dw.rules.dedupHorizon", dedupHorizon);
     String key = Credential.newKey();
     Credential dev =
         Credential.forKey("embedded-dev", key, Set.of(Roles.ADMIN, Roles.INGESTER, Roles.READER));

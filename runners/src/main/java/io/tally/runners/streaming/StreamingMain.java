@@ -78,6 +78,8 @@ public final class StreamingMain {
     // (PUT/DELETE /v1/metrics/{name}) take effect without a restart.
     MetricCatalogSource rules = KafkaAggregationPipeline.followRules(options, catalog);
     catalog = rules.current();
+    // The log may hold definitions accepted under a higher ceiling than this --dedupHorizon.
+    AggregationPipeline.checkDedupHorizon(options, catalog);
     KafkaAggregationPipeline.build(pipeline, rules);
 
     FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);

@@ -36,6 +36,15 @@ public class RulesFactory {
   @MinDuration(value = 0, unit = TimeUnit.MILLISECONDS)
   private Duration activationDelay = Duration.seconds(2);
 
+  /**
+   * The ceiling of the pipeline's de-duplication horizon: its {@code --dedupHorizon}, which this
+   * must equal. A definition whose window plus allowed lateness is longer is refused (400), since
+   * copies of its events could be counted twice.
+   */
+  @NotNull
+  @MinDuration(value = 0, unit = TimeUnit.MILLISECONDS)
+  private Duration dedupHorizon = Duration.minutes(10);
+
   /** How long a write waits for the rule log to confirm it (then 503). */
   @NotNull
   @MinDuration(value = 1, unit = TimeUnit.MILLISECONDS)
@@ -88,6 +97,16 @@ public class RulesFactory {
   @JsonProperty
   public void setActivationDelay(Duration activationDelay) {
     this.activationDelay = activationDelay;
+  }
+
+  @JsonProperty
+  public Duration getDedupHorizon() {
+    return dedupHorizon;
+  }
+
+  @JsonProperty
+  public void setDedupHorizon(Duration dedupHorizon) {
+    this.dedupHorizon = dedupHorizon;
   }
 
   @JsonProperty

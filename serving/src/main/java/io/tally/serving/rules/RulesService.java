@@ -2,6 +2,7 @@ package io.tally.serving.rules;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tally.model.metric.DedupHorizon;
 import io.tally.model.metric.InvalidDefinitionException;
 import io.tally.model.metric.InvalidDefinitionException.Problem;
 import io.tally.model.metric.MetricDefinition;
@@ -39,12 +40,23 @@ public final class RulesService {
   private final RuleLog log;
   private final Duration activationDelay;
   private final Duration writeTimeout;
+  private final Duration dedupHorizon;
   private final Clock clock;
 
-  public RulesService(RuleLog log, Duration activationDelay, Duration writeTimeout, Clock clock) {
+  /**
+   * @param dedupHorizon the ceiling of the pipeline's dedup horizon ({@code --dedupHorizon}): a
+   *     definition that needs more is refused ({@link DedupHorizon})
+   */
+  public RulesService(
+      RuleLog log,
+      Duration activationDelay,
+      Duration writeTimeout,
+      Duration dedupHorizon,
+      Clock clock) {
     this.log = Objects.requireNonNull(log, "log");
     this.activationDelay = activationDelay;
     this.writeTimeout = writeTimeout;
+    this.dedupHorizon = Objects.requireNonNull(dedupHorizon, "dedupHorizon");
     this.clock = clock;
   }
 
@@ -53,7 +65,7 @@ public final class RulesService {
 
   /** Creates or replaces metric {@code name} with the definition in {@code body}. */
   public Written put(String name, JsonNode body, Precondition precondition) {
-    MetricDefinition definition = validate(name, body);
+    MetricDefinition definition = validate(name, body, dedupHorizon.toMillis());
     for (int attempt = 1; ; attempt++) {
       OptionalLong current = currentVersion(name);
       precondition.check(name, current);
@@ -128,9 +140,11 @@ public final class RulesService {
   /**
    * Checks the path's name and the body together, reporting every problem at once. The body's
    * {@code name} may be left out; {@code version} and {@code activeFrom} are the server's and
-   * ignored, so a definition read with GET can be changed and sent back as it is.
+   * ignored, so a definition read with GET can be changed and sent back as it is. A definition that
+   * needs a longer dedup horizon than {@code dedupHorizonMillis} is refused, on the field {@code
+   * window} or {@code allowedLateness}.
    */
-  static MetricDefinition validate(String name, JsonNode body) {
+  static MetricDefinition validate(String name, JsonNode body, long dedupHorizonMillis) {
     List<Problem> problems = new ArrayList<>();
     if (!MetricDefinitionJson.NAME.matcher(name).matches()) {
       problems.add(new Problem("name", "the name in the path must match [a-z0-9_]{1,64}"));
@@ -152,6 +166,7 @@ public final class RulesService {
     }
     try {
       MetricDefinition parsed = MetricDefinitionJson.parse(definition);
+      DedupHorizon.problem(parsed, dedupHorizonMillis).ifPresent(problems::add);
       if (!problems.isEmpty()) {
         throw new InvalidRuleException(problems);
       }

@@ -36,7 +36,8 @@ class RulesApiTest {
       new DropwizardAppExtension<>(
           TallyApplication.class,
           ResourceHelpers.resourceFilePath("test-config.yml"),
-          ConfigOverride.config("hotStore.name", STORE));
+          ConfigOverride.config("hotStore.name", STORE),
+          ConfigOverride.config("rules.dedupHorizon", "10m"));
 
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -62,8 +63,9 @@ class RulesApiTest {
     assertThat(definition.get("window").get("size").asText()).isEqualTo("5m");
     assertThat(definition.has("activeFrom")).isTrue();
 
-    // What GET answered can be changed and sent back as it is, with its ETag.
-    ((com.fasterxml.jackson.databind.node.ObjectNode) definition.get("window")).put("size", "10m");
+    // What GET answered can be changed and sent back as it is, with its ETag (9m and 1m of
+    // lateness: exactly the dedup horizon's ceiling).
+    ((com.fasterxml.jackson.databind.node.ObjectNode) definition.get("window")).put("size", "9m");
     HttpResponse<String> replaced =
         put("plays", definition.toString(), TestKeys.ADMIN, "If-Match", "\"1\"");
     assertThat(replaced.statusCode()).isEqualTo(200);
@@ -76,7 +78,7 @@ class RulesApiTest {
     assertProblem(put("plays", COUNT_1M, TestKeys.ADMIN, "If-None-Match", "*"), 412, null);
     assertThat(
             JSON.readTree(get("/v1/metrics/plays", null).body()).get("window").get("size").asText())
-        .isEqualTo("10m");
+        .isEqualTo("9m");
 
     assertProblem(delete("plays", TestKeys.ADMIN, "\"1\""), 412, null);
     assertThat(delete("plays", TestKeys.ADMIN, "\"2\"").statusCode()).isEqualTo(204);
@@ -130,6 +132,33 @@ class RulesApiTest {
     assertProblem(put("broken", "[1, 2]", TestKeys.ADMIN, null, null), 400, null);
     assertProblem(put("broken", "{not json", TestKeys.ADMIN, null, null), 400, null);
     assertProblem(get("/v1/metrics/broken", null), 404, null);
+  }
+
+  @Test
+  void aDefinitionNeedingALongerDedupHorizonThanTheCeilingIsRefused() throws Exception {
+    HttpResponse<String> refused =
+        put(
+            "daily",
+            "{\"aggregate\": {\"fn\": \"count\"}, \"window\": {\"size\": \"1d\"}}",
+            TestKeys.ADMIN,
+            null,
+            null);
+    assertProblem(refused, 400, "urn:tally:problem:invalid-definition");
+    JsonNode error = JSON.readTree(refused.body()).get("errors").get(0);
+    assertThat(error.get("field").asText()).isEqualTo("window");
+    assertThat(error.get("message").asText())
+        .contains("1d", "ceiling of 10m", "--dedupHorizon", "rules.dedupHorizon");
+    assertProblem(get("/v1/metrics/daily", null), 404, null);
+
+    HttpResponse<String> fits =
+        put(
+            "daily",
+            "{\"aggregate\": {\"fn\": \"count\"}, \"window\": {\"size\": \"8m\"},"
+                + " \"allowedLateness\": \"2m\"}",
+            TestKeys.ADMIN,
+            null,
+            null);
+    assertThat(fits.statusCode()).as(fits.body()).isEqualTo(201);
   }
 
   @Test

@@ -55,6 +55,11 @@ public record MetricDefinition(
         groupBy.stream().map(Dimension::name).toList());
   }
 
+  /** How long de-duplication must remember this metric's events: see {@link DedupHorizon}. */
+  public long dedupHorizonNeededMillis() {
+    return DedupHorizon.neededMillis(window.sizeMillis(), allowedLatenessMillis);
+  }
+
   public MetricDefinition withVersion(long newVersion) {
     return new MetricDefinition(
         name, newVersion, filter, groupBy, aggregate, window, allowedLatenessMillis);

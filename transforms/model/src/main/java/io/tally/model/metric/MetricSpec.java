@@ -26,4 +26,9 @@ public record MetricSpec(
   public WindowSpec window() {
     return new WindowSpec(sizeMillis, slideMillis);
   }
+
+  /** How long de-duplication must remember this metric's events: see {@link DedupHorizon}. */
+  public long dedupHorizonNeededMillis() {
+    return DedupHorizon.neededMillis(sizeMillis, allowedLatenessMillis);
+  }
 }
