@@ -34,6 +34,7 @@ import io.tally.serving.health.HotStoreHealthCheck;
 import io.tally.serving.health.KafkaHealthCheck;
 import io.tally.serving.health.MetricCatalogHealthCheck;
 import io.tally.serving.ingest.EventLog;
+import io.tally.serving.ingest.IngestRefusals;
 import io.tally.serving.ingest.IngestService;
 import io.tally.serving.ingest.KafkaEventLog;
 import io.tally.serving.limits.RateLimiter;
@@ -216,7 +217,10 @@ public class TallyApplication extends Application<TallyConfiguration> {
         .register(
             new EventsResource(
                 new IngestService(
-                    eventLog, config.getIngest().buildAdmission(), Clock.systemUTC())));
+                    eventLog,
+                    config.getIngest().buildAdmission(),
+                    Clock.systemUTC(),
+                    new IngestRefusals(environment.metrics()))));
 
     // The live dashboard: its page at /, its files under /ui/ (a servlet mapping more specific
     // than Jersey's /*, so /v1/... is untouched).

@@ -1,5 +1,6 @@
 package io.tally.serving.ingest;
 
+import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tally.model.deadletter.DeadLetter;
 import io.tally.model.deadletter.DeadLetterJson;
@@ -30,11 +31,22 @@ public final class IngestService {
   private final EventLog log;
   private final IngestAdmission admission;
   private final Clock clock;
+  private final IngestRefusals refusals;
 
-  public IngestService(EventLog log, IngestAdmission admission, Clock clock) {
+  /**
+   * @param refusals where refused lines are counted by reason
+   */
+  public IngestService(
+      EventLog log, IngestAdmission admission, Clock clock, IngestRefusals refusals) {
     this.log = Objects.requireNonNull(log, "log");
     this.admission = Objects.requireNonNull(admission, "admission");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.refusals = Objects.requireNonNull(refusals, "refusals");
+  }
+
+  /** Counting refusals in a registry of its own. */
+  public IngestService(EventLog log, IngestAdmission admission, Clock clock) {
+    this(log, admission, clock, new IngestRefusals(new MetricRegistry()));
   }
 
   /** Without an ingest limit, on the system clock. */
@@ -49,25 +61,46 @@ public final class IngestService {
    * @return the batch, every accepted event of which is in the log
    */
   public EventBatch ingest(InputStream body, long declaredLength) throws IOException {
-    log.checkAvailable();
     EventBatch batch;
     try {
-      if (declaredLength > EventBatchReader.MAX_BODY_BYTES) {
-        throw new PayloadTooLargeException(EventBatchReader.MAX_BODY_BYTES, new byte[0]);
+      log.checkAvailable();
+      try {
+        if (declaredLength > EventBatchReader.MAX_BODY_BYTES) {
+          throw new PayloadTooLargeException(EventBatchReader.MAX_BODY_BYTES, new byte[0]);
+        }
+        batch = EventBatchReader.read(body);
+      } catch (PayloadTooLargeException tooLarge) {
+        log.append(List.of(), List.of(tooLargeDeadLetter(tooLarge.head())));
+        throw tooLarge;
       }
-      batch = EventBatchReader.read(body);
-    } catch (PayloadTooLargeException tooLarge) {
-      log.append(List.of(), List.of(tooLargeDeadLetter(tooLarge.head())));
-      throw tooLarge;
+    } catch (IngestException refused) {
+      // Refused before its lines were read (or its dead letter could not be written): one.
+      countRefused(refused, 1);
+      throw refused;
     }
-    admission.admit(batch.accepted().size() + batch.rejectedCount());
-    if (!batch.accepted().isEmpty() || !batch.refused().isEmpty()) {
-      log.append(batch.accepted(), deadLetters(batch.refused()));
+    int lines = batch.accepted().size() + batch.rejectedCount();
+    try {
+      admission.admit(lines);
+      if (!batch.accepted().isEmpty() || !batch.refused().isEmpty()) {
+        log.append(batch.accepted(), deadLetters(batch.refused()));
+      }
+    } catch (IngestException refused) {
+      countRefused(refused, lines);
+      throw refused;
     }
+    // Only now are the invalid lines refused on record (dead-lettered) rather than the request.
+    refusals.mark(IngestRefusals.Reason.INVALID, batch.rejectedCount());
     if (batch.accepted().isEmpty()) {
       throw new NoValidEventsException(batch);
     }
     return batch;
+  }
+
+  private void countRefused(IngestException refused, long lines) {
+    IngestRefusals.Reason reason = IngestRefusals.reasonOf(refused);
+    if (reason != null) {
+      refusals.mark(reason, lines);
+    }
   }
 
   private List<byte[]> deadLetters(List<RefusedLine> refused) {
