@@ -201,13 +201,18 @@ public class TallyApplication extends Application<TallyConfiguration> {
       savedQueries =
           new FileSavedQueryStore(Path.of(config.getSubscriptions().getSavedQueriesFile()));
     }
-    LiveQueries live = new LiveQueries(queries, savedQueries, hub);
+    LiveQueries live =
+        new LiveQueries(
+            queries, savedQueries, hub, config.getSubscriptions().getMaxSavedQueriesPerPrincipal());
 
     config.getAuth().register(environment, extraCredentials);
     environment
         .jersey()
         .register(new MetricsResource(config.getQueryLimits().wrap(queries), rules, live));
-    environment.jersey().register(new SubscriptionsResource(live));
+    environment
+        .jersey()
+        .register(
+            new SubscriptionsResource(live, config.getSubscriptions().buildWriteRateLimiter()));
     RateLimiter queryRateLimiter = config.getQueryLimits().buildRateLimiter();
     if (queryRateLimiter != null) {
       environment.jersey().register(new QueryRateLimitFilter(queryRateLimiter));

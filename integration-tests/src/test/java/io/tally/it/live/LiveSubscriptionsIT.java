@@ -56,6 +56,17 @@ class LiveSubscriptionsIT {
   /** Recent windows: within the snapshot horizon and the hot retention. */
   private static final long T0 = System.currentTimeMillis() / MINUTE * MINUTE - 3 * MINUTE;
 
+  /**
+   * A stream whose writes have not completed for this long is closed. Long enough that the fast
+   * clients, which read all the time, never come near it even on a busy machine; the slow client
+   * reads nothing, so it reaches any timeout.
+   */
+  private static final io.dropwizard.util.Duration SLOW_CLIENT_TIMEOUT =
+      io.dropwizard.util.Duration.seconds(15);
+
+  /** How long a request here may take to be answered; only a hang comes near it. */
+  private static final Duration ANSWER_WITHIN = Duration.ofSeconds(60);
+
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -148,7 +159,10 @@ class LiveSubscriptionsIT {
     }
     HttpResponse<String> deleted =
         HTTP.send(
-            request(restarted, "/v1/subscriptions/" + id).DELETE().build(),
+            request(restarted, "/v1/subscriptions/" + id)
+                .header("Authorization", TallyTestConfigs.AUTHORIZATION)
+                .DELETE()
+                .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(deleted.statusCode()).isEqualTo(204);
     assertThat(get(restarted, "/v1/subscriptions/" + id).statusCode()).isEqualTo(404);
@@ -159,7 +173,7 @@ class LiveSubscriptionsIT {
     TallyServer server =
         start(
             subscriptions -> {
-              subscriptions.setSlowClientTimeout(io.dropwizard.util.Duration.seconds(2));
+              subscriptions.setSlowClientTimeout(SLOW_CLIENT_TIMEOUT);
               subscriptions.setCloseGrace(io.dropwizard.util.Duration.minutes(2));
             });
     String path = "/v1/metrics/top_entities_by_category/stream";
@@ -204,10 +218,10 @@ class LiveSubscriptionsIT {
               .until(() -> latestByGroup(fast).equals(everything));
         }
         // The slow client's writes have been stuck since early in the round: the next checks
-        // (every second, after a 2-second timeout) close it.
+        // (every second, after the slow-client timeout) close it.
         try {
           await()
-              .atMost(Duration.ofSeconds(10))
+              .atMost(Duration.ofSeconds(2 * SLOW_CLIENT_TIMEOUT.toSeconds()))
               .until(() -> gauge(server, "io.tally.live.slowDisconnects") >= 1);
         } catch (ConditionTimeoutException notYet) {
           // Everything still fit in the buffers: another round.
@@ -257,7 +271,8 @@ class LiveSubscriptionsIT {
   }
 
   private static HttpRequest.Builder request(TallyServer server, String path) {
-    return HttpRequest.newBuilder(URI.create("http://localhost:" + server.port() + path));
+    return HttpRequest.newBuilder(URI.create("http://localhost:" + server.port() + path))
+        .timeout(ANSWER_WITHIN);
   }
 
   private static HttpResponse<String> get(TallyServer server, String path) throws Exception {
@@ -268,6 +283,7 @@ class LiveSubscriptionsIT {
     HttpResponse<String> response =
         HTTP.send(
             request(server, "/v1/subscriptions")
+                .header("Authorization", TallyTestConfigs.AUTHORIZATION)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build(),
@@ -298,6 +314,7 @@ class LiveSubscriptionsIT {
             HTTP.send(
                     HttpRequest.newBuilder(
                             URI.create("http://localhost:" + server.adminPort() + "/metrics"))
+                        .timeout(ANSWER_WITHIN)
                         .build(),
                     HttpResponse.BodyHandlers.ofString())
                 .body());

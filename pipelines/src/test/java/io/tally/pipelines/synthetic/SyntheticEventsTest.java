@@ -231,19 +231,16 @@ class SyntheticEventsTest {
   }
 
   @Test
-  void generatesQuickly() {
-    // Not a benchmark: only a guard against accidental slowness (e.g. Jackson on the hot path).
-    SyntheticEvents events = SyntheticEvents.of(DEFAULTS);
+  void appendJsonAddsEachEventsJsonAfterWhatTheBuilderHolds() {
+    // How fast events are generated is measured by the benchmarks (runners/benchmarks), not here:
+    // a throughput threshold fails on a busy machine without anything being wrong.
+    SyntheticEvents events = SyntheticEvents.of(DEFAULTS.withLateShare(0.01));
     StringBuilder out = new StringBuilder(320);
-    long bytes = 0;
-    long t0 = System.nanoTime();
-    for (long i = 0; i < 500_000; i++) {
+    for (long i = 0; i < 50_000; i++) {
       out.setLength(0);
+      out.append("before:");
       events.appendJson(i, out);
-      bytes += out.length();
+      assertThat(out.toString()).isEqualTo("before:" + events.json(i));
     }
-    double seconds = (System.nanoTime() - t0) / 1e9;
-    assertThat(bytes).isPositive();
-    assertThat(500_000 / seconds).isGreaterThan(100_000);
   }
 }

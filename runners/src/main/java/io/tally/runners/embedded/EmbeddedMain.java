@@ -29,7 +29,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -269,12 +268,11 @@ public final class EmbeddedMain implements Callable<Integer> {
     // The service refuses definitions the pipeline's de-duplication could not cover.
     System.setProperty("dw.rules.dedupHorizon", dedupHorizon);
     String key = Credential.newKey();
-    Credential dev =
-        Credential.forKey("embedded-dev", key, Set.of(Roles.ADMIN, Roles.INGESTER, Roles.READER));
+    Credential dev = Credential.forKey("embedded-dev", key, Roles.ALL);
     TallyServer server =
         TallyServer.start(new TallyApplication(rules, List.of(dev)), "tally-serving.yml");
     System.out.printf(
-        "%nAPI key of this run (admin): %s%n  e.g. curl -X PUT -H 'Authorization: Bearer %s'"
+        "%nAPI key of this run (every role): %s%n  e.g. curl -X PUT -H 'Authorization: Bearer %s'"
             + " -H 'Content-Type: application/json' localhost:%d/v1/metrics/NAME -d @definition.json%n%n",
         key, key, server.port());
     return server;

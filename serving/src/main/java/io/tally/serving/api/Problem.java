@@ -24,6 +24,7 @@ public record Problem(String type, String title, int status, String detail) {
   public static final String PRECONDITION_FAILED = "urn:tally:problem:precondition-failed";
   public static final String RULE_LOG_UNAVAILABLE = "urn:tally:problem:rule-log-unavailable";
   public static final String UNKNOWN_SAVED_QUERY = "urn:tally:problem:unknown-saved-query";
+  public static final String SAVED_QUERY_LIMIT = "urn:tally:problem:saved-query-limit";
   public static final String SAVED_QUERIES_UNAVAILABLE =
       "urn:tally:problem:saved-queries-unavailable";
 }

@@ -14,8 +14,9 @@ import org.glassfish.jersey.server.filter.RolesAllowedDynamicFeature;
 /**
  * The {@code auth} section: API keys, presented as {@code Authorization: Bearer <key>}, each stored
  * as its SHA-256 with its roles. Writes always need a key with the right role (ingest: {@code
- * ingester}; rule changes: {@code admin}); with no credentials configured nobody can write. Reads
- * need a {@code reader} key only when {@code readsNeedCredentials} is true.
+ * ingester}; rule changes: {@code admin}; saving and deleting saved queries: {@code subscriber});
+ * with no credentials configured nobody can write. Reads need a {@code reader} key only when {@code
+ * readsNeedCredentials} is true.
  */
 public class AuthFactory {
   public static final String REALM = "tally";

@@ -29,7 +29,9 @@ public class Credential {
 
   @NotEmpty
   private Set<
-          @Pattern(regexp = "reader|ingester|admin", message = "must be reader, ingester or admin")
+          @Pattern(
+              regexp = "reader|ingester|admin|subscriber",
+              message = "must be reader, ingester, admin or subscriber")
           String>
       roles = new LinkedHashSet<>();
 

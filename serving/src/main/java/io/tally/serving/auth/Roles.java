@@ -13,7 +13,13 @@ public final class Roles {
   /** Create, replace and delete metric definitions. */
   public static final String ADMIN = "admin";
 
-  public static final Set<String> ALL = Set.of(READER, INGESTER, ADMIN);
+  /**
+   * {@code POST /v1/subscriptions} and {@code DELETE /v1/subscriptions/{id}}: saved queries are
+   * stored durably, so saving and removing them are writes, not reads.
+   */
+  public static final String SUBSCRIBER = "subscriber";
+
+  public static final Set<String> ALL = Set.of(READER, INGESTER, ADMIN, SUBSCRIBER);
 
   private Roles() {}
 }

@@ -1,9 +1,12 @@
 package io.tally.serving.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.dropwizard.util.Duration;
 import io.dropwizard.validation.MinDuration;
+import io.tally.serving.limits.RateLimiter;
 import io.tally.serving.live.SubscriptionSettings;
+import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -55,6 +58,33 @@ public class SubscriptionsFactory {
   /** Threads that write to streams; writes never block, so a few serve every client. */
   @Min(1)
   private int writerThreads = 2;
+
+  /**
+   * The most saved queries one credential may have at once; saving one more is a 409 problem until
+   * it deletes one.
+   */
+  @Min(1)
+  private int maxSavedQueriesPerPrincipal = 100;
+
+  /** Limit saves and removals of saved queries per credential (a 429 problem over it). */
+  private boolean writeRateLimit = true;
+
+  @DecimalMin(value = "0", inclusive = false)
+  private double writesPerSecond = 1;
+
+  @Min(1)
+  private int writeBurst = 20;
+
+  @Min(1)
+  private long writeRateLimitMaxClients = 10_000;
+
+  /** The per-credential limiter of saves and removals, or null when it is off. */
+  public RateLimiter buildWriteRateLimiter() {
+    return writeRateLimit
+        ? new RateLimiter(
+            writesPerSecond, writeBurst, writeRateLimitMaxClients, Ticker.systemTicker())
+        : null;
+  }
 
   public SubscriptionSettings settings() {
     return new SubscriptionSettings(
@@ -155,5 +185,55 @@ public class SubscriptionsFactory {
   @JsonProperty
   public void setWriterThreads(int writerThreads) {
     this.writerThreads = writerThreads;
+  }
+
+  @JsonProperty
+  public int getMaxSavedQueriesPerPrincipal() {
+    return maxSavedQueriesPerPrincipal;
+  }
+
+  @JsonProperty
+  public void setMaxSavedQueriesPerPrincipal(int maxSavedQueriesPerPrincipal) {
+    this.maxSavedQueriesPerPrincipal = maxSavedQueriesPerPrincipal;
+  }
+
+  @JsonProperty
+  public boolean isWriteRateLimit() {
+    return writeRateLimit;
+  }
+
+  @JsonProperty
+  public void setWriteRateLimit(boolean writeRateLimit) {
+    this.writeRateLimit = writeRateLimit;
+  }
+
+  @JsonProperty
+  public double getWritesPerSecond() {
+    return writesPerSecond;
+  }
+
+  @JsonProperty
+  public void setWritesPerSecond(double writesPerSecond) {
+    this.writesPerSecond = writesPerSecond;
+  }
+
+  @JsonProperty
+  public int getWriteBurst() {
+    return writeBurst;
+  }
+
+  @JsonProperty
+  public void setWriteBurst(int writeBurst) {
+    this.writeBurst = writeBurst;
+  }
+
+  @JsonProperty
+  public long getWriteRateLimitMaxClients() {
+    return writeRateLimitMaxClients;
+  }
+
+  @JsonProperty
+  public void setWriteRateLimitMaxClients(long writeRateLimitMaxClients) {
+    this.writeRateLimitMaxClients = writeRateLimitMaxClients;
   }
 }

@@ -1,6 +1,7 @@
 package io.tally.serving.errors;
 
 import io.tally.serving.api.Problem;
+import io.tally.serving.live.SavedQueryLimitException;
 import io.tally.serving.live.UnknownSavedQueryException;
 import io.tally.serving.query.InvalidQueryException;
 import io.tally.serving.query.QueryException;
@@ -12,8 +13,9 @@ import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 
 /**
- * Invalid parameters are 400 problems, unknown metrics and saved queries 404 problems, a client
- * over its rate limit a 429 problem with {@code Retry-After}.
+ * Invalid parameters are 400 problems, unknown metrics and saved queries 404 problems, a credential
+ * at its cap of saved queries a 409 problem, a client over its rate limit a 429 problem with {@code
+ * Retry-After}.
  */
 @Provider
 public class QueryExceptionMapper implements ExceptionMapper<QueryException> {
@@ -24,6 +26,9 @@ public class QueryExceptionMapper implements ExceptionMapper<QueryException> {
     }
     if (e instanceof UnknownSavedQueryException) {
       return Problems.of(Problem.UNKNOWN_SAVED_QUERY, 404, "Unknown saved query", e.getMessage());
+    }
+    if (e instanceof SavedQueryLimitException) {
+      return Problems.of(Problem.SAVED_QUERY_LIMIT, 409, "Too many saved queries", e.getMessage());
     }
     if (e instanceof InvalidQueryException) {
       return Problems.of(Problem.INVALID_QUERY, 400, "Invalid query parameter", e.getMessage());

@@ -24,23 +24,19 @@ import java.util.Objects;
  * the request fails as when it cannot take the events (429 or 503): a refusal is only ever answered
  * once it is on record, and a retried request is safe for the events (de-duplicated by {@code
  * (source, id)}), though its refused lines may then be dead-lettered twice.
- *
- * <p>Meters (marked once the log has what they count): {@value #ACCEPTED} events, {@value #REFUSED}
- * lines (a body too large counts as one) and {@value #DEAD_LETTERS} written.
  */
 public final class IngestService {
   static final String TOO_LARGE_ERROR =
       "request body larger than " + EventBatchReader.MAX_BODY_BYTES + " bytes";
 
-  public static final String ACCEPTED = "io.tally.ingest.accepted";
-  public static final String REFUSED = "io.tally.ingest.refused";
-  public static final String DEAD_LETTERS = "io.tally.ingest.deadLetters";
-
   private final EventLog log;
   private final IngestAdmission admission;
   private final Clock clock;
+  public static final String ACCEPTED = "io.tally.ingest.accepted";
+  public static final String DEAD_LETTERS = "io.tally.ingest.deadLetters";
+
+  private final IngestRefusals refusals;
   private final Meter accepted;
-  private final Meter refused;
   private final Meter deadLettered;
 
   /** With meters of its own (not reported anywhere). */
@@ -48,14 +44,18 @@ public final class IngestService {
     this(log, admission, clock, new MetricRegistry());
   }
 
-  /** Registers its meters in {@code metrics}. */
+  /**
+   * Registers its meters in {@code metrics}, each marked once the log has what it counts: {@value
+   * #ACCEPTED} events, {@value #DEAD_LETTERS} written, and refused lines by reason ({@link
+   * IngestRefusals}).
+   */
   public IngestService(
       EventLog log, IngestAdmission admission, Clock clock, MetricRegistry metrics) {
     this.log = Objects.requireNonNull(log, "log");
     this.admission = Objects.requireNonNull(admission, "admission");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.refusals = new IngestRefusals(metrics);
     this.accepted = metrics.meter(ACCEPTED);
-    this.refused = metrics.meter(REFUSED);
     this.deadLettered = metrics.meter(DEAD_LETTERS);
   }
 
@@ -71,31 +71,50 @@ public final class IngestService {
    * @return the batch, every accepted event of which is in the log
    */
   public EventBatch ingest(InputStream body, long declaredLength) throws IOException {
-    log.checkAvailable();
     EventBatch batch;
     try {
-      if (declaredLength > EventBatchReader.MAX_BODY_BYTES) {
-        throw new PayloadTooLargeException(EventBatchReader.MAX_BODY_BYTES, new byte[0]);
+      log.checkAvailable();
+      try {
+        if (declaredLength > EventBatchReader.MAX_BODY_BYTES) {
+          throw new PayloadTooLargeException(EventBatchReader.MAX_BODY_BYTES, new byte[0]);
+        }
+        batch = EventBatchReader.read(body);
+      } catch (PayloadTooLargeException tooLarge) {
+        log.append(List.of(), List.of(tooLargeDeadLetter(tooLarge.head())));
+        deadLettered.mark();
+        throw tooLarge;
       }
-      batch = EventBatchReader.read(body);
-    } catch (PayloadTooLargeException tooLarge) {
-      log.append(List.of(), List.of(tooLargeDeadLetter(tooLarge.head())));
-      refused.mark();
-      deadLettered.mark();
-      throw tooLarge;
+    } catch (IngestException refused) {
+      // Refused before its lines were read (or its dead letter could not be written): one.
+      countRefused(refused, 1);
+      throw refused;
     }
-    admission.admit(batch.accepted().size() + batch.rejectedCount());
-    if (!batch.accepted().isEmpty() || !batch.refused().isEmpty()) {
-      List<byte[]> letters = deadLetters(batch.refused());
-      log.append(batch.accepted(), letters);
-      accepted.mark(batch.accepted().size());
-      refused.mark(batch.refused().size());
-      deadLettered.mark(letters.size());
+    int lines = batch.accepted().size() + batch.rejectedCount();
+    try {
+      admission.admit(lines);
+      if (!batch.accepted().isEmpty() || !batch.refused().isEmpty()) {
+        List<byte[]> letters = deadLetters(batch.refused());
+        log.append(batch.accepted(), letters);
+        accepted.mark(batch.accepted().size());
+        deadLettered.mark(letters.size());
+      }
+    } catch (IngestException refused) {
+      countRefused(refused, lines);
+      throw refused;
     }
+    // Only now are the invalid lines refused on record (dead-lettered) rather than the request.
+    refusals.mark(IngestRefusals.Reason.INVALID, batch.rejectedCount());
     if (batch.accepted().isEmpty()) {
       throw new NoValidEventsException(batch);
     }
     return batch;
+  }
+
+  private void countRefused(IngestException refused, long lines) {
+    IngestRefusals.Reason reason = IngestRefusals.reasonOf(refused);
+    if (reason != null) {
+      refusals.mark(reason, lines);
+    }
   }
 
   private List<byte[]> deadLetters(List<RefusedLine> refused) {

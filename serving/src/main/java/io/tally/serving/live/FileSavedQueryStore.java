@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -74,6 +75,11 @@ public final class FileSavedQueryStore implements SavedQueryStore {
       throw new SavedQueryStoreException("cannot write saved queries to " + file, e);
     }
     return true;
+  }
+
+  @Override
+  public synchronized long countOwnedBy(String owner) {
+    return queries.values().stream().filter(q -> Objects.equals(q.owner(), owner)).count();
   }
 
   private void write() throws IOException {

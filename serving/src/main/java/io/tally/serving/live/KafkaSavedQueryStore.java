@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -165,6 +166,11 @@ public final class KafkaSavedQueryStore implements SavedQueryStore, Managed {
       throw new IllegalStateException(e);
     }
     queries.put(query.id(), query);
+  }
+
+  @Override
+  public long countOwnedBy(String owner) {
+    return queries.values().stream().filter(q -> Objects.equals(q.owner(), owner)).count();
   }
 
   @Override

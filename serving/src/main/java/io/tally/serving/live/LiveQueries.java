@@ -17,11 +17,25 @@ public final class LiveQueries {
   private final WindowQueryService queries;
   private final SavedQueryStore saved;
   private final SubscriptionHub hub;
+  private final int maxSavedPerOwner;
 
-  public LiveQueries(WindowQueryService queries, SavedQueryStore saved, SubscriptionHub hub) {
+  /**
+   * @param maxSavedPerOwner the most saved queries one credential may have at once: each is kept
+   *     durably and may be streamed by anyone, so an unbounded number would let one key fill the
+   *     store
+   */
+  public LiveQueries(
+      WindowQueryService queries,
+      SavedQueryStore saved,
+      SubscriptionHub hub,
+      int maxSavedPerOwner) {
+    if (maxSavedPerOwner < 1) {
+      throw new IllegalArgumentException("maxSavedPerOwner must be at least 1");
+    }
     this.queries = Objects.requireNonNull(queries, "queries");
     this.saved = Objects.requireNonNull(saved, "saved");
     this.hub = Objects.requireNonNull(hub, "hub");
+    this.maxSavedPerOwner = maxSavedPerOwner;
   }
 
   /** Streams the windows of metric {@code name} in the groups that {@code parameters} select. */
@@ -42,14 +56,27 @@ public final class LiveQueries {
     hub.open(query.metric(), where, lastEventId, request);
   }
 
-  public SavedQuery save(String metric, Map<String, String> where) {
+  /**
+   * Saves a query for {@code owner} (a credential's name).
+   *
+   * @throws SavedQueryLimitException when {@code owner} already has as many as it may
+   */
+  public SavedQuery save(String metric, Map<String, String> where, String owner) {
+    Objects.requireNonNull(owner, "owner");
     if (metric == null || metric.isBlank()) {
       throw new InvalidQueryException("metric", "is required");
     }
     Map<String, String> checked =
         queries.groupFilter(metric, asParameters(where == null ? Map.of() : where));
-    SavedQuery query = new SavedQuery(UUID.randomUUID().toString(), metric, checked);
-    saved.put(query);
+    SavedQuery query = new SavedQuery(UUID.randomUUID().toString(), metric, checked, owner);
+    // Counting and storing under one lock, so that concurrent saves of one owner cannot all see
+    // room for one more. Saves are rare; the store's write is the slow part either way.
+    synchronized (this) {
+      if (saved.countOwnedBy(owner) >= maxSavedPerOwner) {
+        throw new SavedQueryLimitException(maxSavedPerOwner);
+      }
+      saved.put(query);
+    }
     return query;
   }
 

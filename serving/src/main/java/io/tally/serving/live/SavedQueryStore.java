@@ -11,4 +11,7 @@ public interface SavedQueryStore {
 
   /** Removes it durably; false when there was none. */
   boolean delete(String id);
+
+  /** How many saved queries {@code owner} has saved and not removed. */
+  long countOwnedBy(String owner);
 }

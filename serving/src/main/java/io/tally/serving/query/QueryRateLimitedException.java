@@ -5,10 +5,15 @@ public final class QueryRateLimitedException extends QueryException {
   private final long retryAfterSeconds;
 
   public QueryRateLimitedException(long retryAfterSeconds) {
-    super(
+    this(
         "Too many queries from this client; retry after "
             + retryAfterSeconds
-            + " s. The limit is per credential, or per address without one.");
+            + " s. The limit is per credential, or per address without one.",
+        retryAfterSeconds);
+  }
+
+  public QueryRateLimitedException(String detail, long retryAfterSeconds) {
+    super(detail);
     this.retryAfterSeconds = retryAfterSeconds;
   }
 

@@ -3,6 +3,7 @@ package io.tally.serving.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -202,7 +203,9 @@ class IngestServiceTest {
         .isInstanceOf(LogUnavailableException.class);
 
     assertThat(metrics.meter(IngestService.ACCEPTED).getCount()).isEqualTo(2);
-    assertThat(metrics.meter(IngestService.REFUSED).getCount()).isEqualTo(2);
+    // The invalid line and the body too large, each under its reason.
+    assertThat(metrics.meter("io.tally.ingest.refused.invalid").getCount()).isEqualTo(1);
+    assertThat(metrics.meter("io.tally.ingest.refused.tooLarge").getCount()).isEqualTo(1);
     assertThat(metrics.meter(IngestService.DEAD_LETTERS).getCount()).isEqualTo(2);
   }
 
@@ -242,5 +245,60 @@ class IngestServiceTest {
               })
           .toList();
     }
+  }
+
+  @Test
+  void refusedLinesAreCountedByReasonInTheMetricRegistry() throws Exception {
+    MetricRegistry registry = new MetricRegistry();
+    AtomicLong nanos = new AtomicLong();
+    IngestService counted =
+        new IngestService(log, IngestAdmission.limited(1, 4, nanos::get), CLOCK, registry);
+    byte[] oneValidTwoInvalid =
+        lines(
+            VALID.getBytes(StandardCharsets.UTF_8),
+            "{}".getBytes(StandardCharsets.UTF_8),
+            "x".getBytes(StandardCharsets.UTF_8));
+
+    counted.ingest(new ByteArrayInputStream(oneValidTwoInvalid), -1);
+    assertThat(count(registry, "invalid")).isEqualTo(2);
+
+    // The bucket has one line left: the next request of three is refused whole, all its lines.
+    assertThatThrownBy(() -> counted.ingest(new ByteArrayInputStream(oneValidTwoInvalid), -1))
+        .isInstanceOf(IngestRateLimitedException.class);
+    assertThat(count(registry, "rateLimited")).isEqualTo(3);
+    assertThat(count(registry, "invalid")).as("refused whole, not line by line").isEqualTo(2);
+
+    assertThatThrownBy(
+            () ->
+                counted.ingest(
+                    new ByteArrayInputStream(new byte[0]), EventBatchReader.MAX_BODY_BYTES + 1))
+        .isInstanceOf(PayloadTooLargeException.class);
+    assertThat(count(registry, "tooLarge")).isEqualTo(1);
+
+    IngestService down =
+        new IngestService(
+            (events, deadLetters) -> {
+              throw new LogUnavailableException("the event log failed to store them", 1, null);
+            },
+            IngestAdmission.unlimited(),
+            CLOCK, registry);
+    assertThatThrownBy(() -> down.ingest(new ByteArrayInputStream(oneValidTwoInvalid), -1))
+        .isInstanceOf(LogUnavailableException.class);
+    assertThat(count(registry, "logUnavailable")).isEqualTo(3);
+
+    IngestService disabled =
+        new IngestService(EventLog.none(), IngestAdmission.unlimited(), CLOCK, registry);
+    assertThatThrownBy(() -> disabled.ingest(new ByteArrayInputStream(oneValidTwoInvalid), -1))
+        .isInstanceOf(IngestDisabledException.class);
+    assertThat(count(registry, "disabled")).isEqualTo(1);
+
+    assertThat(count(registry, "logOverloaded")).isZero();
+    assertThat(count(registry, "invalid")).isEqualTo(2);
+  }
+
+  private static long count(MetricRegistry registry, String reason) {
+    Meter meter = registry.getMeters().get("io.tally.ingest.refused." + reason);
+    assertThat(meter).as(reason).isNotNull();
+    return meter.getCount();
   }
 }

@@ -30,6 +30,30 @@ class FileSavedQueryStoreTest {
   }
 
   @Test
+  void ownersOutliveTheStoreSoThatTheCapDoesToo() throws Exception {
+    Path file = dir.resolve("saved-queries.json");
+    FileSavedQueryStore store = new FileSavedQueryStore(file);
+    store.put(new SavedQuery("a", "events_by_category", Map.of(), "ops"));
+    store.put(new SavedQuery("b", "events_by_category", Map.of(), "ops"));
+    store.put(new SavedQuery("c", "events_by_category", Map.of(), "feeds"));
+
+    FileSavedQueryStore reopened = new FileSavedQueryStore(file);
+    assertThat(reopened.countOwnedBy("ops")).isEqualTo(2);
+    assertThat(reopened.countOwnedBy("feeds")).isEqualTo(1);
+    assertThat(reopened.countOwnedBy("nobody")).isZero();
+    assertThat(reopened.get("a")).hasValueSatisfying(q -> assertThat(q.owner()).isEqualTo("ops"));
+  }
+
+  @Test
+  void queriesSavedBeforeOwnersWereKeptAreStillRead() throws Exception {
+    Path file = dir.resolve("saved-queries.json");
+    Files.writeString(file, "[{\"id\": \"a\", \"metric\": \"events_by_category\", \"where\": {}}]");
+    FileSavedQueryStore store = new FileSavedQueryStore(file);
+    assertThat(store.get("a")).hasValueSatisfying(q -> assertThat(q.owner()).isNull());
+    assertThat(store.countOwnedBy("ops")).isZero();
+  }
+
+  @Test
   void anUnreadableFileStopsTheStartWithItsName() throws Exception {
     Path file = dir.resolve("saved-queries.json");
     Files.writeString(file, "{ not json");

@@ -21,13 +21,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -47,12 +44,6 @@ class CoalescingWindowQueriesTest {
           MetricCatalogSource.fixed(MetricCatalog.defaults()),
           store,
           Duration.ofDays(31).toMillis());
-  private final ExecutorService clients = Executors.newFixedThreadPool(16);
-
-  @AfterEach
-  void stopClients() {
-    clients.shutdownNow();
-  }
 
   @Test
   void identicalConcurrentQueriesAreComputedOnce() throws Exception {
@@ -61,16 +52,39 @@ class CoalescingWindowQueriesTest {
         new CoalescingWindowQueries(service, Duration.ofMinutes(1), 100);
     store.hold();
 
-    List<Future<MetricWindows>> answers = new ArrayList<>();
-    for (int i = 0; i < 16; i++) {
-      answers.add(clients.submit(() -> queries.windows("events_by_category", QUERY)));
+    int callers = 16;
+    List<FutureTask<MetricWindows>> answers = new ArrayList<>();
+    List<Thread> threads = new ArrayList<>();
+    CountDownLatch calling = new CountDownLatch(callers);
+    for (int i = 0; i < callers; i++) {
+      FutureTask<MetricWindows> answer =
+          new FutureTask<>(
+              () -> {
+                calling.countDown();
+                return queries.windows("events_by_category", QUERY);
+              });
+      Thread thread = new Thread(answer, "caller-" + i);
+      thread.setDaemon(true);
+      answers.add(answer);
+      threads.add(thread);
+      thread.start();
     }
-    // All 16 are in: one reads the store (and waits there), the others wait for its answer.
-    await().atMost(Duration.ofSeconds(10)).until(() -> store.reads.get() == 1);
-    store.release();
+    // Every caller is inside before the computation may finish: each has called, and each is
+    // parked, which past that point it can only be in there (one at the held store read, the
+    // others waiting for its answer). Released earlier, a late caller could find the answer cached
+    // and the test would not show that concurrent callers share one computation.
+    try {
+      assertThat(calling.await(60, TimeUnit.SECONDS)).isTrue();
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> threads.stream().allMatch(t -> t.getState() == Thread.State.WAITING));
+      assertThat(store.reads).hasValue(1);
+    } finally {
+      store.release(); // never leaves a caller held, whatever failed
+    }
 
-    for (Future<MetricWindows> answer : answers) {
-      assertThat(answer.get(10, TimeUnit.SECONDS).windows())
+    for (FutureTask<MetricWindows> answer : answers) {
+      assertThat(answer.get(60, TimeUnit.SECONDS).windows())
           .extracting(WindowUpdate::events)
           .containsExactly(5L);
     }

@@ -17,6 +17,7 @@ import io.tally.serving.TallyConfiguration;
 import io.tally.tiering.hot.InMemoryHotStore;
 import io.tally.tiering.hot.SharedHotStores;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -24,9 +25,15 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -54,6 +61,8 @@ class LiveResourcesTest {
               "subscriptions.savedQueriesFile", "target/" + STORE + "/saved-queries.json"));
 
   private static final HttpClient HTTP = HttpClient.newHttpClient();
+  // Generous: the heartbeat is 1 s, and a busy machine may be slow; only a hang waits this long.
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final InMemoryHotStore HOT = SharedHotStores.named(STORE);
 
@@ -73,8 +82,7 @@ class LiveResourcesTest {
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.headers().firstValue("Content-Type"))
         .hasValueSatisfying(type -> assertThat(type).startsWith("text/event-stream"));
-    try (BufferedReader lines =
-        new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+    try (Lines lines = new Lines(response.body())) {
       List<JsonNode> windows = new ArrayList<>();
       windows.add(nextWindow(lines));
       HOT.apply(count("CA", 6)); // another group: not sent
@@ -85,7 +93,7 @@ class LiveResourcesTest {
       assertThat(windows.get(1).get("group").get("geo").asText()).isEqualTo("US");
       // Nothing changes for a while: comment lines keep the connection alive.
       String line;
-      while (!(line = lines.readLine()).startsWith(":")) {
+      while (!(line = lines.next()).startsWith(":")) {
         assertThat(line).doesNotStartWith("data:");
       }
     }
@@ -110,7 +118,10 @@ class LiveResourcesTest {
 
     assertThat(
             HTTP.send(
-                    request("/v1/subscriptions/" + id).DELETE().build(),
+                    request("/v1/subscriptions/" + id)
+                        .header("Authorization", "Bearer " + TestKeys.SUBSCRIBER)
+                        .DELETE()
+                        .build(),
                     HttpResponse.BodyHandlers.discarding())
                 .statusCode())
         .isEqualTo(204);
@@ -148,17 +159,54 @@ class LiveResourcesTest {
     assertThat(get("/v1/metrics").body()).startsWith("{\"metrics\":");
   }
 
-  private static JsonNode nextWindow(BufferedReader lines) throws Exception {
-    String line;
+  private static JsonNode nextWindow(Lines lines) throws Exception {
     String event = null;
-    while ((line = lines.readLine()) != null) {
+    while (true) {
+      String line = lines.next();
       if (line.startsWith("event: ")) {
         event = line.substring(7);
       } else if (line.startsWith("data: ") && "window".equals(event)) {
         return JSON.readTree(line.substring(6));
       }
     }
-    throw new AssertionError("the stream ended");
+  }
+
+  /**
+   * The lines of a stream, each awaited for at most {@link #TIMEOUT}: a stream that goes quiet
+   * fails the test with a reason instead of blocking it (a blocking read has no timeout of its
+   * own). The stream is closed on a timeout, which ends the read that is still waiting.
+   */
+  private static final class Lines implements AutoCloseable {
+    private final InputStream body;
+    private final BufferedReader reader;
+    private final ExecutorService reading = Executors.newSingleThreadExecutor();
+
+    Lines(InputStream body) {
+      this.body = body;
+      this.reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
+    }
+
+    /** The next line; fails when the stream ends or sends none within the timeout. */
+    String next() throws Exception {
+      Future<String> line = reading.submit(reader::readLine);
+      String next;
+      try {
+        next = line.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        close();
+        throw new AssertionError("the stream sent no line within " + TIMEOUT);
+      }
+      if (next == null) {
+        throw new AssertionError("the stream ended");
+      }
+      return next;
+    }
+
+    @Override
+    public void close() throws IOException {
+      reading.shutdownNow();
+      body.close();
+    }
   }
 
   private static WindowUpdate count(String geo, long events) {
@@ -179,7 +227,9 @@ class LiveResourcesTest {
   }
 
   private static HttpRequest.Builder request(String path) {
-    return HttpRequest.newBuilder(URI.create("http://localhost:" + APP.getLocalPort() + path));
+    // The timeout bounds the wait for an answer's headers; a stream's lines are bounded by Lines.
+    return HttpRequest.newBuilder(URI.create("http://localhost:" + APP.getLocalPort() + path))
+        .timeout(TIMEOUT);
   }
 
   private static HttpResponse<String> get(String path) throws Exception {
@@ -189,6 +239,7 @@ class LiveResourcesTest {
   private static HttpResponse<String> post(String body) throws Exception {
     return HTTP.send(
         request("/v1/subscriptions")
+            .header("Authorization", "Bearer " + TestKeys.SUBSCRIBER)
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(body))
             .build(),

@@ -166,6 +166,14 @@ public final class AerospikeAsyncWriter implements AutoCloseable {
     }
   }
 
+  /**
+   * Whether a {@link #write} or {@link #flush} is waiting for answers right now: the point where
+   * flow control holds a caller, which a test can wait for instead of guessing how long to wait.
+   */
+  boolean hasWaitingCallers() {
+    return permits.hasQueuedThreads();
+  }
+
   /** Writes the server applied. */
   public long stored() {
     return stored.get();

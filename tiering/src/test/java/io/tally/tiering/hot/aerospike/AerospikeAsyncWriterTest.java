@@ -2,6 +2,7 @@ package io.tally.tiering.hot.aerospike;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.aerospike.client.AerospikeException;
 import com.aerospike.client.ResultCode;
@@ -68,14 +69,15 @@ class AerospikeAsyncWriterTest {
             });
     third.start();
 
-    assertThat(thirdSent.await(200, TimeUnit.MILLISECONDS))
-        .as("blocked while two are in flight")
-        .isFalse();
+    // The third write is held at the flow control, and has not been sent.
+    await().atMost(Duration.ofSeconds(60)).until(writer::hasWaitingCallers);
+    assertThat(thirdSent.getCount()).as("blocked while two are in flight").isEqualTo(1);
     assertThat(sent.get()).isEqualTo(2);
     pending.poll().written(true);
-    assertThat(thirdSent.await(Duration.ofSeconds(10).toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+    assertThat(thirdSent.await(60, TimeUnit.SECONDS)).isTrue();
     assertThat(sent.get()).isEqualTo(3);
-    third.join();
+    assertThat(writer.hasWaitingCallers()).isFalse();
+    third.join(Duration.ofSeconds(60).toMillis());
   }
 
   @Test
@@ -94,14 +96,18 @@ class AerospikeAsyncWriterTest {
               }
             });
     flusher.start();
+    await().atMost(Duration.ofSeconds(60)).until(writer::hasWaitingCallers);
     pending.poll().written(true);
-    assertThat(flushed.await(200, TimeUnit.MILLISECONDS)).isFalse();
+    // One answer of two: the flush still waits at the flow control (it cannot have returned while
+    // it waits there), and returns only with the second.
+    assertThat(writer.hasWaitingCallers()).isTrue();
+    assertThat(flushed.getCount()).isEqualTo(1);
     // FILTERED_OUT: the stored window was newer; the monotonic rule, not a failure.
     AerospikeAsyncWriter.report(new AerospikeException(ResultCode.FILTERED_OUT), pending.poll());
-    assertThat(flushed.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(flushed.await(60, TimeUnit.SECONDS)).isTrue();
     assertThat(writer.stored()).isEqualTo(1);
     assertThat(writer.superseded()).isEqualTo(1);
-    flusher.join();
+    flusher.join(Duration.ofSeconds(60).toMillis());
   }
 
   @Test
