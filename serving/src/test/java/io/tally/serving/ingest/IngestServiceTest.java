@@ -281,7 +281,8 @@ class IngestServiceTest {
               throw new LogUnavailableException("the event log failed to store them", 1, null);
             },
             IngestAdmission.unlimited(),
-            CLOCK, registry);
+            CLOCK,
+            registry);
     assertThatThrownBy(() -> down.ingest(new ByteArrayInputStream(oneValidTwoInvalid), -1))
         .isInstanceOf(LogUnavailableException.class);
     assertThat(count(registry, "logUnavailable")).isEqualTo(3);
