@@ -70,7 +70,8 @@ class PrometheusEndpointTest {
     assertThat(scrape.body())
         .contains(
             "# TYPE io_tally_ingest_accepted_total counter",
-            "# TYPE io_tally_ingest_refused_total counter",
+            "# TYPE io_tally_ingest_refused_invalid_total counter",
+            "# TYPE io_tally_ingest_refused_rateLimited_total counter",
             "# TYPE io_tally_ingest_deadLetters_total counter",
             "# TYPE " + TOO_MANY_REQUESTS + " counter",
             "# TYPE " + HOT_WINDOWS + " gauge",
