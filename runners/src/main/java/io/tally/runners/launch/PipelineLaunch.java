@@ -44,6 +44,13 @@ public final class PipelineLaunch {
       // long an event waits before aggregation: short bundles keep results within 200 ms.
       addDefault(args, extraArgs, "maxBundleTimeMills", "50");
       addDefault(args, extraArgs, "maxBundleSize", "5000");
+      // A bundle still open at a checkpoint ends before the barrier, its output sent downstream.
+      // Otherwise the runner ends it during the snapshot and holds its output in a buffer that
+      // it sends only when the next bundle starts or the next watermark arrives, while a
+      // watermark update it had scheduled when it ended a bundle by time can still go out
+      // first: the watermark then overtakes that output, and aggregation drops the events in
+      // it as too late (events that had waited in a backlog, after a restore or under load).
+      addDefault(args, extraArgs, "finishBundleBeforeCheckpointing", "true");
       // Never --fasterCopy=true: the core updates state values in place, which is only safe
       // while Flink's heap state copies a value that a running checkpoint still holds.
       addDefault(args, extraArgs, "fasterCopy", "false");
