@@ -159,17 +159,12 @@ public final class LiveBenchmark implements Callable<Integer> {
     Files.writeString(config, serviceConfig(prefix));
     Path log = dir.resolve("serving.log");
     Process service =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + serverHeap,
-                "-cp",
-                System.getProperty("java.class.path"),
-                "io.tally.serving.TallyApplication",
-                "server",
-                config.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
+        JavaProcess.start(
+            serverHeap,
+            List.of(),
+            "io.tally.serving.TallyApplication",
+            List.of("server", config.toString()),
+            log);
     ExecutorService clientThreads = Executors.newFixedThreadPool(4);
     http =
         HttpClient.newBuilder()

@@ -3,7 +3,6 @@ package io.tally.benchmarks;
 import io.tally.pipelines.kafka.KafkaTopics;
 import io.tally.runners.streaming.StreamingMain;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -97,14 +96,14 @@ final class LocalStack implements AutoCloseable {
     Path config = dir.resolve("service.yml");
     Files.writeString(config, serviceConfig(settings, prefix, sha256(apiKey)));
     Process job =
-        java(
+        JavaProcess.start(
             settings.jobHeap(),
             settings.jobJvmOptions(),
             "io.tally.runners.streaming.StreamingMain",
             jobArgs,
             dir.resolve("job.log"));
     Process service =
-        java(
+        JavaProcess.start(
             settings.serviceHeap(),
             List.of(),
             "io.tally.serving.TallyApplication",
@@ -198,29 +197,6 @@ final class LocalStack implements AutoCloseable {
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
     }
     throw new IllegalStateException("the service did not answer within " + START_TIMEOUT);
-  }
-
-  /** This JVM's class path and --add-opens flags, another main class: as runners/bin/launch. */
-  private static Process java(
-      String heap, List<String> jvmOptions, String mainClass, List<String> args, Path log)
-      throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    for (String argument : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (argument.startsWith("--add-opens")) {
-        command.add(argument);
-      }
-    }
-    command.add("-Xmx" + heap);
-    command.addAll(jvmOptions);
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(mainClass);
-    command.addAll(args);
-    return new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile())
-        .start();
   }
 
   private static String serviceConfig(Settings settings, String prefix, String keyHash) {

@@ -3,7 +3,6 @@ package io.tally.benchmarks;
 import io.tally.benchmarks.report.BenchmarkTable;
 import io.tally.benchmarks.report.Stats;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -163,28 +162,15 @@ public final class QueryBenchmark implements Callable<Integer> {
    * default limit would answer most queries with 429.
    */
   private Process startService(Path log) throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    for (String argument : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (argument.startsWith("--add-opens")) {
-        command.add(argument);
-      }
-    }
-    command.addAll(
-        List.of(
-            "-Xmx2g",
-            "-Ddw.queryLimits.requestsPerSecond=1000000",
-            "-Ddw.queryLimits.burst=1000000",
-            "-cp",
-            System.getProperty("java.class.path"),
+    ProcessBuilder service =
+        JavaProcess.builder(
+            "2g",
+            List.of("-Ddw.queryLimits.requestsPerSecond=1000000", "-Ddw.queryLimits.burst=1000000"),
             "io.tally.runners.embedded.EmbeddedMain",
-            "--port=" + port,
-            "--admin-port=" + (port + 1),
-            "--rate=" + eventsRate));
-    ProcessBuilder builder =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-    builder.environment().put("TALLY_REQUEST_LOG_APPENDERS", "[]");
-    return builder.start();
+            List.of("--port=" + port, "--admin-port=" + (port + 1), "--rate=" + eventsRate),
+            log);
+    service.environment().put("TALLY_REQUEST_LOG_APPENDERS", "[]");
+    return service.start();
   }
 
   /** Ready once a query finds windows of a category the source always has. */
