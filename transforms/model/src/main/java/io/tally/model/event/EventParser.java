@@ -10,12 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
-import java.time.format.ResolverStyle;
-import java.time.temporal.ChronoField;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -39,18 +34,6 @@ public final class EventParser {
 
   private static final Pattern NAME = Pattern.compile("[a-z0-9._-]{1,64}");
   private static final Pattern GEO = Pattern.compile("[A-Z]{2}(-[A-Z0-9]{1,3})?");
-
-  /** RFC 3339: seconds required, an optional fraction, and an offset of hours and minutes. */
-  private static final DateTimeFormatter RFC_3339 =
-      new DateTimeFormatterBuilder()
-          .parseCaseInsensitive()
-          .appendPattern("uuuu-MM-dd'T'HH:mm:ss")
-          .optionalStart()
-          .appendFraction(ChronoField.NANO_OF_SECOND, 1, 9, true)
-          .optionalEnd()
-          .appendOffset("+HH:MM", "Z")
-          .toFormatter()
-          .withResolverStyle(ResolverStyle.STRICT);
 
   private static final JsonFactory JSON =
       JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
@@ -275,7 +258,7 @@ public final class EventParser {
       millis = parser.getLongValue();
     } else if (token == JsonToken.VALUE_STRING) {
       try {
-        millis = OffsetDateTime.parse(parser.getText(), RFC_3339).toInstant().toEpochMilli();
+        millis = Rfc3339.toEpochMillis(parser.getText());
       } catch (DateTimeParseException | ArithmeticException e) {
         throw new InvalidEventException(
             "ts: must be an RFC 3339 timestamp with offset or integer epoch milliseconds");
