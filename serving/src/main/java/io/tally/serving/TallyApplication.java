@@ -147,6 +147,7 @@ public class TallyApplication extends Application<TallyConfiguration> {
     HistoryStore history = null;
     if (config.getHistory() != null) {
       history = config.getHistory().build();
+      environment.lifecycle().manage(new AutoCloseableManager(history));
       environment.healthChecks().register("history", new HistoryHealthCheck(history));
       ScheduledRollups rollups = config.getHistory().rollups(history, catalog);
       if (rollups != null) {

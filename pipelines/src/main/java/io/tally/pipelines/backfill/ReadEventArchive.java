@@ -85,6 +85,13 @@ public final class ReadEventArchive extends PTransform<PBegin, PCollection<Strin
       archive = provider.open();
     }
 
+    @Teardown
+    public void close() {
+      if (archive != null) {
+        archive.close();
+      }
+    }
+
     @ProcessElement
     public void process(@Element Long start, OutputReceiver<String> out) {
       long n =

@@ -69,6 +69,13 @@ public final class WriteToEventArchive extends PTransform<PCollection<Event>, PD
       buffer = new ArrayList<>();
     }
 
+    @Teardown
+    public void close() {
+      if (archive != null) {
+        archive.close();
+      }
+    }
+
     @StartBundle
     public void startBundle() {
       // What a failed bundle left behind is appended when that bundle is retried.

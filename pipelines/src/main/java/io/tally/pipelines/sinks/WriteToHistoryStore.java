@@ -238,6 +238,13 @@ public final class WriteToHistoryStore extends PTransform<PCollection<WindowUpda
       store = provider.open();
     }
 
+    @Teardown
+    public void close() {
+      if (store != null) {
+        store.close();
+      }
+    }
+
     @ProcessElement
     public void process(
         @Element KV<Integer, WindowUpdate> element,

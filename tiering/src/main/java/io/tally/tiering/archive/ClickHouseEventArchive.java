@@ -135,4 +135,9 @@ public final class ClickHouseEventArchive implements EventArchive {
           }
         });
   }
+
+  @Override
+  public void close() {
+    jdbc.close();
+  }
 }

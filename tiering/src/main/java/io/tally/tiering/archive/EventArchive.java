@@ -13,7 +13,7 @@ import java.util.List;
  * checkpoint) is one event, both because the archive keeps one row per identity and time and
  * because replays de-duplicate again.
  */
-public interface EventArchive {
+public interface EventArchive extends AutoCloseable {
 
   /** Creates the database and table unless they exist. */
   void createSchema();
@@ -35,4 +35,8 @@ public interface EventArchive {
   interface ArchivedRecords {
     void accept(long timestampMillis, String json);
   }
+
+  /** Releases the connections kept for the next request; the default holds none. */
+  @Override
+  default void close() {}
 }

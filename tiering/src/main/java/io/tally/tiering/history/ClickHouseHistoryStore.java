@@ -217,4 +217,9 @@ public final class ClickHouseHistoryStore implements HistoryStore {
     }
     return strings;
   }
+
+  @Override
+  public void close() {
+    jdbc.close();
+  }
 }

@@ -13,7 +13,7 @@ import java.util.List;
  * window readers see the one with more events ({@link WindowUpdate#supersedes}), so nothing is ever
  * counted twice and no value goes back.
  */
-public interface HistoryStore {
+public interface HistoryStore extends AutoCloseable {
 
   /**
    * Returns when the store answers a trivial request.
@@ -47,4 +47,8 @@ public interface HistoryStore {
    * rows with more events if more fine windows have arrived since.
    */
   RollupResult rollUp(long fromMillis, long toMillis);
+
+  /** Releases the connections kept for the next request; the default holds none. */
+  @Override
+  default void close() {}
 }
