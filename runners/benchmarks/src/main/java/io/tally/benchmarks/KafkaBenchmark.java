@@ -2,13 +2,18 @@ package io.tally.benchmarks;
 
 import io.tally.benchmarks.report.BenchmarkTable;
 import io.tally.benchmarks.report.Stats;
+import io.tally.model.event.EventParser;
+import io.tally.model.event.InvalidEventException;
+import io.tally.model.metric.Durations;
 import io.tally.model.metric.MetricCatalog;
 import io.tally.model.metric.MetricCatalogSource;
 import io.tally.model.update.WindowUpdate;
 import io.tally.pipelines.kafka.KafkaAggregationPipeline;
 import io.tally.pipelines.kafka.KafkaTopics;
+import io.tally.pipelines.kafka.ReadEventsFromKafka;
 import io.tally.pipelines.synthetic.SyntheticEvents;
 import io.tally.pipelines.synthetic.SyntheticSettings;
+import io.tally.runners.launch.LocalCounters;
 import io.tally.runners.launch.RunningPipeline;
 import io.tally.runners.load.GeneratorOptions;
 import io.tally.runners.load.GroundTruth;
@@ -21,7 +26,6 @@ import io.tally.serving.TallyServer;
 import io.tally.tiering.feed.WindowUpdateJson;
 import io.tally.tiering.hot.SharedHotStores;
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,6 +40,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.HdrHistogram.Histogram;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -64,6 +70,11 @@ import picocli.CommandLine.Unmatched;
  * criterion: the pipeline commits them only when a checkpoint is finalized, and runs here have no
  * checkpoints.) Its rate is N / (time from the job's submission to the change-feed update that
  * completes the sum).
+ *
+ * <p>Each run also measures (c) a Beam pipeline that only reads and parses the same topic on the
+ * same runner: the ratio of the pipeline's rate to it is the cost of Tally's own work. With {@code
+ * --production} the pipeline runs as deployed: checkpoints every 10 s to disk, the history sink and
+ * the event archive on ClickHouse.
  *
  * <p><b>Freshness.</b> On fresh topics, events are produced live (event time = now) at a fixed rate
  * while a probe event is sent every 100 ms in a category of its own. An update of the probe
@@ -170,6 +181,21 @@ public final class KafkaBenchmark implements Callable<Integer> {
   int freshnessRuns;
 
   @Option(
+      names = "--production",
+      description =
+          "Run the pipeline as it is deployed: checkpoints every 10 s to a directory on disk, the"
+              + " history sink and the event archive on ClickHouse (--clickhouse-url); without it,"
+              + " no checkpoints and no ClickHouse.")
+  boolean production;
+
+  @Option(
+      names = "--clickhouse-url",
+      defaultValue = "jdbc:clickhouse://127.0.0.1:8123/default",
+      description =
+          "ClickHouse of the history sink and archive with --production (${DEFAULT-VALUE}).")
+  String clickhouseUrl;
+
+  @Option(
       names = "--table",
       description = "Also print the figures as markdown table rows (for bin/benchmarks).")
   boolean table;
@@ -186,6 +212,10 @@ public final class KafkaBenchmark implements Callable<Integer> {
 
   private final List<Double> pipelineRates = new ArrayList<>();
   private final List<Double> cpuPerEvent = new ArrayList<>();
+  private final List<Double> bytesPerEvent = new ArrayList<>();
+  private final List<Double> passThroughRates = new ArrayList<>();
+  private final List<Double> passThroughCpuPerEvent = new ArrayList<>();
+  private final List<Double> passThroughBytesPerEvent = new ArrayList<>();
   private final List<Double> freshP50 = new ArrayList<>();
   private final List<Double> freshP99 = new ArrayList<>();
   private final List<Double> nodeP50 = new ArrayList<>();
@@ -217,9 +247,12 @@ public final class KafkaBenchmark implements Callable<Integer> {
     System.out.printf(
         Locale.ROOT,
         "pipeline: KafkaAggregationPipeline, 3 default metrics, FlinkRunner (embedded),"
-            + " parallelism %d, %d partitions, no checkpoints, StreamingMain defaults%s%n",
+            + " parallelism %d, %d partitions, %s, StreamingMain defaults%s%n",
         parallelism,
         partitions,
+        production
+            ? "checkpoints every 10 s to disk, history sink and archive on " + clickhouseUrl
+            : "no checkpoints, no history sink or archive",
         beamArgs.isEmpty() ? "" : ", " + String.join(" ", beamArgs));
     System.out.println("events: " + generator.describe());
 
@@ -296,6 +329,26 @@ public final class KafkaBenchmark implements Callable<Integer> {
           "pipeline CPU per event",
           Stats.median(cpuPerEvent),
           1e6 / Stats.median(cpuPerEvent));
+      System.out.printf(
+          Locale.ROOT,
+          "%-34s %,14.0f bytes%n",
+          "pipeline allocated per event",
+          Stats.median(bytesPerEvent));
+      if (!passThroughRates.isEmpty()) {
+        double passThrough = Stats.median(passThroughRates);
+        System.out.printf(
+            Locale.ROOT,
+            "%-34s %,14.0f events/s (%.1f us CPU, %,.0f bytes allocated per event)%n",
+            "Beam pass-through (read + parse)",
+            passThrough,
+            Stats.median(passThroughCpuPerEvent),
+            Stats.median(passThroughBytesPerEvent));
+        System.out.printf(
+            Locale.ROOT,
+            "%-34s %14.3f%n",
+            "ratio pipeline / pass-through",
+            pipelineMedian / passThrough);
+      }
     }
     if (freshnessRan) {
       System.out.printf(
@@ -360,6 +413,21 @@ public final class KafkaBenchmark implements Callable<Integer> {
           cpuPerEvent,
           "%,.1f",
           String.format(Locale.ROOT, "%,.0f events/s per core", 1e6 / Stats.median(cpuPerEvent)));
+      BenchmarkTable.print(
+          name, "pipeline allocated per event (bytes)", bytesPerEvent, "%,.0f", "all threads");
+    }
+    if (!passThroughRates.isEmpty()) {
+      BenchmarkTable.print(
+          name,
+          "Beam pass-through, read + parse (events/s)",
+          passThroughRates,
+          "%,.0f",
+          String.format(
+              Locale.ROOT,
+              "pipeline / pass-through %.3f; %.1f µs CPU, %,.0f bytes allocated per event",
+              Stats.median(pipelineRates) / Stats.median(passThroughRates),
+              Stats.median(passThroughCpuPerEvent),
+              Stats.median(passThroughBytesPerEvent)));
     }
     if (!freshP50.isEmpty()) {
       String at = String.format(Locale.ROOT, "at %,.0f events/s", freshnessAt);
@@ -419,8 +487,12 @@ public final class KafkaBenchmark implements Callable<Integer> {
       rawConsume(topic, truth.sent());
       System.out.printf(Locale.ROOT, "warm-up run %d (not counted):%n", w);
       pipelineRun(topic, "warm-up-" + w, expected);
+      passThroughRun(topic, "warm-up-" + w, truth.sent());
     }
     cpuPerEvent.clear();
+    bytesPerEvent.clear();
+    passThroughCpuPerEvent.clear();
+    passThroughBytesPerEvent.clear();
     List<Double> raw = new ArrayList<>();
     List<Double> piped = new ArrayList<>();
     boolean complete = true;
@@ -433,6 +505,10 @@ public final class KafkaBenchmark implements Callable<Integer> {
         complete = false;
       } else {
         piped.add(rate);
+      }
+      double passThrough = passThroughRun(topic, "run-" + r, truth.sent());
+      if (!Double.isNaN(passThrough)) {
+        passThroughRates.add(passThrough);
       }
     }
     rawRates.addAll(raw);
@@ -494,6 +570,8 @@ public final class KafkaBenchmark implements Callable<Integer> {
       // CPU the pipeline uses: the whole process's, less this thread's (it reads the feed).
       long cpu0 = processCpuNanos();
       long watcherCpu0 = THREADS.getCurrentThreadCpuTime();
+      long allocated0 = allocatedBytes();
+      long watcherAllocated0 = THREADS.getCurrentThreadAllocatedBytes();
       long deadline = submitted + timeoutSeconds * 1_000_000_000L;
       long counted = 0;
       long doneAt = 0;
@@ -520,22 +598,105 @@ public final class KafkaBenchmark implements Callable<Integer> {
       double cpuMicros =
           (processCpuNanos() - cpu0 - (THREADS.getCurrentThreadCpuTime() - watcherCpu0)) / 1e3;
       cpuPerEvent.add(cpuMicros / events);
+      double allocated =
+          allocatedBytes()
+              - allocated0
+              - (THREADS.getCurrentThreadAllocatedBytes() - watcherAllocated0);
+      bytesPerEvent.add(allocated / events);
       System.out.printf(
           Locale.ROOT,
           "%s pipeline    %,14.0f events/s  (all %,d distinct events on the change feed %.2f s"
               + " after job submission; %.2f s incl. mini-cluster start; %,d feed records;"
-              + " %.1f us CPU per event)%n",
+              + " %.1f us CPU and %,.0f bytes allocated per event)%n",
           run,
           rate,
           expected,
           seconds,
           (doneAt - t0) / 1e9,
           feed.records,
-          cpuMicros / events);
+          cpuMicros / events,
+          allocated / events);
       return rate;
     } finally {
       running.cancel(Duration.ofSeconds(60));
       feed.close();
+    }
+  }
+
+  /**
+   * Beam reading the same topic on the same runner and parallelism, decoding and parsing every
+   * record as the pipeline does, and nothing else: what the runner and the source cost before any
+   * of Tally's own work, so that the pipeline's rate over this one is the cost of that work.
+   * Events/s from the job's submission until every record is counted; NaN when that never happens.
+   */
+  private double passThroughRun(String eventsTopic, String run, long expected) throws Exception {
+    StreamingMainOptions options = options("pass-through-" + run, eventsTopic);
+    String counter = runId + "-pass-through-" + run;
+    org.joda.time.Duration maxDisorder =
+        org.joda.time.Duration.millis(Durations.parseMillis(options.getMaxDisorder()));
+    Pipeline pipeline = Pipeline.create(options);
+    pipeline
+        .apply("ReadEvents", ReadEventsFromKafka.with(options, maxDisorder))
+        .apply("Parse", ParDo.of(new ParseFn()))
+        .apply("Count", LocalCounters.sink(counter));
+    LocalCounters.Tally parsed = LocalCounters.named(counter);
+    RunningPipeline running = RunningPipeline.start(pipeline);
+    try {
+      running.awaitSubmitted(Duration.ofMinutes(2));
+      long submitted = System.nanoTime();
+      long cpu0 = processCpuNanos();
+      long ownCpu0 = THREADS.getCurrentThreadCpuTime();
+      long allocated0 = allocatedBytes();
+      long ownAllocated0 = THREADS.getCurrentThreadAllocatedBytes();
+      long deadline = submitted + timeoutSeconds * 1_000_000_000L;
+      while (parsed.count() < expected && System.nanoTime() < deadline && !running.isFinished()) {
+        Thread.sleep(20);
+      }
+      if (parsed.count() < expected) {
+        System.out.printf(
+            Locale.ROOT,
+            "%s pass-through: INCOMPLETE, %,d of %,d records parsed%n",
+            run,
+            parsed.count(),
+            expected);
+        return Double.NaN;
+      }
+      double seconds = (parsed.lastNanos() - submitted) / 1e9;
+      double cpuMicros =
+          (processCpuNanos() - cpu0 - (THREADS.getCurrentThreadCpuTime() - ownCpu0)) / 1e3;
+      double allocated =
+          allocatedBytes()
+              - allocated0
+              - (THREADS.getCurrentThreadAllocatedBytes() - ownAllocated0);
+      passThroughCpuPerEvent.add(cpuMicros / expected);
+      passThroughBytesPerEvent.add(allocated / expected);
+      double rate = expected / seconds;
+      System.out.printf(
+          Locale.ROOT,
+          "%s pass-through %,13.0f events/s  (Beam read + parse; %.1f us CPU and %,.0f bytes"
+              + " allocated per event)%n",
+          run,
+          rate,
+          cpuMicros / expected,
+          allocated / expected);
+      return rate;
+    } finally {
+      running.cancel(Duration.ofSeconds(60));
+      LocalCounters.remove(counter);
+    }
+  }
+
+  /** Parses each record as the pipeline does; an invalid record is counted as well. */
+  static final class ParseFn extends DoFn<String, Boolean> {
+    @ProcessElement
+    public void process(@Element String json, OutputReceiver<Boolean> out) {
+      boolean valid = true;
+      try {
+        EventParser.parse(json);
+      } catch (InvalidEventException e) {
+        valid = false;
+      }
+      out.output(valid);
     }
   }
 
@@ -793,7 +954,19 @@ public final class KafkaBenchmark implements Callable<Integer> {
     args.add("--deadLetterTopic=" + prefix + "-dlq");
     args.add("--consumerGroup=" + prefix);
     args.add("--parallelism=" + parallelism);
-    args.add("--checkpointingInterval=-1");
+    if (production) {
+      String database = (prefix + "_history").replaceAll("[^A-Za-z0-9_]", "_");
+      args.add("--checkpointingInterval=10000");
+      args.add(
+          "--checkpointDir="
+              + Path.of("target", "benchmarks", prefix, "checkpoints").toAbsolutePath());
+      args.add("--historyJdbcUrl=" + clickhouseUrl);
+      args.add("--historyDatabase=" + database);
+      args.add("--archiveJdbcUrl=" + clickhouseUrl);
+      args.add("--archiveDatabase=" + database);
+    } else if (beamArgs.stream().noneMatch(a -> a.startsWith("--checkpointingInterval="))) {
+      args.add("--checkpointingInterval=-1");
+    }
     args.addAll(beamArgs);
     return StreamingMain.options(args.toArray(String[]::new));
   }
@@ -841,7 +1014,20 @@ public final class KafkaBenchmark implements Callable<Integer> {
     return false;
   }
 
-  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+  private static final com.sun.management.ThreadMXBean THREADS =
+      (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+  /**
+   * Bytes allocated so far by the threads alive now. Threads that ended since an earlier reading
+   * take their share with them, so a difference is a slight underestimate.
+   */
+  private static long allocatedBytes() {
+    long sum = 0;
+    for (long bytes : THREADS.getThreadAllocatedBytes(THREADS.getAllThreadIds())) {
+      sum += Math.max(0, bytes);
+    }
+    return sum;
+  }
 
   private static long processCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
