@@ -8,6 +8,7 @@ import io.tally.pipelines.kafka.KafkaTopics;
 import io.tally.runners.launch.CheckpointLocation;
 import io.tally.runners.launch.Checkpoints;
 import io.tally.runners.launch.FlinkConfDir;
+import io.tally.runners.launch.IncrementalRocksDb;
 import io.tally.runners.launch.JobClientListener;
 import io.tally.runners.launch.PipelineLaunch;
 import io.tally.runners.launch.ProcessResources;
@@ -188,6 +189,7 @@ public final class StreamingMain {
         addDefault(given, "externalizedCheckpointsEnabled", "true");
         addDefault(given, "retainExternalizedCheckpointsOnCancellation", "true");
       }
+      selectStateBackend(given);
     }
     int parallelism = Integer.parseInt(value(given, "parallelism").orElse("2"));
     StreamingMainOptions options =
@@ -196,6 +198,27 @@ public final class StreamingMain {
       configureFlink(options);
     }
     return options;
+  }
+
+  /**
+   * {@code --stateBackend}: {@code filesystem} (the default) keeps state on the heap; {@code
+   * rocksdb} keeps it in RocksDB on local disk with incremental checkpoints ({@link
+   * IncrementalRocksDb}), for state larger than the heap.
+   */
+  private static void selectStateBackend(List<String> args) {
+    Optional<String> backend = value(args, "stateBackend");
+    if (backend.isEmpty() || backend.get().equals("filesystem")) {
+      return;
+    }
+    if (!backend.get().equals("rocksdb")) {
+      throw new IllegalArgumentException(
+          "--stateBackend="
+              + backend.get()
+              + ": choose filesystem (state on the heap, the default) or rocksdb (state on local"
+              + " disk, incremental checkpoints)");
+    }
+    args.removeIf(arg -> arg.startsWith("--stateBackend="));
+    args.add("--stateBackendFactory=" + IncrementalRocksDb.class.getName());
   }
 
   /** Restores from {@code --restoreFrom} and registers the job-client listener. */

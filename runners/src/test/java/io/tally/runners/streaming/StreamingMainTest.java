@@ -3,6 +3,7 @@ package io.tally.runners.streaming;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tally.runners.launch.IncrementalRocksDb;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -51,10 +52,34 @@ class StreamingMainTest {
             dataDir(data), "--stateBackend=rocksdb", "--stateBackendStoragePath=" + storage);
     FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
 
-    assertThat(flink.getStateBackend()).isEqualTo("rocksdb");
+    assertThat(flink.getStateBackendFactory()).isEqualTo(IncrementalRocksDb.class);
     assertThat(flink.getStateBackendStoragePath()).isEqualTo(storage);
     assertThat(options.getCheckpointDir()).isNull();
     assertThat(data.resolve("checkpoints")).doesNotExist();
+  }
+
+  @Test
+  void rocksDbStateCheckpointsIncrementallyIntoTheCheckpointDirectory(@TempDir Path data) {
+    StreamingMainOptions options = StreamingMain.options(dataDir(data), "--stateBackend=rocksdb");
+    FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
+
+    assertThat(flink.getStateBackend()).isNull();
+    assertThat(flink.getStateBackendFactory()).isEqualTo(IncrementalRocksDb.class);
+    assertThat(flink.getStateBackendStoragePath())
+        .isEqualTo(data.resolve("checkpoints").toUri().toString());
+    assertThat(new IncrementalRocksDb().createStateBackend(flink))
+        .isInstanceOfSatisfying(
+            org.apache.flink.contrib.streaming.state.RocksDBStateBackend.class,
+            rocks -> assertThat(rocks.isIncrementalCheckpointsEnabled()).isTrue());
+  }
+
+  @Test
+  void anUnknownStateBackendIsRefusedWithTheChoices(@TempDir Path data) {
+    assertThatThrownBy(() -> StreamingMain.options(dataDir(data), "--stateBackend=memory"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--stateBackend=memory")
+        .hasMessageContaining("filesystem")
+        .hasMessageContaining("rocksdb");
   }
 
   @Test
