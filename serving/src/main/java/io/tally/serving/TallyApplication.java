@@ -15,6 +15,7 @@ import io.dropwizard.lifecycle.Managed;
 import io.dropwizard.servlets.assets.AssetServlet;
 import io.tally.model.metric.MetricCatalogSource;
 import io.tally.serving.auth.Credential;
+import io.tally.serving.cli.ApiKeyCommand;
 import io.tally.serving.config.FileOrClasspathSourceProvider;
 import io.tally.serving.config.KafkaFactory;
 import io.tally.serving.config.SubscriptionsFactory;
@@ -111,6 +112,7 @@ public class TallyApplication extends Application<TallyConfiguration> {
   public void initialize(Bootstrap<TallyConfiguration> bootstrap) {
     // ${VAR:-default} in the YAML; the file may also be a classpath resource (tally-serving.yml).
     bootstrap.setConfigurationSourceProvider(configurationSourceProvider());
+    bootstrap.addCommand(new ApiKeyCommand());
   }
 
   /** Files or classpath resources, with {@code ${VAR:-default}} read from the environment. */

@@ -144,7 +144,10 @@ public final class StreamingMain {
     List<String> given = new ArrayList<>(Arrays.asList(args));
     String runner = value(given, "runner").orElse("FlinkRunner");
     boolean flink = PipelineLaunch.runnerName(runner).equals("FlinkRunner");
-    if (flink) {
+    // --help only prints the options: nothing to prepare (no checkpoint directory to create).
+    boolean help =
+        given.stream().anyMatch(arg -> arg.equals("--help") || arg.startsWith("--help="));
+    if (flink && !help) {
       // Bundles bound latency: a bundle's output is held until the bundle ends.
       addDefault(given, "maxBundleTimeMills", "50");
       addDefault(given, "maxBundleSize", "5000");
