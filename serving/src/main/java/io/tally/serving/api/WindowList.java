@@ -47,7 +47,7 @@ public record WindowList(
         result.definition().name(),
         result.definition().aggregate().fn().wireName(),
         result.resolution().wireName(),
-        result.windows().stream().map(WindowView::of).toList(),
+        result.windows().stream().map(w -> WindowView.of(w, result.versionsOf(w))).toList(),
         result.partial(),
         result.boundaryMillis() == Long.MIN_VALUE
             ? null

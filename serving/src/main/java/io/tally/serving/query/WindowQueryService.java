@@ -29,6 +29,7 @@ public final class WindowQueryService implements WindowQueries {
   public static final String FROM = "from";
   public static final String TO = "to";
   public static final String RESOLUTION = "resolution";
+  public static final String VERSION = "version";
 
   private static final Comparator<List<String>> GROUP_ORDER =
       (a, b) -> {
@@ -99,13 +100,50 @@ public final class WindowQueryService implements WindowQueries {
           "is too far after 'from': a query may span at most " + Durations.format(maxRangeMillis));
     }
     Resolution resolution = resolution(definition, parameters);
-    Map<String, String> where = where(definition, parameters, Set.of(FROM, TO, RESOLUTION));
+    Long version = version(parameters);
+    Map<String, String> where =
+        where(definition, parameters, Set.of(FROM, TO, RESOLUTION, VERSION));
     TieredWindows answer =
         tiers.windows(definition.spec(), new WindowQuery(name, from, to, where), resolution);
     List<WindowUpdate> windows = new ArrayList<>(answer.windows());
     windows.sort(WINDOW_ORDER);
+    if (version != null) {
+      return new MetricWindows(
+          definition,
+          VersionMerge.ofVersion(windows, version),
+          resolution,
+          answer.boundaryMillis(),
+          answer.reads(),
+          answer.leftOut());
+    }
+    VersionMerge.Result merged = VersionMerge.merge(windows, definition.spec());
+    List<String> leftOut = new ArrayList<>(answer.leftOut());
+    leftOut.addAll(merged.notes());
     return new MetricWindows(
-        definition, windows, resolution, answer.boundaryMillis(), answer.reads(), answer.leftOut());
+        definition,
+        merged.windows(),
+        resolution,
+        answer.boundaryMillis(),
+        answer.reads(),
+        leftOut,
+        merged.versions());
+  }
+
+  /** {@code version}: only the windows that version of the definition computed; null for all. */
+  private static Long version(Map<String, List<String>> parameters) {
+    String value = single(parameters, VERSION);
+    if (value == null) {
+      return null;
+    }
+    try {
+      long version = Long.parseLong(value.trim());
+      if (version >= 1) {
+        return version;
+      }
+    } catch (NumberFormatException e) {
+      // refused below
+    }
+    throw new InvalidQueryException(VERSION, "must be a definition version, 1 or more");
   }
 
   private static Resolution resolution(
