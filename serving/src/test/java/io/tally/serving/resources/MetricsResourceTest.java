@@ -48,6 +48,9 @@ class MetricsResourceTest {
           TallyApplication.class,
           ResourceHelpers.resourceFilePath("test-config.yml"),
           ConfigOverride.config("hotStore.name", STORE),
+          // The fixture's windows are of 2026-11-27: within what the hot tier keeps, so that
+          // answers about them are complete.
+          ConfigOverride.config("hotRetention", "3650 days"),
           ConfigOverride.config(
               "metricsFile", ResourceHelpers.resourceFilePath("test-metrics.yaml")));
 
@@ -241,6 +244,48 @@ class MetricsResourceTest {
     assertThat(windows.get(0).get("value").asLong()).isEqualTo(100);
     assertThat(windows.get(1).get("version").asLong()).isEqualTo(2);
     assertThat(windows.get(1).get("value").asLong()).isEqualTo(120);
+    // Open distinct counts of two versions cannot be added: listed apart, and the answer says so.
+    assertThat(reply.json.get("partial").asBoolean()).isTrue();
+    assertThat(reply.json.get("leftOut").get(0).asText()).contains("versions [1, 2]");
+  }
+
+  @Test
+  void countsOfTwoVersionsOfOneWindowAreOneWindow() throws Exception {
+    // Half an hour after the other tests' range, which it must not change.
+    long start = T0 + 30 * MINUTE;
+    HOT.apply(
+        count("views_by_geo_type", List.of("geo", "type"), List.of("FR", "movie.view"), start, 4));
+    HOT.apply(
+        update(
+            "views_by_geo_type",
+            2,
+            AggregateFunction.COUNT,
+            List.of("geo", "type"),
+            List.of("FR", "movie.view"),
+            start,
+            start + MINUTE,
+            new MetricValue.Scalar(3),
+            3,
+            false));
+    String query =
+        "/v1/metrics/views_by_geo_type/windows?from="
+            + start
+            + "&to="
+            + (start + MINUTE)
+            + "&geo=FR";
+
+    JsonNode windows = get(query).json.get("windows");
+    assertThat(windows).hasSize(1);
+    assertThat(windows.get(0).get("value").asLong()).isEqualTo(7);
+    assertThat(windows.get(0).get("events").asLong()).isEqualTo(7);
+    assertThat(windows.get(0).get("version").asLong()).isEqualTo(2);
+    assertThat(windows.get(0).get("versions").toString()).isEqualTo("[1,2]");
+
+    JsonNode first = get(query + "&version=1").json.get("windows");
+    assertThat(first).hasSize(1);
+    assertThat(first.get(0).get("value").asLong()).isEqualTo(4);
+    assertThat(first.get(0).has("versions")).isFalse();
+    assertProblem(get(query + "&version=0"), 400);
   }
 
   @Test

@@ -1,11 +1,13 @@
 package io.tally.tiering.tiers;
 
+import io.tally.model.metric.Durations;
 import io.tally.model.metric.MetricSpec;
 import io.tally.model.update.WindowUpdate;
 import io.tally.tiering.history.HistoryStore;
 import io.tally.tiering.history.Resolution;
 import io.tally.tiering.hot.HotStore;
 import io.tally.tiering.hot.WindowQuery;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -148,7 +150,34 @@ public final class TieredWindowReader {
         leftOut.add(missing.toString());
       }
     }
+    String evicted = evicted(spec, query);
+    if (evicted != null) {
+      leftOut.add(evicted);
+    }
     return new TieredWindows(merged, boundary, reads, leftOut);
+  }
+
+  /**
+   * Without a history tier, the younger tiers are all there is, and they drop a window {@code
+   * hotHorizonMillis} after its end: a range that reaches further back is answered in part, and
+   * says so, rather than lose windows silently. Null when the range is within what they keep (or
+   * their horizon is unknown).
+   */
+  private String evicted(MetricSpec spec, WindowQuery query) {
+    if (history != null || hotHorizonMillis == 0) {
+      return null;
+    }
+    long kept = clock.getAsLong() - hotHorizonMillis - spec.sizeMillis();
+    if (query.fromMillis() >= kept) {
+      return null;
+    }
+    return "windows that start in ["
+        + Instant.ofEpochMilli(query.fromMillis())
+        + ", "
+        + Instant.ofEpochMilli(Math.min(query.toMillis(), kept))
+        + ") ended more than the hot tier keeps them ("
+        + Durations.format(hotHorizonMillis)
+        + ") ago, and there is no history tier: they may be missing";
   }
 
   private static List<WindowUpdate> read(

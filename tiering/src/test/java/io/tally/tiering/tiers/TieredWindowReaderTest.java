@@ -234,4 +234,24 @@ class TieredWindowReaderTest {
     assertThat(TieredWindowReader.gaps(java.util.Set.of(1L, 2L, 5L), 0, 7, 1))
         .containsExactly(new long[] {0, 1}, new long[] {3, 5}, new long[] {6, 7});
   }
+
+  @Test
+  void withoutHistoryARangeOlderThanTheHotTierKeepsIsAnsweredInPartAndSaysSo() {
+    InMemoryHotStore memory = hot(finalMinutes(NOW - 30 * MINUTE, NOW));
+    TieredWindowReader noHistory = new TieredWindowReader(memory, null, null, HOUR, () -> NOW);
+
+    TieredWindows old = noHistory.windows(COUNT, all(T0, NOW), Resolution.MINUTE);
+    TieredWindows recent = noHistory.windows(COUNT, all(NOW - 30 * MINUTE, NOW), Resolution.MINUTE);
+
+    // Windows that ended more than an hour ago (started before NOW - 61 min) are gone.
+    assertThat(old.windows()).hasSize(60);
+    assertThat(old.leftOut())
+        .singleElement()
+        .asString()
+        .contains(java.time.Instant.ofEpochMilli(T0).toString())
+        .contains(java.time.Instant.ofEpochMilli(NOW - HOUR - MINUTE).toString())
+        .contains("no history tier");
+    assertThat(recent.windows()).hasSize(60);
+    assertThat(recent.leftOut()).isEmpty();
+  }
 }
