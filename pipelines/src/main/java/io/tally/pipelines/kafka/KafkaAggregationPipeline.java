@@ -40,7 +40,7 @@ public final class KafkaAggregationPipeline {
    * follows the topic with one consumer and applies changes without a restart.
    */
   public static MetricCatalogSource followRules(KafkaOptions options, MetricCatalog initial) {
-    Map<String, Object> client = Map.of("bootstrap.servers", options.getBootstrapServers());
+    Map<String, Object> client = KafkaClientSettings.client(options);
     SharedRuleLogs.kafka(client, options.getRulesTopic())
         .seed(initial, java.time.Duration.ofSeconds(30));
     return RuleLogCatalogSource.kafka(client, options.getRulesTopic());

@@ -39,6 +39,16 @@ public interface KafkaOptions extends PipelineOptions {
 
   void setRulesTopic(String value);
 
+  @Description(
+      "Kafka client settings for every producer, consumer and admin client of the pipeline, as"
+          + " key=value pairs separated by commas (e.g."
+          + " security.protocol=SASL_SSL,sasl.mechanism=PLAIN): what a cluster with TLS or SASL"
+          + " needs")
+  @Default.String("")
+  String getKafkaProperties();
+
+  void setKafkaProperties(String value);
+
   @Description("Consumer group whose committed offsets record how far the pipeline has read")
   @Default.String("tally-aggregation")
   String getConsumerGroup();

@@ -3,13 +3,11 @@ package io.tally.pipelines.kafka;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -40,9 +38,7 @@ public final class KafkaTopics {
                     Long.toString(MIN_COMPACTION_LAG_MS))));
     topics.add(new NewTopic(options.getDeadLetterTopic(), partitions, replicationFactor));
 
-    Properties props = new Properties();
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, options.getBootstrapServers());
-    try (Admin admin = Admin.create(props)) {
+    try (Admin admin = Admin.create(KafkaClientSettings.client(options))) {
       for (NewTopic topic : topics) {
         try {
           admin.createTopics(Set.of(topic)).all().get(30, TimeUnit.SECONDS);

@@ -67,11 +67,13 @@ public final class ReadEventsFromKafka extends PTransform<PBegin, PCollection<St
                     .withKeyDeserializer(ByteArrayDeserializer.class)
                     .withValueDeserializer(ByteArrayDeserializer.class)
                     .withConsumerConfigUpdates(
-                        Map.of(
-                            ConsumerConfig.GROUP_ID_CONFIG,
-                            options.getConsumerGroup(),
-                            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                            "earliest"))
+                        KafkaClientSettings.with(
+                            options,
+                            Map.of(
+                                ConsumerConfig.GROUP_ID_CONFIG,
+                                options.getConsumerGroup(),
+                                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                                "earliest")))
                     .withTimestampPolicyFactory(
                         (partition, previousWatermark) ->
                             new BoundedDisorderTimestampPolicy<>(

@@ -38,7 +38,8 @@ public final class WriteDeadLettersToKafka extends PTransform<PCollection<DeadLe
                 .withTopic(options.getDeadLetterTopic())
                 .withKeySerializer(ByteArraySerializer.class)
                 .withValueSerializer(ByteArraySerializer.class)
-                .withProducerConfigUpdates(ReliableProducer.config())
+                .withProducerConfigUpdates(
+                    KafkaClientSettings.with(options, ReliableProducer.config()))
                 .values());
   }
 

@@ -51,6 +51,7 @@ public final class WriteToChangeFeed extends PTransform<PCollection<WindowUpdate
                 .withKeySerializer(ByteArraySerializer.class)
                 .withValueSerializer(ByteArraySerializer.class)
                 .withProducerConfigUpdates(
-                    ReliableProducer.config(options.getChangeFeedCompression())));
+                    KafkaClientSettings.with(
+                        options, ReliableProducer.config(options.getChangeFeedCompression()))));
   }
 }

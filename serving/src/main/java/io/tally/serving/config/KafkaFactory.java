@@ -30,6 +30,13 @@ public class KafkaFactory {
   /** The compacted topic of window updates that the pipeline publishes. */
   @NotBlank private String changeFeedTopic = "aggregates";
 
+  /**
+   * Settings of every Kafka client of the service (ingest and dead-letter producers, change-feed
+   * and saved-query consumers, the rule log, the health check's admin client): security, SASL and
+   * TLS settings go here.
+   */
+  @NotNull private Map<String, String> properties = new LinkedHashMap<>();
+
   /** Producer settings on top of Tally's defaults (see {@code KafkaEventLog}). */
   @NotNull private Map<String, String> producer = new LinkedHashMap<>();
 
@@ -145,10 +152,24 @@ public class KafkaFactory {
     this.catchUpTimeout = catchUpTimeout;
   }
 
-  /** The client settings every Kafka client of the service shares, plus {@code overrides}. */
+  @JsonProperty
+  public Map<String, String> getProperties() {
+    return properties;
+  }
+
+  @JsonProperty
+  public void setProperties(Map<String, String> properties) {
+    this.properties = properties;
+  }
+
+  /**
+   * The client settings every Kafka client of the service shares (the bootstrap servers and {@code
+   * properties}), plus {@code overrides}.
+   */
   public Map<String, Object> clientConfig(Map<String, String> overrides) {
     Map<String, Object> config = new HashMap<>();
     config.put("bootstrap.servers", bootstrapServers);
+    config.putAll(properties);
     config.putAll(overrides);
     return config;
   }

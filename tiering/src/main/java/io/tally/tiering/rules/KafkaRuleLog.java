@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -151,9 +152,9 @@ public final class KafkaRuleLog extends RuleLog {
 
   private void ensureTopic() {
     Map<String, Object> adminConfig = new HashMap<>(clientConfig);
-    adminConfig
-        .keySet()
-        .retainAll(Set.of("bootstrap.servers", "security.protocol", "client.dns.lookup"));
+    // Only what an admin client knows (the producer and consumer settings would be logged as
+    // unknown), which includes every security, SASL and TLS setting.
+    adminConfig.keySet().retainAll(AdminClientConfig.configNames());
     try (Admin admin = Admin.create(adminConfig)) {
       NewTopic rules =
           new NewTopic(topic, Optional.of(1), Optional.empty())
