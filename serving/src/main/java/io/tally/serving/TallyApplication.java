@@ -48,6 +48,7 @@ import io.tally.serving.ops.PrometheusEndpoint;
 import io.tally.serving.ops.TooManyRequestsMeter;
 import io.tally.serving.query.ChangeFeedView;
 import io.tally.serving.query.HotStoreEvictor;
+import io.tally.serving.query.ServingReadiness;
 import io.tally.serving.query.WindowQueryService;
 import io.tally.serving.resources.DashboardResource;
 import io.tally.serving.resources.EventsResource;
@@ -178,8 +179,10 @@ public class TallyApplication extends Application<TallyConfiguration> {
     // The hot tiers keep every window for hotRetention after its end: the tier boundary.
     TieredWindowReader tiers =
         new TieredWindowReader(hotStore, recent, history, hotRetention, System::currentTimeMillis);
+    ServingReadiness readiness = new ServingReadiness();
     WindowQueryService queries =
-        new WindowQueryService(catalog, tiers, config.getMaxQueryRange().toMilliseconds());
+        new WindowQueryService(
+            catalog, tiers, config.getMaxQueryRange().toMilliseconds(), readiness);
 
     environment.lifecycle().manage(new HotStoreEvictor(hotStore, hotRetention, Clock.systemUTC()));
 
@@ -198,7 +201,7 @@ public class TallyApplication extends Application<TallyConfiguration> {
     EventLog eventLog = EventLog.none();
     SavedQueryStore savedQueries;
     if (config.getKafka() != null) {
-      eventLog = kafka(config.getKafka(), hotStore, environment);
+      eventLog = kafka(config.getKafka(), hotStore, readiness, environment);
       savedQueries = kafkaSavedQueries(config.getKafka(), config.getSubscriptions(), environment);
     } else {
       savedQueries =
@@ -301,7 +304,8 @@ public class TallyApplication extends Application<TallyConfiguration> {
    * Kafka as the durable log: the producer behind ingest, and the reader that rebuilds the hot
    * store from the change feed (on every start, from the beginning of the compacted topic).
    */
-  private static EventLog kafka(KafkaFactory kafka, HotStore hotStore, Environment environment) {
+  private static EventLog kafka(
+      KafkaFactory kafka, HotStore hotStore, ServingReadiness readiness, Environment environment) {
     KafkaEventLog eventLog =
         new KafkaEventLog(
             kafka.clientConfig(kafka.getProducer()),
@@ -317,6 +321,9 @@ public class TallyApplication extends Application<TallyConfiguration> {
     environment
         .lifecycle()
         .manage(new ChangeFeedView(reader, kafka.getCatchUpTimeout().toJavaDuration()));
+    // Until the view has caught up, queries are refused: they could show less than before. A
+    // change feed that does not exist yet has nothing to catch up with.
+    readiness.follow(() -> reader.caughtUp() || reader.feedMissing());
 
     Admin admin = Admin.create(kafka.clientConfig(Map.of("client.id", "tally-health")));
     environment.lifecycle().manage(new AutoCloseableManager(admin));

@@ -13,6 +13,7 @@ public record Problem(String type, String title, int status, String detail) {
   public static final String ABOUT_BLANK = "about:blank";
   public static final String INVALID_QUERY = "urn:tally:problem:invalid-query";
   public static final String QUERY_RATE_LIMITED = "urn:tally:problem:query-rate-limited";
+  public static final String NOT_READY = "urn:tally:problem:not-ready";
   public static final String UNKNOWN_METRIC = "urn:tally:problem:unknown-metric";
   public static final String INVALID_BODY = "urn:tally:problem:invalid-body";
   public static final String INVALID_EVENTS = "urn:tally:problem:invalid-events";

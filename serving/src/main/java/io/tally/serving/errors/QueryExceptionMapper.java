@@ -4,6 +4,7 @@ import io.tally.serving.api.Problem;
 import io.tally.serving.live.SavedQueryLimitException;
 import io.tally.serving.live.UnknownSavedQueryException;
 import io.tally.serving.query.InvalidQueryException;
+import io.tally.serving.query.NotReadyException;
 import io.tally.serving.query.QueryException;
 import io.tally.serving.query.QueryRateLimitedException;
 import io.tally.serving.query.UnknownMetricException;
@@ -32,6 +33,12 @@ public class QueryExceptionMapper implements ExceptionMapper<QueryException> {
     }
     if (e instanceof InvalidQueryException) {
       return Problems.of(Problem.INVALID_QUERY, 400, "Invalid query parameter", e.getMessage());
+    }
+    if (e instanceof NotReadyException notReady) {
+      return Response.fromResponse(
+              Problems.of(Problem.NOT_READY, 503, "Not ready yet", e.getMessage()))
+          .header(HttpHeaders.RETRY_AFTER, notReady.retryAfterSeconds())
+          .build();
     }
     if (e instanceof QueryRateLimitedException limited) {
       return Response.fromResponse(

@@ -52,6 +52,7 @@ public final class WindowQueryService implements WindowQueries {
   private final MetricCatalogSource catalog;
   private final TieredWindowReader tiers;
   private final long maxRangeMillis;
+  private final ServingReadiness readiness;
 
   /** Answers from the hot store alone. */
   public WindowQueryService(MetricCatalogSource catalog, HotStore hotStore, long maxRangeMillis) {
@@ -60,6 +61,18 @@ public final class WindowQueryService implements WindowQueries {
 
   public WindowQueryService(
       MetricCatalogSource catalog, TieredWindowReader tiers, long maxRangeMillis) {
+    this(catalog, tiers, maxRangeMillis, new ServingReadiness());
+  }
+
+  /**
+   * @param readiness window queries are refused ({@link NotReadyException}) until it is ready
+   */
+  public WindowQueryService(
+      MetricCatalogSource catalog,
+      TieredWindowReader tiers,
+      long maxRangeMillis,
+      ServingReadiness readiness) {
+    this.readiness = Objects.requireNonNull(readiness, "readiness");
     if (maxRangeMillis <= 0) {
       throw new IllegalArgumentException("the maximum query range must be positive");
     }
@@ -89,6 +102,7 @@ public final class WindowQueryService implements WindowQueries {
   @Override
   public MetricWindows windows(String name, Map<String, List<String>> parameters) {
     MetricDefinition definition = definition(name);
+    readiness.check();
     long from = time(parameters, FROM);
     long to = time(parameters, TO);
     if (to < from) {

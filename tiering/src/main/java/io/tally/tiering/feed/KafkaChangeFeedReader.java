@@ -50,6 +50,7 @@ public final class KafkaChangeFeedReader implements AutoCloseable {
   private final ChangeFeedApplier applier;
   private final CatchUpTracker tracker = new CatchUpTracker();
   private final CountDownLatch caughtUpSignal = new CountDownLatch(1);
+  private volatile boolean feedMissing;
   private final CountDownLatch stopSignal = new CountDownLatch(1);
   private final LogThrottle errorLog = new LogThrottle(30_000, System::currentTimeMillis);
 
@@ -103,6 +104,14 @@ public final class KafkaChangeFeedReader implements AutoCloseable {
   /** Waits until {@link #caughtUp()} or the timeout; returns whether it caught up. */
   public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
     return caughtUpSignal.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * True while the broker says the change feed topic does not exist: nothing has been published, so
+   * there is nothing to catch up with (false until the broker has answered).
+   */
+  public boolean feedMissing() {
+    return feedMissing;
   }
 
   /** True once every partition reached the end offset it had when the reader started on it. */
@@ -197,7 +206,8 @@ public final class KafkaChangeFeedReader implements AutoCloseable {
    */
   private boolean assignNewPartitions() {
     List<PartitionInfo> infos = consumer.partitionsFor(topic, METADATA_TIMEOUT);
-    if (infos == null || infos.isEmpty()) {
+    feedMissing = infos == null || infos.isEmpty();
+    if (feedMissing) {
       if (lastError == null) {
         lastError = "topic " + topic + " does not exist (yet)";
       }
