@@ -114,6 +114,10 @@ public final class StreamingMain {
     Runtime.getRuntime().addShutdownHook(hook);
     int code;
     try {
+      if (options.getRunner().getSimpleName().equals("FlinkRunner")) {
+        // A line that scripts (runners/bin/stack) wait for: the job is on its way to reading.
+        LOG.info("Streaming job submitted: Flink job {}", running.awaitSubmitted(SUBMIT_TIMEOUT));
+      }
       PipelineResult.State state = running.awaitFinish();
       LOG.info("Pipeline finished: {}", state);
       code = state == PipelineResult.State.DONE || state == PipelineResult.State.CANCELLED ? 0 : 1;
@@ -124,6 +128,9 @@ public final class StreamingMain {
     // Exits explicitly: the runner's non-daemon threads would keep the JVM up.
     System.exit(code);
   }
+
+  /** How long the start waits for the runner to accept the job before it gives up. */
+  private static final Duration SUBMIT_TIMEOUT = Duration.ofMinutes(5);
 
   /**
    * The options of {@code args} with StreamingMain's defaults for what they do not give, the

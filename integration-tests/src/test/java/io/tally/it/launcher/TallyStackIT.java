@@ -1,0 +1,167 @@
+package io.tally.it.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code bin/tally up} as a user runs it: the whole stack starts (broker, ClickHouse, streaming
+ * job, query service, each its own process), takes events with the key it printed, counts each
+ * distinct event once, serves it on {@code /windows}, exposes {@code /prometheus}, and {@code
+ * bin/tally down} leaves none of its processes or ports behind.
+ */
+class TallyStackIT {
+  private static final Path ROOT =
+      Path.of(System.getProperty("tally.root", "..")).toAbsolutePath().normalize();
+  private static final int KAFKA = 33092;
+  private static final int CLICKHOUSE = 33123;
+  private static final int SERVICE = 33080;
+  private static final int ADMIN = 33081;
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir static Path data;
+
+  private static String tally(String command) throws IOException, InterruptedException {
+    ProcessBuilder builder =
+        new ProcessBuilder(ROOT.resolve("bin/tally").toString(), command).directory(ROOT.toFile());
+    builder
+        .environment()
+        .putAll(
+            Map.of(
+                "TALLY_KAFKA_PORT", Integer.toString(KAFKA),
+                "TALLY_CLICKHOUSE_HTTP_PORT", Integer.toString(CLICKHOUSE),
+                "TALLY_SERVICE_PORT", Integer.toString(SERVICE),
+                "TALLY_ADMIN_PORT", Integer.toString(ADMIN),
+                "TALLY_DATA_DIR", data.toString(),
+                "TALLY_REBUILD", "0",
+                "TALLY_UP_TIMEOUT", "300"));
+    builder.redirectErrorStream(true);
+    Process process = builder.start();
+    byte[] output = process.getInputStream().readAllBytes();
+    if (!process.waitFor(6, TimeUnit.MINUTES)) {
+      process.destroyForcibly();
+      throw new AssertionError("bin/tally " + command + " did not end");
+    }
+    String text = new String(output, StandardCharsets.UTF_8);
+    assertThat(process.exitValue()).as("bin/tally " + command + ":\n" + text).isZero();
+    return text;
+  }
+
+  @AfterAll
+  static void stopEverything() throws Exception {
+    tally("down");
+  }
+
+  @Test
+  void upTakesEventsServesThemAndDownLeavesNothing() throws Exception {
+    String up = tally("up");
+    Matcher printed = Pattern.compile("API key \\(every role\\): (\\S+)").matcher(up);
+    assertThat(printed.find()).as(up).isTrue();
+    String key = printed.group(1);
+    assertThat(tally("up")).contains("already up");
+
+    // Three distinct events and a copy of one, in a category of their own, stamped now.
+    String category = "stack/it-" + System.nanoTime();
+    long now = System.currentTimeMillis();
+    StringBuilder body = new StringBuilder();
+    for (String id : List.of("a", "b", "c", "a")) {
+      body.append(
+              String.format(
+                  "{\"id\": \"%s\", \"source\": \"it\", \"type\": \"movie.view\","
+                      + " \"category\": \"%s\", \"ts\": %d}",
+                  id, category, now))
+          .append('\n');
+    }
+    HttpResponse<String> posted =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + SERVICE + "/v1/events"))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + key)
+                .header("Content-Type", "application/x-ndjson")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(posted.statusCode()).as(posted.body()).isEqualTo(202);
+
+    String windows =
+        "http://127.0.0.1:"
+            + SERVICE
+            + "/v1/metrics/events_by_category/windows?from="
+            + (now - 120_000)
+            + "&to="
+            + (now + 120_000)
+            + "&category="
+            + category;
+    await()
+        .atMost(Duration.ofMinutes(3))
+        .pollInterval(Duration.ofSeconds(1))
+        .ignoreExceptions()
+        .until(() -> counted(get(windows)) == 3);
+    assertThat(counted(get(windows))).isEqualTo(3);
+
+    String metrics = get("http://127.0.0.1:" + ADMIN + "/prometheus");
+    assertThat(metrics).contains("io_tally_");
+
+    List<Long> pids = List.of(pid("job.pid"), pid("service.pid"));
+    tally("down");
+
+    for (long pid : pids) {
+      assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
+          .as("process " + pid)
+          .isFalse();
+    }
+    for (int port : List.of(KAFKA, CLICKHOUSE, SERVICE, ADMIN)) {
+      assertThat(listening(port)).as("port " + port).isFalse();
+    }
+  }
+
+  /** The events counted over every window of the answer. */
+  private static long counted(String answer) throws IOException {
+    long events = 0;
+    for (JsonNode window : JSON.readTree(answer).get("windows")) {
+      events += window.get("events").asLong();
+    }
+    return events;
+  }
+
+  private static long pid(String file) throws IOException {
+    return Long.parseLong(Files.readString(data.resolve(file)).trim());
+  }
+
+  private static boolean listening(int port) {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static String get(String url) throws Exception {
+    return HTTP.send(
+            HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
+}
