@@ -17,9 +17,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -114,12 +116,33 @@ class TallyStackIT {
             + (now + 120_000)
             + "&category="
             + category;
+    // A generous bound: a job just started counts its first events after its warm-up, which
+    // takes long on a busy machine.
     await()
-        .atMost(Duration.ofMinutes(3))
+        .atMost(Duration.ofMinutes(6))
         .pollInterval(Duration.ofSeconds(1))
         .ignoreExceptions()
         .until(() -> counted(get(windows)) == 3);
     assertThat(counted(get(windows))).isEqualTo(3);
+
+    // The live stream of the same group starts with a snapshot that holds the window.
+    HttpResponse<Stream<String>> stream =
+        HTTP.send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        "http://127.0.0.1:"
+                            + SERVICE
+                            + "/v1/metrics/events_by_category/stream?category="
+                            + category))
+                .timeout(Duration.ofSeconds(30))
+                .build(),
+            HttpResponse.BodyHandlers.ofLines());
+    try (Stream<String> lines = stream.body()) {
+      CompletableFuture<Boolean> seen =
+          CompletableFuture.supplyAsync(
+              () -> lines.anyMatch(l -> l.startsWith("data:") && l.contains("\"events\":3")));
+      assertThat(seen.get(2, TimeUnit.MINUTES)).isTrue();
+    }
 
     String metrics = get("http://127.0.0.1:" + ADMIN + "/prometheus");
     assertThat(metrics).contains("io_tally_");
