@@ -13,8 +13,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -23,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The query service's distribution, {@code serving/target/tally-serving-VERSION-all.jar}, as an
  * operator runs it: {@code java -jar ... server CONFIG} in a process of its own, with neither Beam
- * nor Flink inside, answers queries, reports healthy, and accepts a write with a configured key.
+ * nor Flink inside, answers queries, reports healthy, and accepts a write with the key that its own
+ * {@code key} command printed, configured with exactly the entry that command printed.
  */
 class ServingDistributionIT {
   private static final Path ROOT =
@@ -61,23 +63,20 @@ class ServingDistributionIT {
   }
 
   @Test
-  void theJarRunsTheServiceWhichAcceptsAConfiguredKey(@TempDir Path dir) throws Exception {
+  void theJarRunsTheServiceWithTheKeyItsKeyCommandPrinted(@TempDir Path dir) throws Exception {
     int port = freePort();
     int admin = freePort();
-    String key = Credential.newKey();
-    Credential credential = Credential.forKey("it", key, Set.of("admin"));
+    PrintedKey printed = printedKey(dir);
     Path config = dir.resolve("tally.yml");
     Files.writeString(
         config,
         String.join(
-            "\n",
-            "server:",
-            "  applicationConnectors: [{type: http, port: " + port + "}]",
-            "  adminConnectors: [{type: http, port: " + admin + "}]",
-            "auth:",
-            "  credentials:",
-            "    - {name: it, sha256: " + credential.getSha256() + ", roles: [admin]}",
-            ""));
+                "\n",
+                "server:",
+                "  applicationConnectors: [{type: http, port: " + port + "}]",
+                "  adminConnectors: [{type: http, port: " + admin + "}]",
+                printed.authBlock())
+            + "\n");
     Process service =
         new ProcessBuilder(
                 List.of(
@@ -103,15 +102,63 @@ class ServingDistributionIT {
       String definition =
           "{\"filter\": {\"type\": [\"movie.view\"]}, \"groupBy\": [\"geo\"],"
               + " \"aggregate\": {\"fn\": \"count\"}, \"window\": {\"size\": \"1m\"}}";
-      assertThat(put(port, "views_by_geo_it", key, definition).statusCode()).isEqualTo(201);
+      assertThat(put(port, "views_by_geo_it", printed.key(), definition).statusCode())
+          .isEqualTo(201);
       assertThat(put(port, "views_by_geo_other", Credential.newKey(), definition).statusCode())
           .isEqualTo(401);
     } finally {
       service.destroy();
-      if (!service.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+      if (!service.waitFor(30, TimeUnit.SECONDS)) {
         service.destroyForcibly();
       }
     }
+  }
+
+  /** The key and the {@code auth:} block that {@code java -jar ... key} printed. */
+  private record PrintedKey(String key, String authBlock) {}
+
+  private static final String KEY_LINE = "API key (shown only now; keep it secret): ";
+
+  /** Runs the jar's {@code key} command as an operator would and reads what it printed. */
+  private static PrintedKey printedKey(Path dir) throws Exception {
+    Path out = dir.resolve("key.out");
+    Process command =
+        new ProcessBuilder(
+                List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-jar",
+                    distribution().toString(),
+                    "key",
+                    "--name=it",
+                    "--roles=admin"))
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(out.toFile())
+            .start();
+    if (!command.waitFor(2, TimeUnit.MINUTES)) {
+      command.destroyForcibly();
+      throw new AssertionError("the key command did not end within 2 minutes");
+    }
+    List<String> lines = Files.readAllLines(out);
+    assertThat(command.exitValue()).as("key command exit, output %s", lines).isZero();
+    String key =
+        lines.stream()
+            .filter(l -> l.startsWith(KEY_LINE))
+            .map(l -> l.substring(KEY_LINE.length()).trim())
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no key line in " + lines));
+    int auth = lines.indexOf("auth:");
+    assertThat(auth).as("an auth: block in %s", lines).isNotNegative();
+    List<String> block = new ArrayList<>();
+    for (String line : lines.subList(auth, lines.size())) {
+      if (line.isBlank()) {
+        break;
+      }
+      block.add(line);
+    }
+    assertThat(block).anyMatch(l -> l.contains("sha256:")).anyMatch(l -> l.contains("admin"));
+    assertThat(String.join("\n", block)).doesNotContain(key);
+    return new PrintedKey(key, String.join("\n", block));
   }
 
   private static HttpResponse<String> get(String url) throws Exception {
