@@ -39,12 +39,13 @@ import org.joda.time.Instant;
  * <p>Following a catalog ({@link #following}), the horizon is what the definitions need ({@link
  * DedupHorizon}: the longest window plus its allowed lateness, over every version of every metric),
  * at most the ceiling the operator set, so that de-duplication is exact and keeps no more than it
- * must (one string per distinct event within the horizon). It only ever grows within a run: a
- * replaced or deleted version may still have open windows. A new, longer definition extends the
- * memory before its events can be forgotten: it takes effect from an event time in the future (the
- * rules service's activation delay), and the identities of events from then on are due to be
- * forgotten only a horizon later. Expiries are computed with the horizon in force when a timer
- * fires, so a timer armed under a shorter horizon forgets nothing it should keep and re-arms.
+ * must (a 128-bit hash per distinct event within the horizon, {@link SeenIdentities}). It only ever
+ * grows within a run: a replaced or deleted version may still have open windows. A new, longer
+ * definition extends the memory before its events can be forgotten: it takes effect from an event
+ * time in the future (the rules service's activation delay), and the identities of events from then
+ * on are due to be forgotten only a horizon later. Expiries are computed with the horizon in force
+ * when a timer fires, so a timer armed under a shorter horizon forgets nothing it should keep and
+ * re-arms.
  *
  * <p>Identities are spread over a fixed number of shards by hash, and each shard keeps them in
  * buckets of event time. That costs one state entry and one timer per shard and bucket, where a
@@ -170,13 +171,11 @@ public final class DeduplicateEvents extends PTransform<PCollection<Event>, PCol
       // Counted once per batch: a metric update costs a lookup, duplicates come in floods.
       long duplicatesInBatch = 0;
       for (Event event : batch.getValue()) {
-        String identity = event.identity();
-        if (seen.contains(identity)) {
+        if (seen.add(bucketOf(event.timestampMillis()), event.identity())) {
+          out.output(event);
+        } else {
           duplicatesInBatch++;
-          continue;
         }
-        seen.add(bucketOf(event.timestampMillis()), identity);
-        out.output(event);
       }
       if (duplicatesInBatch > 0) {
         duplicates.inc(duplicatesInBatch);
