@@ -84,6 +84,7 @@ import org.eclipse.jetty.util.component.LifeCycle;
 public class TallyApplication extends Application<TallyConfiguration> {
   private final RuleLog ruleLogOverride;
   private final List<Credential> extraCredentials;
+  private final EventLog eventLogOverride;
 
   /** The rule log of the configuration, seeded from its {@code metricsFile}. */
   public TallyApplication() {
@@ -96,8 +97,19 @@ public class TallyApplication extends Application<TallyConfiguration> {
    * ones.
    */
   public TallyApplication(RuleLog ruleLog, List<Credential> extraCredentials) {
+    this(ruleLog, extraCredentials, null);
+  }
+
+  /**
+   * As {@link #TallyApplication(RuleLog, List)}, and appends accepted events to {@code eventLog}
+   * (when not null) instead of the configuration's {@code kafka} section: a process that runs the
+   * pipeline next to the service and reads the same log, but has no change feed to follow. The
+   * service starts and stops it when it is {@link Managed}.
+   */
+  public TallyApplication(RuleLog ruleLog, List<Credential> extraCredentials, EventLog eventLog) {
     this.ruleLogOverride = ruleLog;
     this.extraCredentials = List.copyOf(extraCredentials);
+    this.eventLogOverride = eventLog;
   }
 
   public static void main(String[] args) throws Exception {
@@ -200,7 +212,14 @@ public class TallyApplication extends Application<TallyConfiguration> {
 
     EventLog eventLog = EventLog.none();
     SavedQueryStore savedQueries;
-    if (config.getKafka() != null) {
+    if (eventLogOverride != null) {
+      eventLog = eventLogOverride;
+      if (eventLog instanceof Managed managed) {
+        environment.lifecycle().manage(managed);
+      }
+      savedQueries =
+          new FileSavedQueryStore(Path.of(config.getSubscriptions().getSavedQueriesFile()));
+    } else if (config.getKafka() != null) {
       eventLog = kafka(config.getKafka(), hotStore, readiness, environment);
       savedQueries = kafkaSavedQueries(config.getKafka(), config.getSubscriptions(), environment);
     } else {

@@ -2,11 +2,15 @@ package io.tally.runners.embedded;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
+import io.tally.model.metric.Durations;
 import io.tally.model.metric.MetricCatalog;
 import io.tally.model.metric.MetricCatalogSource;
 import io.tally.model.update.WindowUpdate;
 import io.tally.pipelines.AggregationPipeline;
 import io.tally.pipelines.TallyPipelineOptions;
+import io.tally.pipelines.kafka.KafkaOptions;
+import io.tally.pipelines.kafka.KafkaTopics;
+import io.tally.pipelines.kafka.ReadEventsFromKafka;
 import io.tally.pipelines.sinks.LogDeadLetters;
 import io.tally.pipelines.sinks.WriteToHotStore;
 import io.tally.pipelines.synthetic.SyntheticEventSource;
@@ -19,6 +23,8 @@ import io.tally.serving.TallyApplication;
 import io.tally.serving.TallyServer;
 import io.tally.serving.auth.Credential;
 import io.tally.serving.auth.Roles;
+import io.tally.serving.config.KafkaFactory;
+import io.tally.serving.ingest.KafkaEventLog;
 import io.tally.tiering.hot.InMemoryHotStore;
 import io.tally.tiering.hot.SharedHotStores;
 import io.tally.tiering.hot.WindowQuery;
@@ -38,6 +44,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.values.PBegin;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.joda.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -49,16 +61,18 @@ import picocli.CommandLine.Unmatched;
 /**
  * The one-process mode: live synthetic events, the streaming pipeline on the embedded Flink runner
  * (or the Direct runner) writing to an in-memory hot store, and the query API reading that store,
- * all in this JVM. Logs a status line every few seconds; stops on Ctrl-C (or after {@code
- * --duration}).
+ * all in this JVM. With {@code --bootstrap-servers}, posted events go to the broker's events topic
+ * and the pipeline counts that topic as well: a posted event is acknowledged only once the log has
+ * it, as in the production configuration. Logs a status line every few seconds; stops on Ctrl-C (or
+ * after {@code --duration}).
  */
 @Command(
     name = "run-embedded",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Runs live synthetic events through the Tally pipeline and serves the results on"
-          + " http://localhost:8080/, in one process.",
+      "Runs live synthetic events, and with --bootstrap-servers the events you post, through the"
+          + " Tally pipeline and serves the results on http://localhost:8080/, in one process.",
       "Options not listed here are passed to Beam and the runner (e.g. --maxBundleSize=5000)."
     })
 public final class EmbeddedMain implements Callable<Integer> {
@@ -68,10 +82,24 @@ public final class EmbeddedMain implements Callable<Integer> {
   private static final String COUNTED_METRIC = "events_by_category";
 
   @Option(
-      names = "--rate",
+      names = {"--synthetic-rate", "--rate"},
       defaultValue = "2000",
-      description = "Events per second (${DEFAULT-VALUE}).")
+      description = "Synthetic events per second; 0 = none, only posted ones (${DEFAULT-VALUE}).")
   double rate;
+
+  @Option(
+      names = "--bootstrap-servers",
+      description =
+          "A Kafka broker: POST /v1/events appends to its events topic (202 once the broker has"
+              + " them) and the pipeline counts that topic next to the synthetic events. Without"
+              + " it, posts are refused with 503. bin/run starts a broker of its own for this.")
+  String bootstrapServers;
+
+  @Option(
+      names = "--partitions",
+      defaultValue = "2",
+      description = "Partitions of the topics made on --bootstrap-servers (${DEFAULT-VALUE}).")
+  int partitions;
 
   @Mixin GeneratorOptions generator;
 
@@ -178,25 +206,31 @@ public final class EmbeddedMain implements Callable<Integer> {
     RuleLog rules = SharedRuleLogs.named(store);
     rules.seed(catalog, java.time.Duration.ofSeconds(10));
     MetricCatalogSource catalogSource = RuleLogCatalogSource.inMemory(store);
-    SyntheticSettings settings = settings();
     InMemoryHotStore hotStore = SharedHotStores.named(store);
+    KafkaOptions log = eventLog(options);
 
-    TallyServer server = noApi ? null : startApi(rules);
+    TallyServer server = noApi ? null : startApi(rules, log);
     quietenFrameworkLogs();
 
     String generated = "embedded-events-" + System.nanoTime();
     Pipeline pipeline = Pipeline.create(options);
     AggregationPipeline.build(
         pipeline,
-        CountedSource.of(SyntheticEventSource.read(settings), generated),
+        source(log, generated),
         catalogSource,
         WriteToHotStore.to(SharedHotStores.provider(store)),
         LogDeadLetters.sampled());
 
     LOG.info(
-        "Tally embedded: {} events/s ({}) on the {} (parallelism {}), metrics {}{}",
+        "Tally embedded: {} synthetic events/s ({}){} on the {} (parallelism {}), metrics {}{}",
         fmt(rate),
         generator.describe(),
+        log == null
+            ? "; no event log: POST /v1/events is refused"
+            : " and the events posted, through topic "
+                + log.getEventsTopic()
+                + " on "
+                + log.getBootstrapServers(),
         options.getRunner().getSimpleName(),
         parallelism,
         catalog.definitions().stream().map(d -> d.name()).toList(),
@@ -255,13 +289,68 @@ public final class EmbeddedMain implements Callable<Integer> {
   }
 
   /**
+   * The event log's settings, its topics made, when {@code --bootstrap-servers} names one; null
+   * otherwise. Refuses a run with nothing to count.
+   */
+  KafkaOptions eventLog(TallyPipelineOptions options) {
+    if (bootstrapServers == null || bootstrapServers.isBlank()) {
+      if (rate <= 0) {
+        throw new CommandLine.ParameterException(
+            new CommandLine(this),
+            "--synthetic-rate=0 needs --bootstrap-servers: without synthetic events and without a"
+                + " log to post to, there is nothing to count");
+      }
+      return null;
+    }
+    KafkaOptions kafka = options.as(KafkaOptions.class);
+    kafka.setBootstrapServers(bootstrapServers);
+    KafkaTopics.ensure(kafka, partitions, (short) 1);
+    return kafka;
+  }
+
+  /**
+   * The pipeline's input: the synthetic events (counted for the status line) and, with a log, the
+   * events topic, which is where posted events go. Both meet in one collection before parsing.
+   */
+  private PTransform<PBegin, PCollection<String>> source(KafkaOptions log, String counter) {
+    PTransform<PBegin, PCollection<String>> synthetic =
+        rate > 0 ? CountedSource.of(SyntheticEventSource.read(settings()), counter) : null;
+    if (log == null) {
+      return synthetic;
+    }
+    PTransform<PBegin, PCollection<String>> posted =
+        ReadEventsFromKafka.with(log, Duration.millis(Durations.parseMillis(log.getMaxDisorder())));
+    return synthetic == null ? posted : new Merged(synthetic, posted);
+  }
+
+  /** Two sources as one collection. */
+  private static final class Merged extends PTransform<PBegin, PCollection<String>> {
+    private final PTransform<PBegin, PCollection<String>> first;
+    private final PTransform<PBegin, PCollection<String>> second;
+
+    Merged(
+        PTransform<PBegin, PCollection<String>> first,
+        PTransform<PBegin, PCollection<String>> second) {
+      this.first = first;
+      this.second = second;
+    }
+
+    @Override
+    public PCollection<String> expand(PBegin begin) {
+      return PCollectionList.of(begin.apply("Synthetic", first))
+          .and(begin.apply("Posted", second))
+          .apply("Merge", Flatten.pCollections());
+    }
+  }
+
+  /**
    * Starts the API with a key made for this run, printed once. A fixed default key would be an
    * anonymous write in disguise (everyone knows it); a key configured by hash needs a step before
    * the first run. A fresh random key per start needs neither and is gone with the process: only
    * its hash is held, and only the console shows it. Keys configured in the YAML ({@code
    * auth.credentials}) work as well.
    */
-  private TallyServer startApi(RuleLog rules) throws Exception {
+  private TallyServer startApi(RuleLog rules, KafkaOptions log) throws Exception {
     System.setProperty("dw.server.applicationConnectors[0].port", Integer.toString(port));
     System.setProperty("dw.server.adminConnectors[0].port", Integer.toString(adminPort));
     System.setProperty("dw.hotStore.name", store);
@@ -270,7 +359,9 @@ public final class EmbeddedMain implements Callable<Integer> {
     String key = Credential.newKey();
     Credential dev = Credential.forKey("embedded-dev", key, Roles.ALL);
     TallyServer server =
-        TallyServer.start(new TallyApplication(rules, List.of(dev)), "tally-serving.yml");
+        TallyServer.start(
+            new TallyApplication(rules, List.of(dev), log == null ? null : eventLogOf(log)),
+            "tally-serving.yml");
     System.out.printf(
         "%nAPI key of this run (every role): %s%n  e.g. curl -X PUT -H 'Authorization: Bearer %s'"
             + " -H 'Content-Type: application/json' localhost:%d/v1/metrics/NAME -d @definition.json%n%n",
@@ -278,11 +369,33 @@ public final class EmbeddedMain implements Callable<Integer> {
     return server;
   }
 
-  /** Dropwizard sets the log levels from its YAML; Flink and Beam are too chatty at INFO. */
+  /** The service's producer to the pipeline's events topic, with the service's defaults. */
+  private static KafkaEventLog eventLogOf(KafkaOptions log) {
+    KafkaFactory kafka = new KafkaFactory();
+    kafka.setBootstrapServers(log.getBootstrapServers());
+    kafka.setEventsTopic(log.getEventsTopic());
+    kafka.setDeadLetterTopic(log.getDeadLetterTopic());
+    return new KafkaEventLog(
+        kafka.clientConfig(kafka.getProducer()),
+        kafka.getEventsTopic(),
+        kafka.getDeadLetterTopic(),
+        kafka.getAckTimeout().toJavaDuration(),
+        kafka.getRetryAfter().toJavaDuration());
+  }
+
+  /**
+   * Dropwizard sets the log levels from its YAML; Flink, Beam and the Kafka clients are too chatty
+   * at INFO (every client prints its whole configuration).
+   */
   private static void quietenFrameworkLogs() {
     if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
       for (String name :
-          List.of("org.apache.flink", "org.apache.beam", "org.apache.pekko", "akka")) {
+          List.of(
+              "org.apache.flink",
+              "org.apache.beam",
+              "org.apache.pekko",
+              "akka",
+              "org.apache.kafka")) {
         context.getLogger(name).setLevel(Level.WARN);
       }
       // As in logback.xml: KafkaIO's metric updates outside a work thread, a benign ERROR.

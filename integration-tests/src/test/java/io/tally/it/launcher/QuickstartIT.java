@@ -1,0 +1,155 @@
+package io.tally.it.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code bin/run} as a newcomer runs it: it starts a broker of its own, takes posted events with
+ * the key it printed, counts each distinct one once next to its synthetic events, and on a TERM
+ * stops the broker and deletes the broker's data, leaving no process behind.
+ */
+class QuickstartIT {
+  private static final Path ROOT =
+      Path.of(System.getProperty("tally.root", "..")).toAbsolutePath().normalize();
+  private static final int KAFKA = 34092;
+  private static final int SERVICE = 34080;
+  private static final int ADMIN = 34081;
+  private static final Pattern KEY =
+      Pattern.compile("API key of this run \\(every role\\): (\\S+)");
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Test
+  void takesPostedEventsThroughItsOwnBrokerAndStopsIt(@TempDir Path dir) throws Exception {
+    Path log = dir.resolve("run.log");
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                ROOT.resolve("bin/run").toString(),
+                "--port=" + SERVICE,
+                "--admin-port=" + ADMIN,
+                "--synthetic-rate=200")
+            .directory(ROOT.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+    builder.environment().put("TALLY_RUN_KAFKA_PORT", Integer.toString(KAFKA));
+    builder.environment().put("TALLY_REBUILD", "0");
+    Process run = builder.start();
+    try {
+      AtomicReference<String> key = new AtomicReference<>();
+      await()
+          .atMost(Duration.ofMinutes(4))
+          .pollInterval(Duration.ofMillis(500))
+          .failFast("bin/run ended", () -> !run.isAlive())
+          .until(
+              () -> {
+                Matcher printed = KEY.matcher(Files.readString(log));
+                if (printed.find()) {
+                  key.set(printed.group(1));
+                }
+                return key.get() != null;
+              });
+
+      // Two distinct events and a copy of one, in a category of their own, stamped now.
+      String category = "quickstart/it-" + System.nanoTime();
+      long now = System.currentTimeMillis();
+      StringBuilder body = new StringBuilder();
+      for (String id : List.of("a", "b", "a")) {
+        body.append(
+                String.format(
+                    "{\"id\": \"%s\", \"source\": \"it\", \"type\": \"movie.view\","
+                        + " \"category\": \"%s\", \"ts\": %d}",
+                    id, category, now))
+            .append('\n');
+      }
+      assertThat(post(body.toString(), "not-a-key").statusCode()).isEqualTo(401);
+      HttpResponse<String> posted = post(body.toString(), key.get());
+      assertThat(posted.statusCode()).as(posted.body()).isEqualTo(202);
+      assertThat(JSON.readTree(posted.body()).get("accepted").asInt()).isEqualTo(3);
+
+      String windows =
+          "http://127.0.0.1:"
+              + SERVICE
+              + "/v1/metrics/events_by_category/windows?from="
+              + (now - 120_000)
+              + "&to="
+              + (now + 120_000)
+              + "&category="
+              + category;
+      await()
+          .atMost(Duration.ofMinutes(2))
+          .pollInterval(Duration.ofMillis(250))
+          .ignoreExceptions()
+          .until(() -> counted(get(windows)) == 2);
+      assertThat(counted(get(windows))).isEqualTo(2);
+      assertThat(listening(KAFKA)).isTrue();
+
+      List<ProcessHandle> started = run.descendants().toList();
+      run.destroy();
+      assertThat(run.waitFor(2, TimeUnit.MINUTES)).as("bin/run ended after a TERM").isTrue();
+      await()
+          .atMost(Duration.ofMinutes(1))
+          .until(() -> started.stream().noneMatch(ProcessHandle::isAlive));
+      assertThat(listening(KAFKA)).as("the broker's port").isFalse();
+      assertThat(listening(SERVICE)).as("the API's port").isFalse();
+      assertThat(ROOT.resolve("target/run/kafka-" + KAFKA)).doesNotExist();
+    } finally {
+      run.descendants().forEach(ProcessHandle::destroyForcibly);
+      run.destroyForcibly();
+    }
+  }
+
+  private static HttpResponse<String> post(String body, String key) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + SERVICE + "/v1/events"))
+            .timeout(Duration.ofSeconds(30))
+            .header("Authorization", "Bearer " + key)
+            .header("Content-Type", "application/x-ndjson")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The events counted over every window of the answer. */
+  private static long counted(String answer) throws IOException {
+    long events = 0;
+    for (JsonNode window : JSON.readTree(answer).get("windows")) {
+      events += window.get("events").asLong();
+    }
+    return events;
+  }
+
+  private static boolean listening(int port) {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static String get(String url) throws Exception {
+    return HTTP.send(
+            HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
+}
