@@ -360,6 +360,10 @@ public class TallyApplication extends Application<TallyConfiguration> {
     environment
         .metrics()
         .register("io.tally.changefeed.skipped", (Gauge<Long>) () -> reader.status().skipped());
+    environment
+        .metrics()
+        .register(
+            "io.tally.changefeed.delayMillis", (Gauge<Long>) () -> reader.status().delayMillis());
     return eventLog;
   }
 }

@@ -17,11 +17,19 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,7 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code bin/tally up} as a user runs it: the whole stack starts (broker, ClickHouse, streaming
  * job, query service, each its own process), takes events with the key it printed, counts each
  * distinct event once, serves it on {@code /windows}, exposes {@code /prometheus}, and {@code
- * bin/tally down} leaves none of its processes or ports behind.
+ * bin/tally down} leaves none of its processes or ports behind. Every metric the Grafana dashboard
+ * in {@code docs/grafana} plots is served by the service or the job.
  */
 class TallyStackIT {
   private static final Path ROOT =
@@ -39,6 +48,7 @@ class TallyStackIT {
   private static final int CLICKHOUSE = 33123;
   private static final int SERVICE = 33080;
   private static final int ADMIN = 33081;
+  private static final int JOB_METRICS = 33249;
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -56,6 +66,7 @@ class TallyStackIT {
                 "TALLY_CLICKHOUSE_HTTP_PORT", Integer.toString(CLICKHOUSE),
                 "TALLY_SERVICE_PORT", Integer.toString(SERVICE),
                 "TALLY_ADMIN_PORT", Integer.toString(ADMIN),
+                "TALLY_JOB_METRICS_PORT", Integer.toString(JOB_METRICS),
                 "TALLY_DATA_DIR", data.toString(),
                 "TALLY_REBUILD", "0",
                 "TALLY_UP_TIMEOUT", "300"));
@@ -96,15 +107,7 @@ class TallyStackIT {
                   id, category, now))
           .append('\n');
     }
-    HttpResponse<String> posted =
-        HTTP.send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + SERVICE + "/v1/events"))
-                .timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + key)
-                .header("Content-Type", "application/x-ndjson")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> posted = post(key, body.toString());
     assertThat(posted.statusCode()).as(posted.body()).isEqualTo(202);
 
     String windows =
@@ -147,6 +150,47 @@ class TallyStackIT {
     String metrics = get("http://127.0.0.1:" + ADMIN + "/prometheus");
     assertThat(metrics).contains("io_tally_");
 
+    // Every metric the Grafana dashboard plots is there, from the service's /prometheus or the
+    // job's reporter, once what it counts has happened: a copy (above), an event too late for
+    // every window, and a record on the events topic that is no event at all.
+    String late =
+        String.format(
+            "{\"id\": \"late\", \"source\": \"it\", \"type\": \"movie.view\","
+                + " \"category\": \"%s\", \"ts\": %d}%n",
+            category, now - Duration.ofDays(1).toMillis());
+    assertThat(post(key, late).statusCode()).isEqualTo(202);
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(
+            Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + KAFKA),
+            new ByteArraySerializer(),
+            new ByteArraySerializer())) {
+      producer
+          .send(new ProducerRecord<>("events", "not an event".getBytes(StandardCharsets.UTF_8)))
+          .get(30, TimeUnit.SECONDS);
+    }
+    Set<String> plotted = dashboardMetrics();
+    assertThat(plotted).hasSizeGreaterThan(20);
+    AtomicReference<Set<String>> missing = new AtomicReference<>(plotted);
+    try {
+      await()
+          .atMost(Duration.ofMinutes(3))
+          .pollInterval(Duration.ofSeconds(2))
+          .ignoreExceptions()
+          .until(
+              () -> {
+                String served =
+                    get("http://127.0.0.1:" + ADMIN + "/prometheus")
+                        + get("http://127.0.0.1:" + JOB_METRICS + "/metrics");
+                Set<String> absent = new TreeSet<>(plotted);
+                absent.removeIf(
+                    name -> Pattern.compile("(?m)^" + name + "[{ ]").matcher(served).find());
+                missing.set(absent);
+                return absent.isEmpty();
+              });
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError("the dashboard plots metrics nobody serves: " + missing.get(), e);
+    }
+
     List<Long> pids = List.of(pid("job.pid"), pid("service.pid"));
     tally("down");
 
@@ -155,9 +199,34 @@ class TallyStackIT {
           .as("process " + pid)
           .isFalse();
     }
-    for (int port : List.of(KAFKA, CLICKHOUSE, SERVICE, ADMIN)) {
+    for (int port : List.of(KAFKA, CLICKHOUSE, SERVICE, ADMIN, JOB_METRICS)) {
       assertThat(listening(port)).as("port " + port).isFalse();
     }
+  }
+
+  private static HttpResponse<String> post(String key, String ndjson) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + SERVICE + "/v1/events"))
+            .timeout(Duration.ofSeconds(30))
+            .header("Authorization", "Bearer " + key)
+            .header("Content-Type", "application/x-ndjson")
+            .POST(HttpRequest.BodyPublishers.ofString(ndjson))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The metric names in the queries of docs/grafana/tally-dashboard.json. */
+  private static Set<String> dashboardMetrics() throws IOException {
+    Set<String> names = new TreeSet<>();
+    JsonNode dashboard = JSON.readTree(ROOT.resolve("docs/grafana/tally-dashboard.json").toFile());
+    Pattern metric = Pattern.compile("\\b(io_tally_\\w+|flink_\\w+)");
+    for (JsonNode expr : dashboard.findValues("expr")) {
+      Matcher found = metric.matcher(expr.asText());
+      while (found.find()) {
+        names.add(found.group(1));
+      }
+    }
+    return names;
   }
 
   /** The events counted over every window of the answer. */

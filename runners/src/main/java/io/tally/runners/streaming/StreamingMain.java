@@ -59,6 +59,11 @@ public final class StreamingMain {
 
   static final String JOB_LISTENERS = "execution.job-listeners";
 
+  /** Flink's Prometheus reporter, named {@code prom}: its factory and its port (or range). */
+  static final String PROMETHEUS_REPORTER = "metrics.reporter.prom.factory.class";
+
+  static final String PROMETHEUS_PORT = "metrics.reporter.prom.port";
+
   /**
    * How long Flink holds a partly filled network buffer between two stages (Flink's default is 100
    * ms). Records cross two shuffles on their way to the change feed, so at a dashboard's pace the
@@ -236,6 +241,11 @@ public final class StreamingMain {
     FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
     Map<String, String> entries = new LinkedHashMap<>();
     entries.put(JOB_LISTENERS, JobClientListener.class.getName());
+    if (!options.getPrometheusPort().isBlank()) {
+      entries.put(
+          PROMETHEUS_REPORTER, "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+      entries.put(PROMETHEUS_PORT, options.getPrometheusPort());
+    }
     String restore = resolveRestore(options);
     if (restore != null) {
       flink.setSavepointPath(restore); // what a remote cluster uses

@@ -47,4 +47,14 @@ public interface StreamingMainOptions
   int getResourcesLogSeconds();
 
   void setResourcesLogSeconds(int value);
+
+  @Description(
+      "Port, or range of ports (the first free one is taken), where the job's metrics are served"
+          + " in Prometheus' text format at /metrics: Flink's own and the pipeline's counters"
+          + " (duplicates, late, invalid, dead letters, history writes). Empty: none. On a Flink"
+          + " cluster the cluster's configuration decides instead.")
+  @Default.String("9249-9259")
+  String getPrometheusPort();
+
+  void setPrometheusPort(String value);
 }

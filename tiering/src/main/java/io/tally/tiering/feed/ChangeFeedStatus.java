@@ -9,6 +9,8 @@ package io.tally.tiering.feed;
  * @param applied updates stored in the hot store
  * @param stale updates ignored because the store already held as many or more events
  * @param skipped records that were not window updates
+ * @param delayMillis how long after it was published (its Kafka timestamp) the newest record of the
+ *     last batch read was applied: the feed's lag in time, as of that batch
  * @param lastError the last error talking to Kafka, null once reading works again
  */
 public record ChangeFeedStatus(
@@ -20,4 +22,5 @@ public record ChangeFeedStatus(
     long applied,
     long stale,
     long skipped,
+    long delayMillis,
     String lastError) {}

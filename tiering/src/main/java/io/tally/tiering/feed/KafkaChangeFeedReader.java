@@ -60,6 +60,11 @@ public final class KafkaChangeFeedReader implements AutoCloseable {
   private volatile String lastError;
 
   /**
+   * How old the newest record of the last non-empty poll was once applied (its Kafka timestamp).
+   */
+  private volatile long delayMillis;
+
+  /**
    * @param consumerConfig Kafka consumer settings, at least {@code bootstrap.servers}; the reader
    *     sets what its design needs (deserializers, no group, no auto-commit) and defaults to {@code
    *     isolation.level=read_committed}, so that the updates of an aborted pipeline transaction are
@@ -129,6 +134,7 @@ public final class KafkaChangeFeedReader implements AutoCloseable {
         applier.applied(),
         applier.stale(),
         applier.skipped(),
+        delayMillis,
         lastError);
   }
 
@@ -169,6 +175,13 @@ public final class KafkaChangeFeedReader implements AutoCloseable {
           ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
           for (ConsumerRecord<byte[], byte[]> record : records) {
             applier.apply(record.value(), record.partition() + "@" + record.offset());
+          }
+          if (!records.isEmpty()) {
+            long newest = Long.MIN_VALUE;
+            for (ConsumerRecord<byte[], byte[]> record : records) {
+              newest = Math.max(newest, record.timestamp());
+            }
+            delayMillis = Math.max(0, System.currentTimeMillis() - newest);
           }
           trackPositions();
           lastError = null;
