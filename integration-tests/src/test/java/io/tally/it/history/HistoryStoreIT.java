@@ -13,7 +13,10 @@ import io.tally.model.aggregate.Accumulator;
 import io.tally.model.aggregate.DistinctAccumulator;
 import io.tally.model.aggregate.MetricValue;
 import io.tally.model.metric.AggregateFunction;
+import io.tally.model.metric.MetricCatalog;
+import io.tally.model.metric.MetricDefinition;
 import io.tally.model.metric.MetricSpec;
+import io.tally.model.metric.MetricVersion;
 import io.tally.model.update.Timing;
 import io.tally.model.update.WindowUpdate;
 import io.tally.tiering.history.ClickHouseConfig;
@@ -24,7 +27,9 @@ import io.tally.tiering.history.MetricSpecs;
 import io.tally.tiering.history.Resolution;
 import io.tally.tiering.history.RollupResult;
 import io.tally.tiering.hot.WindowQuery;
+import java.io.ByteArrayInputStream;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -249,6 +254,50 @@ class HistoryStoreIT {
    * may differ, since a union of sketches has no HIP estimate and so bounds differently, which is
    * why this compares the estimate rather than DistinctAccumulator.equals.
    */
+  @Test
+  void aReplacedVersionsWindowsRollUpWithTheirOwnDefinition() throws Exception {
+    // Version 2 changes only the allowed lateness; version 1's windows that close after the
+    // change are written while the catalog's latest definition is version 2.
+    String v1 = "{name: replaced, groupBy: [geo], aggregate: {fn: count}, window: {size: 1m}}";
+    String v2 =
+        "{name: replaced, groupBy: [geo], aggregate: {fn: count}, window: {size: 1m},"
+            + " allowedLateness: 45s}";
+    MetricDefinition first = definition(v1);
+    MetricCatalog catalog =
+        MetricCatalog.ofHistories(
+            List.of(
+                List.of(
+                    MetricVersion.of(first, MetricVersion.ALWAYS),
+                    MetricVersion.of(definition(v2).withVersion(2), DAY0 + 20 * HOUR))));
+    long from = DAY0 + 14 * HOUR;
+    List<Event> events = HistoryEvents.events(9, 5_000, from, HOUR, 100, 10);
+    try (HistoryStore writer =
+        new ClickHouseHistoryStore(ClickHouseServer.config(DATABASE), MetricSpecs.of(catalog))) {
+      writer.write(HistoryEvents.finalUpdates(first.spec(), events));
+      writer.rollUp(from, from + HOUR);
+
+      Map<List<Object>, Accumulator> direct =
+          HistoryEvents.accumulate(AggregateFunction.COUNT, events, HOUR);
+      Map<List<Object>, WindowUpdate> hours =
+          byWindow(writer.windows(Resolution.HOUR, all("replaced", from, from + HOUR)));
+      assertThat(hours.keySet()).isEqualTo(direct.keySet());
+      direct.forEach(
+          (key, acc) -> {
+            assertThat(hours.get(key).events()).as("hour " + key).isEqualTo(acc.events());
+            assertThat(hours.get(key).version()).isEqualTo(1);
+          });
+    }
+  }
+
+  private static MetricDefinition definition(String yaml) throws Exception {
+    return MetricCatalog.read(
+            new ByteArrayInputStream(
+                ("metrics:\n  - " + yaml + "\n").getBytes(StandardCharsets.UTF_8)))
+        .definitions()
+        .iterator()
+        .next();
+  }
+
   private static void assertSameState(String what, Accumulator rolled, Accumulator direct) {
     if (rolled instanceof DistinctAccumulator r && direct instanceof DistinctAccumulator d) {
       assertThat(r.events()).as(what + " events").isEqualTo(d.events());

@@ -35,9 +35,7 @@ public final class HistoryTier {
    */
   public static HistoryStoreProvider provider(
       ClickHouseConfig config, MetricCatalogSource catalog) {
-    MetricSpecs specs =
-        (metric, version) ->
-            catalog.current().get(metric).filter(d -> d.version() == version).map(d -> d.spec());
+    MetricSpecs specs = MetricSpecs.following(catalog);
     return () -> {
       String password = System.getenv("CLICKHOUSE_PASSWORD");
       ClickHouseConfig withPassword =

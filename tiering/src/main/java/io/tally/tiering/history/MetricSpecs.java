@@ -1,6 +1,7 @@
 package io.tally.tiering.history;
 
 import io.tally.model.metric.MetricCatalog;
+import io.tally.model.metric.MetricCatalogSource;
 import io.tally.model.metric.MetricSpec;
 import java.io.Serializable;
 import java.util.Map;
@@ -22,10 +23,14 @@ public interface MetricSpecs extends Serializable {
     return (metric, version) -> Optional.empty();
   }
 
-  /** The definitions of a catalog, at the versions it holds. */
+  /** The definitions of a catalog, at every version it knows, replaced and deleted ones too. */
   static MetricSpecs of(MetricCatalog catalog) {
-    return (metric, version) ->
-        catalog.get(metric).filter(d -> d.version() == version).map(d -> d.spec());
+    return (metric, version) -> catalog.version(metric, version).map(d -> d.spec());
+  }
+
+  /** {@link #of(MetricCatalog)} of whatever catalog {@code catalog} holds at each lookup. */
+  static MetricSpecs following(MetricCatalogSource catalog) {
+    return (metric, version) -> of(catalog.current()).find(metric, version);
   }
 
   /** Fixed specs, by metric name (whatever the version): for tests and tools. */

@@ -159,6 +159,20 @@ public final class MetricCatalog implements Serializable {
     return histories.values();
   }
 
+  /**
+   * The definition of version {@code version} of metric {@code name}, also when a later version
+   * replaced it or the metric was deleted: its windows may close after the change.
+   */
+  public Optional<MetricDefinition> version(String name, long version) {
+    for (MetricVersion v : history(name)) {
+      if (v.version() == version && !v.isDeletion()) {
+        return Optional.of(v.definition());
+      }
+    }
+    MetricDefinition latest = byName.get(name);
+    return latest != null && latest.version() == version ? Optional.of(latest) : Optional.empty();
+  }
+
   /** The versions of metric {@code name}, oldest first; empty when it never existed. */
   public List<MetricVersion> history(String name) {
     return histories.getOrDefault(name, List.of());

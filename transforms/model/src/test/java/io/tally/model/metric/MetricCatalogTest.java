@@ -166,4 +166,41 @@ class MetricCatalogTest {
     MetricCatalog defaults = MetricCatalog.defaults();
     assertThat(MetricCatalogSource.fixed(defaults).current()).isSameAs(defaults);
   }
+
+  @Test
+  void findsEveryVersionOfAMetricReplacedAndDeletedOnesToo() throws Exception {
+    MetricDefinition first =
+        read("metrics:\n  - {name: views, aggregate: {fn: count}, window: {size: 1m}}\n")
+            .get("views")
+            .orElseThrow();
+    MetricDefinition second =
+        read("metrics:\n  - {name: views, aggregate: {fn: count}, window: {size: 5m, slide:"
+                + " 1m}}\n")
+            .get("views")
+            .orElseThrow()
+            .withVersion(2);
+    MetricCatalog replaced =
+        MetricCatalog.ofHistories(
+            List.of(
+                List.of(
+                    MetricVersion.of(first, MetricVersion.ALWAYS),
+                    MetricVersion.of(second, 1_000))));
+    MetricCatalog deleted =
+        MetricCatalog.ofHistories(
+            List.of(
+                List.of(
+                    MetricVersion.of(first, MetricVersion.ALWAYS),
+                    MetricVersion.of(second, 1_000),
+                    MetricVersion.deletion("views", 3, 2_000))));
+
+    assertThat(replaced.get("views")).contains(second);
+    assertThat(replaced.version("views", 1)).contains(first);
+    assertThat(replaced.version("views", 2)).contains(second);
+    assertThat(deleted.get("views")).isEmpty();
+    assertThat(deleted.version("views", 1).orElseThrow().spec().slideMillis()).isEqualTo(60_000);
+    assertThat(deleted.version("views", 2).orElseThrow().spec().slideMillis()).isEqualTo(60_000);
+    assertThat(deleted.version("views", 2).orElseThrow().spec().sizeMillis()).isEqualTo(300_000);
+    assertThat(deleted.version("views", 3)).isEmpty();
+    assertThat(deleted.version("other", 1)).isEmpty();
+  }
 }
