@@ -117,10 +117,12 @@ class SyntheticEventSourceTest {
 
   @Test
   void liveModeIsRateLimitedAndItsWatermarkFollowsTheWallClockWhenIdle() throws Exception {
+    // Before the settings: their schedule starts when they are made, and the bound below counts
+    // from t0.
+    long t0 = System.currentTimeMillis();
     SyntheticSettings settings = SyntheticSettings.live(1_000).withMaxDisorderMillis(500);
     List<SyntheticEventSource> splits = SyntheticEventSource.of(settings).split(2, OPTIONS);
     Reader reader = splits.get(0).createReader(OPTIONS, null);
-    long t0 = System.currentTimeMillis();
     int[] read = {reader.start() ? 1 : 0};
     // Reads what is due until 100 events have come; a slow machine only makes it take longer.
     await()
