@@ -1,7 +1,9 @@
 package io.tally.serving.live;
 
+import io.tally.model.metric.AggregateFunction;
 import io.tally.model.update.WindowKey;
 import io.tally.model.update.WindowUpdate;
+import io.tally.serving.query.VersionMerge;
 import io.tally.tiering.hot.WindowQuery;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -12,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -32,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * and sees none twice.
  *
  * <p>Subscribers are grouped by what they follow, so one update is matched once per distinct
- * filter, not once per subscriber.
+ * filter, not once per subscriber. Windows that several versions of a definition computed are shown
+ * as one (see {@link #shown}).
  */
 final class MetricFeed {
   private static final Logger LOG = LoggerFactory.getLogger(MetricFeed.class);
@@ -49,6 +53,10 @@ final class MetricFeed {
 
   // Confined to the feed's tasks.
   private final Map<WindowKey, SequencedUpdate> latest = new HashMap<>();
+
+  /** The windows of each start, end, group and function, by definition version (mostly one). */
+  private final Map<Bounds, Map<Long, WindowKey>> versionsOf = new HashMap<>();
+
   private final Map<WindowQuery, Set<Subscriber>> subscribers = new LinkedHashMap<>();
 
   MetricFeed(String metric, Executor executor, LongSupplier sequence, String epoch) {
@@ -82,13 +90,15 @@ final class MetricFeed {
           boolean resume = after != null && after.epoch().equals(epoch);
           WindowQuery follows = subscriber.follows();
           List<SequencedUpdate> snapshot = new ArrayList<>();
-          for (SequencedUpdate window : latest.values()) {
-            WindowUpdate update = window.update();
-            if (follows.matches(update)
-                && (resume
-                    ? window.seq() > after.seq()
-                    : update.endMillis() > snapshotFromMillis)) {
-              snapshot.add(window);
+          for (Map<Long, WindowKey> versions : versionsOf.values()) {
+            for (SequencedUpdate window : shown(versions)) {
+              WindowUpdate update = window.update();
+              if (follows.matches(update)
+                  && (resume
+                      ? window.seq() > after.seq()
+                      : update.endMillis() > snapshotFromMillis)) {
+                snapshot.add(window);
+              }
             }
           }
           snapshot.sort(Comparator.comparingLong(SequencedUpdate::seq));
@@ -110,7 +120,11 @@ final class MetricFeed {
 
   /** Any thread: forgets windows that ended before the cutoff, as the hot store does. */
   void evictEndedBefore(long cutoffMillis) {
-    submit(() -> latest.values().removeIf(w -> w.update().endMillis() < cutoffMillis));
+    submit(
+        () -> {
+          latest.values().removeIf(w -> w.update().endMillis() < cutoffMillis);
+          versionsOf.keySet().removeIf(b -> b.end() < cutoffMillis);
+        });
   }
 
   private void accept(WindowUpdate update) {
@@ -121,12 +135,57 @@ final class MetricFeed {
     }
     SequencedUpdate change = new SequencedUpdate(update, new Cursor(epoch, sequence.getAsLong()));
     latest.put(key, change);
+    Map<Long, WindowKey> versions =
+        versionsOf.computeIfAbsent(Bounds.of(update), b -> new TreeMap<>());
+    versions.put(update.version(), key);
+    SequencedUpdate shown = change;
+    if (versions.size() > 1) {
+      WindowUpdate merged = VersionMerge.combine(parts(versions), null);
+      if (merged != null) {
+        shown = new SequencedUpdate(merged, change.cursor(), List.copyOf(versions.keySet()));
+      }
+    }
     for (Map.Entry<WindowQuery, Set<Subscriber>> group : subscribers.entrySet()) {
       if (group.getKey().matches(update)) {
         for (Subscriber subscriber : group.getValue()) {
-          subscriber.offer(change);
+          subscriber.offer(shown);
         }
       }
+    }
+  }
+
+  /**
+   * What subscribers see of one window: versions of a definition that computed it (each over its
+   * own events, split by event time) as one window with their events together, as {@code /windows}
+   * answers, so that a client keying windows by start, end and group sees its events only grow.
+   * Distinct counts and rankings, whose updates here carry no sketches, cannot be combined: their
+   * versions are shown apart, each with its {@code version}.
+   */
+  private List<SequencedUpdate> shown(Map<Long, WindowKey> versions) {
+    if (versions.size() == 1) {
+      return List.of(latest.get(versions.values().iterator().next()));
+    }
+    WindowUpdate merged = VersionMerge.combine(parts(versions), null);
+    List<SequencedUpdate> parts = new ArrayList<>();
+    versions.values().forEach(k -> parts.add(latest.get(k)));
+    if (merged == null) {
+      return parts;
+    }
+    SequencedUpdate newest =
+        parts.stream().max(Comparator.comparingLong(SequencedUpdate::seq)).get();
+    return List.of(new SequencedUpdate(merged, newest.cursor(), List.copyOf(versions.keySet())));
+  }
+
+  private List<WindowUpdate> parts(Map<Long, WindowKey> versions) {
+    List<WindowUpdate> parts = new ArrayList<>(versions.size());
+    versions.values().forEach(k -> parts.add(latest.get(k).update()));
+    return parts;
+  }
+
+  /** A window as clients key it, whatever version computed it. */
+  private record Bounds(List<String> group, long start, long end, AggregateFunction fn) {
+    static Bounds of(WindowUpdate update) {
+      return new Bounds(update.group(), update.startMillis(), update.endMillis(), update.fn());
     }
   }
 

@@ -23,7 +23,7 @@ import java.util.Map;
  * (distinct or top-K windows still open, whose updates carry only their value) stay apart, and the
  * answer says so in {@code leftOut}.
  */
-final class VersionMerge {
+public final class VersionMerge {
 
   /** The merged windows, the versions each spans (only for those of more than one), and notes. */
   record Result(
@@ -77,8 +77,13 @@ final class VersionMerge {
     return new Result(merged, versions, notes);
   }
 
-  /** The parts as one window, or null when their values cannot be combined. */
-  private static WindowUpdate combine(List<WindowUpdate> parts, MetricSpec spec) {
+  /**
+   * The parts (windows of one start, end, group and function, from different versions) as one
+   * window, or null when their values cannot be combined. {@code spec}, the definition in force,
+   * gives a merged ranking its size; it may be null when the parts carry no sketches (the change
+   * feed's updates), since then only counts, sums and rates combine.
+   */
+  public static WindowUpdate combine(List<WindowUpdate> parts, MetricSpec spec) {
     WindowUpdate newest = parts.get(parts.size() - 1);
     for (WindowUpdate part : parts) {
       if (part.version() > newest.version()) {

@@ -28,6 +28,8 @@ class MetricFeedTest {
     final List<String> snapshot = new ArrayList<>();
     final List<String> changes = new ArrayList<>();
     final List<Long> seqs = new ArrayList<>();
+    final List<List<Long>> versions = new ArrayList<>();
+    final List<byte[]> messages = new ArrayList<>();
 
     Recorder(Map<String, String> where) {
       follows = new WindowQuery("views", Long.MIN_VALUE, Long.MAX_VALUE, where);
@@ -42,6 +44,8 @@ class MetricFeedTest {
     public void snapshot(List<SequencedUpdate> windows) {
       windows.forEach(w -> snapshot.add(describe(w)));
       windows.forEach(w -> seqs.add(w.seq()));
+      windows.forEach(w -> versions.add(w.versions()));
+      windows.forEach(w -> messages.add(w.message()));
     }
 
     @Override
@@ -64,10 +68,15 @@ class MetricFeedTest {
   }
 
   private static WindowUpdate count(String geo, long minute, long events) {
+    return window(1, AggregateFunction.COUNT, geo, minute, events);
+  }
+
+  private static WindowUpdate window(
+      long version, AggregateFunction fn, String geo, long minute, long events) {
     return new WindowUpdate(
         "views",
-        1,
-        AggregateFunction.COUNT,
+        version,
+        fn,
         List.of("geo"),
         List.of(geo),
         minute * MINUTE,
@@ -99,6 +108,37 @@ class MetricFeedTest {
     assertThat(all.snapshot).containsExactly("US@0=3", "CA@0=2");
     assertThat(all.changes).containsExactly("US@0=7", "CA@0=4", "US@1=1");
     assertThat(all.seqs).isSorted().doesNotHaveDuplicates();
+  }
+
+  @Test
+  void versionsOfOneWindowAreShownAsOneWhoseEventsOnlyGrow() {
+    Recorder live = new Recorder(Map.of());
+    feed.attach(live, null, Long.MIN_VALUE);
+
+    // Version 2 replaced version 1 within minute 0: each counted its own events.
+    feed.stored(window(1, AggregateFunction.COUNT, "US", 0, 2));
+    feed.stored(window(2, AggregateFunction.COUNT, "US", 0, 1));
+    feed.stored(window(1, AggregateFunction.COUNT, "US", 0, 3));
+    feed.stored(window(2, AggregateFunction.COUNT, "US", 1, 4));
+
+    assertThat(live.changes).containsExactly("US@0=2", "US@0=3", "US@0=4", "US@1=4");
+    Recorder late = new Recorder(Map.of());
+    feed.attach(late, null, Long.MIN_VALUE);
+    assertThat(late.snapshot).containsExactly("US@0=4", "US@1=4");
+    assertThat(late.versions).containsExactly(List.of(1L, 2L), null);
+    assertThat(new String(late.messages.get(0), java.nio.charset.StandardCharsets.UTF_8))
+        .contains("\"events\":4")
+        .contains("\"versions\":[1,2]");
+  }
+
+  @Test
+  void versionsOfADistinctWindowWithoutSketchesAreShownApart() {
+    feed.stored(window(1, AggregateFunction.DISTINCT, "US", 0, 2));
+    feed.stored(window(2, AggregateFunction.DISTINCT, "US", 0, 1));
+    Recorder late = new Recorder(Map.of());
+    feed.attach(late, null, Long.MIN_VALUE);
+    assertThat(late.snapshot).containsExactlyInAnyOrder("US@0=2", "US@0=1");
+    assertThat(late.versions).containsOnlyNulls();
   }
 
   @Test

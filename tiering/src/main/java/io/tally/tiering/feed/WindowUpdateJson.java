@@ -57,6 +57,14 @@ public final class WindowUpdateJson {
    * update, so it skips building a tree.
    */
   public static byte[] toBytes(WindowUpdate u) {
+    return toBytes(u, null);
+  }
+
+  /**
+   * {@link #toBytes(WindowUpdate)} of a window that several definition versions computed together,
+   * each over its own events: with {@code versions} (more than one), listed in {@code versions}.
+   */
+  public static byte[] toBytes(WindowUpdate u, List<Long> versions) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
     try (JsonGenerator json = MAPPER.getFactory().createGenerator(bytes)) {
       json.writeStartObject();
@@ -76,6 +84,13 @@ public final class WindowUpdateJson {
       json.writeBooleanField("final", u.isFinal());
       json.writeStringField("timing", u.timing().name().toLowerCase(Locale.ROOT));
       json.writeNumberField("pane", u.paneIndex());
+      if (versions != null && versions.size() > 1) {
+        json.writeArrayFieldStart("versions");
+        for (long version : versions) {
+          json.writeNumber(version);
+        }
+        json.writeEndArray();
+      }
       json.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
