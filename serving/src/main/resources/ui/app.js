@@ -17,8 +17,13 @@ const state = {
   dirty: false,
 };
 
+// Counts, sums and rates of one window come as one, whatever definition versions computed it
+// (the stream merges them and lists them in "versions"): keyed by group and bounds, so the merged
+// window replaces what one version showed. Open distinct counts and rankings cannot be merged and
+// come per version: keyed by version too.
 function windowKey(w) {
-  return `${w.version}|${JSON.stringify(w.group)}|${w.start}`;
+  const bounds = `${JSON.stringify(w.group)}|${w.start}|${w.end}`;
+  return w.fn === "distinct" || w.fn === "topk" ? `${w.version}|${bounds}` : bounds;
 }
 
 function describe(def) {
