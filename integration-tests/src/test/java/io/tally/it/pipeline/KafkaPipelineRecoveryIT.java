@@ -12,10 +12,12 @@ import io.tally.runners.streaming.StreamingMain;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,22 +42,36 @@ class KafkaPipelineRecoveryIT {
 
   @Test
   void aKilledJobRestoredFromItsLastCheckpointLosesNothingAndCountsNothingTwice() throws Exception {
+    killAndRestore("heap", List.of());
+  }
+
+  /** The same with state in RocksDB, restored from its incremental checkpoints. */
+  @Test
+  void onRocksDbAKilledJobRestoredFromItsIncrementalCheckpointsLosesNothing() throws Exception {
+    killAndRestore("rocksdb", List.of("--stateBackend=rocksdb"));
+  }
+
+  private void killAndRestore(String name, List<String> extra) throws Exception {
+    String events = EVENTS + "-" + name;
+    String feed = FEED + "-" + name;
     Path metrics = dir.resolve("metrics.yaml");
     Files.writeString(metrics, FinalWindows.COUNT_BY_CATEGORY);
-    Path checkpoints = dir.resolve("checkpoints");
+    Path checkpoints = dir.resolve("checkpoints-" + name);
     List<String> args =
-        List.of(
-            "--bootstrapServers=" + KafkaBroker.bootstrapServers(),
-            "--eventsTopic=" + EVENTS,
-            "--changeFeedTopic=" + FEED,
-            "--deadLetterTopic=" + DLQ,
-            "--consumerGroup=recovery-it-" + RUN,
-            "--rulesTopic=recovery-it-rules-" + RUN,
-            "--metricsFile=" + metrics,
-            "--maxDisorder=1s",
-            "--checkpointDir=" + checkpoints,
-            "--checkpointingInterval=1000",
-            "--restoreFrom=latest");
+        new ArrayList<>(
+            List.of(
+                "--bootstrapServers=" + KafkaBroker.bootstrapServers(),
+                "--eventsTopic=" + events,
+                "--changeFeedTopic=" + feed,
+                "--deadLetterTopic=" + DLQ + "-" + name,
+                "--consumerGroup=recovery-it-" + RUN + "-" + name,
+                "--rulesTopic=recovery-it-rules-" + RUN + "-" + name,
+                "--metricsFile=" + metrics,
+                "--maxDisorder=1s",
+                "--checkpointDir=" + checkpoints,
+                "--checkpointingInterval=1000",
+                "--restoreFrom=latest"));
+    args.addAll(extra);
     KafkaTopics.ensure(StreamingMain.options(args.toArray(String[]::new)), 4, (short) 1);
 
     GroundTruth truth = new GroundTruth(WINDOW);
@@ -72,7 +88,7 @@ class KafkaPipelineRecoveryIT {
       assertThat(first.isAlive()).as(first.output()).isTrue();
 
       // Events flow throughout, also while the job is down.
-      producing = FinalWindows.produceLive(EVENTS, RATE, EVENTS_TOTAL, 7, truth);
+      producing = FinalWindows.produceLive(events, RATE, EVENTS_TOTAL, 7, truth);
 
       // Kill it mid-stream, once it has published results and checkpointed what led to them.
       Path before = Checkpoints.latest(checkpoints).orElseThrow();
@@ -81,7 +97,7 @@ class KafkaPipelineRecoveryIT {
           .pollInterval(Duration.ofMillis(200))
           .until(
               () ->
-                  !KafkaRecords.readAll(FEED).isEmpty()
+                  !KafkaRecords.readAll(feed).isEmpty()
                       && !Checkpoints.latest(checkpoints).orElseThrow().equals(before));
       assertThat(producing).isNotDone();
       first.kill();
@@ -97,7 +113,18 @@ class KafkaPipelineRecoveryIT {
 
       assertThat(producing.get()).isEqualTo(EVENTS_TOTAL);
       assertThat(truth.late()).isZero();
-      FinalWindows.awaitEqual(FEED, truth.byWindow());
+      FinalWindows.awaitEqual(feed, truth.byWindow());
+      // Incremental checkpoints keep RocksDB's files in the job's shared directory; heap
+      // snapshots leave it empty.
+      try (Stream<Path> files = Files.walk(checkpoints)) {
+        assertThat(
+                files.anyMatch(
+                    f ->
+                        Files.isRegularFile(f)
+                            && f.getParent().getFileName().toString().equals("shared")))
+            .as("files in shared/")
+            .isEqualTo(!extra.isEmpty());
+      }
     } finally {
       first.close();
       if (second != null) {
