@@ -13,6 +13,7 @@ import io.tally.model.update.Timing;
 import io.tally.model.update.WindowUpdate;
 import io.tally.serving.TallyApplication;
 import io.tally.serving.TallyServer;
+import io.tally.serving.config.KafkaFactory;
 import io.tally.tiering.feed.WindowUpdateJson;
 import io.tally.tiering.hot.SharedHotStores;
 import java.net.URI;
@@ -24,8 +25,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -120,6 +123,84 @@ class ChangeFeedViewIT {
     }
   }
 
+  /**
+   * A node that opens its ports before it has read the whole change feed (its {@code
+   * catchUpTimeout} passed first) refuses queries as not ready instead of answering fewer events
+   * than the feed holds, then answers all of them.
+   */
+  @Test
+  void aNodeNotYetCaughtUpRefusesQueriesRatherThanAnswerFewerEvents() throws Exception {
+    String feed = FEED + "-large";
+    KafkaBroker.createTopic(feed, 2, true);
+    // 10,000 windows of 3 events: ten minutes of 1,000 categories.
+    int windows = 10_000;
+    // In record batches of about 4 KB (some 15 records): a fetch below returns one per partition.
+    try (KafkaProducer<byte[], byte[]> producer =
+        producer(
+            Map.of(
+                ProducerConfig.BATCH_SIZE_CONFIG, "4096", ProducerConfig.LINGER_MS_CONFIG, "5"))) {
+      for (int i = 0; i < windows; i++) {
+        WindowUpdate update = count("large/" + i % 1_000, T0 + i / 1_000 * MINUTE, 3);
+        producer.send(
+            new ProducerRecord<>(
+                feed, WindowUpdateJson.key(update), WindowUpdateJson.toBytes(update)));
+      }
+      producer.flush();
+    }
+    // One category's ten windows, the last category written of each minute.
+    String url =
+        "/v1/metrics/events_by_category/windows?category=large/999&from="
+            + T0
+            + "&to="
+            + (T0 + 10 * MINUTE);
+
+    // Reading the feed takes seconds whatever the machine: each fetch returns one record batch per
+    // partition (the byte limit is below a batch) after waiting 20 ms for more data than there is.
+    // The ports open after one second.
+    KafkaFactory kafka = TallyTestConfigs.kafka(EVENTS, feed);
+    kafka.setCatchUpTimeout(io.dropwizard.util.Duration.seconds(1));
+    kafka.setConsumer(
+        Map.of(
+            "max.partition.fetch.bytes", "512",
+            "fetch.min.bytes", "100000000",
+            "fetch.max.wait.ms", "20"));
+    String store = "changefeed-view-it-large-" + RUN;
+    AtomicInteger notReady = new AtomicInteger();
+    try (TallyServer server =
+        TallyServer.start(new TallyApplication(), TallyTestConfigs.service(store, kafka))) {
+      await()
+          .atMost(Duration.ofMinutes(3))
+          .pollInterval(Duration.ofMillis(50))
+          .until(
+              () -> {
+                HttpResponse<String> answer =
+                    HTTP.send(
+                        HttpRequest.newBuilder(
+                                URI.create("http://localhost:" + server.port() + url))
+                            .timeout(Duration.ofSeconds(10))
+                            .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (answer.statusCode() == 503) {
+                  assertThat(JSON.readTree(answer.body()).get("type").asText())
+                      .isEqualTo("urn:tally:problem:not-ready");
+                  assertThat(answer.headers().firstValue("Retry-After")).isPresent();
+                  notReady.incrementAndGet();
+                  return false;
+                }
+                assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+                long events = 0;
+                for (JsonNode w : JSON.readTree(answer.body()).get("windows")) {
+                  events += w.get("events").asLong();
+                }
+                assertThat(events).as("events of an answer").isEqualTo(30);
+                return true;
+              });
+      assertThat(notReady.get()).as("answers refused while reading the feed").isPositive();
+    } finally {
+      SharedHotStores.remove(store);
+    }
+  }
+
   // --- helpers
 
   private static TallyServer start(String store) throws Exception {
@@ -180,7 +261,12 @@ class ChangeFeedViewIT {
   }
 
   private static KafkaProducer<byte[], byte[]> producer() {
+    return producer(Map.of());
+  }
+
+  private static KafkaProducer<byte[], byte[]> producer(Map<String, String> settings) {
     Properties props = new Properties();
+    props.putAll(settings);
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.bootstrapServers());
     props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
