@@ -101,6 +101,8 @@ class QuickstartIT {
           .ignoreExceptions()
           .until(() -> counted(get(windows)) == 2);
       assertThat(counted(get(windows))).isEqualTo(2);
+      // A healthy start logs no error and no stack trace.
+      assertThat(Files.readString(log)).doesNotContainPattern(StartLogs.TROUBLE);
       assertThat(listening(KAFKA)).isTrue();
 
       List<ProcessHandle> started = run.descendants().toList();

@@ -127,6 +127,10 @@ class TallyStackIT {
         .ignoreExceptions()
         .until(() -> counted(get(windows)) == 3);
     assertThat(counted(get(windows))).isEqualTo(3);
+    // A healthy start logs no error and no stack trace.
+    assertThat(Files.readString(data.resolve("job.log"))).doesNotContainPattern(StartLogs.TROUBLE);
+    assertThat(Files.readString(data.resolve("service.log")))
+        .doesNotContainPattern(StartLogs.TROUBLE);
 
     // The live stream of the same group starts with a snapshot that holds the window.
     HttpResponse<Stream<String>> stream =
