@@ -32,7 +32,8 @@ public final class PipelineLaunch {
    * further Beam or runner options ({@code --maxBundleSize=…}) and win over these defaults.
    */
   public static TallyPipelineOptions options(
-      String runner, int parallelism, List<String> extraArgs) {
+      String runner, int parallelism, List<String> givenArgs) {
+    List<String> extraArgs = beamStyle(givenArgs);
     String name = runnerName(runner);
     List<String> args = new ArrayList<>();
     addDefault(args, extraArgs, "runner", name);
@@ -63,6 +64,34 @@ public final class PipelineLaunch {
     args.addAll(extraArgs);
     return PipelineOptionsFactory.fromArgs(args.toArray(String[]::new))
         .as(TallyPipelineOptions.class);
+  }
+
+  /**
+   * The arguments with option names as Beam reads them: {@code --checkpoint-dir=x} becomes {@code
+   * --checkpointDir=x}, so that the pipelines take their options in the kebab case of every other
+   * Tally command, and in Beam's camel case as well. Values are left as they are.
+   */
+  public static List<String> beamStyle(List<String> args) {
+    List<String> out = new ArrayList<>(args.size());
+    for (String arg : args) {
+      if (!arg.startsWith("--") || arg.length() < 3) {
+        out.add(arg);
+        continue;
+      }
+      int end = arg.indexOf('=');
+      String name = end < 0 ? arg.substring(2) : arg.substring(2, end);
+      StringBuilder camel = new StringBuilder(name.length());
+      for (int i = 0; i < name.length(); i++) {
+        char c = name.charAt(i);
+        if (c == '-' && i + 1 < name.length() && i > 0) {
+          camel.append(Character.toUpperCase(name.charAt(++i)));
+        } else {
+          camel.append(c);
+        }
+      }
+      out.add("--" + camel + (end < 0 ? "" : arg.substring(end)));
+    }
+    return out;
   }
 
   private static void addDefault(

@@ -153,7 +153,7 @@ public final class StreamingMain {
    */
   public static StreamingMainOptions options(Map<String, String> env, String... args) {
     PipelineOptionsFactory.register(StreamingMainOptions.class);
-    List<String> given = new ArrayList<>(Arrays.asList(args));
+    List<String> given = new ArrayList<>(PipelineLaunch.beamStyle(Arrays.asList(args)));
     String runner = value(given, "runner").orElse("FlinkRunner");
     boolean flink = PipelineLaunch.runnerName(runner).equals("FlinkRunner");
     // --help only prints the options: nothing to prepare (no checkpoint directory to create).

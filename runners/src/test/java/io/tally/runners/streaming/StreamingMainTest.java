@@ -45,6 +45,25 @@ class StreamingMainTest {
   }
 
   @Test
+  void optionsTakeTheKebabCaseOfTheOtherCommandsAsWellAsBeamsCamelCase(@TempDir Path data) {
+    Path mine = data.resolve("mine");
+    StreamingMainOptions options =
+        StreamingMain.options(
+            dataDir(data),
+            "--checkpoint-dir=" + mine,
+            "--bootstrap-servers=broker-a:9092",
+            "--state-backend=rocksdb",
+            "--dedupHorizon=1h",
+            "--events-topic=my-events");
+    assertThat(options.getCheckpointDir()).isEqualTo(mine.toString());
+    assertThat(options.getBootstrapServers()).isEqualTo("broker-a:9092");
+    assertThat(options.as(FlinkPipelineOptions.class).getStateBackendFactory())
+        .isEqualTo(IncrementalRocksDb.class);
+    assertThat(options.getDedupHorizon()).isEqualTo("1h");
+    assertThat(options.getEventsTopic()).isEqualTo("my-events");
+  }
+
+  @Test
   void aStateBackendWithItsOwnStoragePathIsKept(@TempDir Path data) {
     String storage = data.resolve("rocks").toUri().toString();
     StreamingMainOptions options =
