@@ -1,15 +1,14 @@
 package io.tally.it.launcher;
 
+import static io.tally.it.launcher.LocalService.JSON;
+import static io.tally.it.launcher.LocalService.counted;
+import static io.tally.it.launcher.LocalService.countsOf;
+import static io.tally.it.launcher.LocalService.get;
+import static io.tally.it.launcher.LocalService.listening;
+import static io.tally.it.launcher.LocalService.postEvents;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,9 +34,6 @@ class QuickstartIT {
   private static final int ADMIN = 34081;
   private static final Pattern KEY =
       Pattern.compile("API key of this run \\(every role\\): (\\S+)");
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   @Test
   void takesPostedEventsThroughItsOwnBrokerAndStopsIt(@TempDir Path dir) throws Exception {
@@ -72,29 +68,13 @@ class QuickstartIT {
       // Two distinct events and a copy of one, in a category of their own, stamped now.
       String category = "quickstart/it-" + System.nanoTime();
       long now = System.currentTimeMillis();
-      StringBuilder body = new StringBuilder();
-      for (String id : List.of("a", "b", "a")) {
-        body.append(
-                String.format(
-                    "{\"id\": \"%s\", \"source\": \"it\", \"type\": \"movie.view\","
-                        + " \"category\": \"%s\", \"ts\": %d}",
-                    id, category, now))
-            .append('\n');
-      }
-      assertThat(post(body.toString(), "not-a-key").statusCode()).isEqualTo(401);
-      HttpResponse<String> posted = post(body.toString(), key.get());
+      String body = LocalService.events(category, now, List.of("a", "b", "a"));
+      assertThat(postEvents(SERVICE, "not-a-key", body).statusCode()).isEqualTo(401);
+      HttpResponse<String> posted = postEvents(SERVICE, key.get(), body);
       assertThat(posted.statusCode()).as(posted.body()).isEqualTo(202);
       assertThat(JSON.readTree(posted.body()).get("accepted").asInt()).isEqualTo(3);
 
-      String windows =
-          "http://127.0.0.1:"
-              + SERVICE
-              + "/v1/metrics/events_by_category/windows?from="
-              + (now - 120_000)
-              + "&to="
-              + (now + 120_000)
-              + "&category="
-              + category;
+      String windows = countsOf(SERVICE, category, now);
       await()
           .atMost(Duration.ofMinutes(2))
           .pollInterval(Duration.ofMillis(250))
@@ -118,40 +98,5 @@ class QuickstartIT {
       run.descendants().forEach(ProcessHandle::destroyForcibly);
       run.destroyForcibly();
     }
-  }
-
-  private static HttpResponse<String> post(String body, String key) throws Exception {
-    return HTTP.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + SERVICE + "/v1/events"))
-            .timeout(Duration.ofSeconds(30))
-            .header("Authorization", "Bearer " + key)
-            .header("Content-Type", "application/x-ndjson")
-            .POST(HttpRequest.BodyPublishers.ofString(body))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
-  }
-
-  /** The events counted over every window of the answer. */
-  private static long counted(String answer) throws IOException {
-    long events = 0;
-    for (JsonNode window : JSON.readTree(answer).get("windows")) {
-      events += window.get("events").asLong();
-    }
-    return events;
-  }
-
-  private static boolean listening(int port) {
-    try (Socket socket = new Socket("127.0.0.1", port)) {
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
-  private static String get(String url) throws Exception {
-    return HTTP.send(
-            HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
-            HttpResponse.BodyHandlers.ofString())
-        .body();
   }
 }

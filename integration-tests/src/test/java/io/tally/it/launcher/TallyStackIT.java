@@ -1,14 +1,18 @@
 package io.tally.it.launcher;
 
+import static io.tally.it.launcher.LocalService.HTTP;
+import static io.tally.it.launcher.LocalService.JSON;
+import static io.tally.it.launcher.LocalService.counted;
+import static io.tally.it.launcher.LocalService.countsOf;
+import static io.tally.it.launcher.LocalService.get;
+import static io.tally.it.launcher.LocalService.listening;
+import static io.tally.it.launcher.LocalService.postEvents;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -49,9 +53,6 @@ class TallyStackIT {
   private static final int SERVICE = 33080;
   private static final int ADMIN = 33081;
   private static final int JOB_METRICS = 33249;
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir static Path data;
 
@@ -98,27 +99,11 @@ class TallyStackIT {
     // Three distinct events and a copy of one, in a category of their own, stamped now.
     String category = "stack/it-" + System.nanoTime();
     long now = System.currentTimeMillis();
-    StringBuilder body = new StringBuilder();
-    for (String id : List.of("a", "b", "c", "a")) {
-      body.append(
-              String.format(
-                  "{\"id\": \"%s\", \"source\": \"it\", \"type\": \"movie.view\","
-                      + " \"category\": \"%s\", \"ts\": %d}",
-                  id, category, now))
-          .append('\n');
-    }
-    HttpResponse<String> posted = post(key, body.toString());
+    String body = LocalService.events(category, now, List.of("a", "b", "c", "a"));
+    HttpResponse<String> posted = postEvents(SERVICE, key, body);
     assertThat(posted.statusCode()).as(posted.body()).isEqualTo(202);
 
-    String windows =
-        "http://127.0.0.1:"
-            + SERVICE
-            + "/v1/metrics/events_by_category/windows?from="
-            + (now - 120_000)
-            + "&to="
-            + (now + 120_000)
-            + "&category="
-            + category;
+    String windows = countsOf(SERVICE, category, now);
     // A generous bound: a job just started counts its first events after its warm-up, which
     // takes long on a busy machine.
     await()
@@ -162,7 +147,7 @@ class TallyStackIT {
             "{\"id\": \"late\", \"source\": \"it\", \"type\": \"movie.view\","
                 + " \"category\": \"%s\", \"ts\": %d}%n",
             category, now - Duration.ofDays(1).toMillis());
-    assertThat(post(key, late).statusCode()).isEqualTo(202);
+    assertThat(postEvents(SERVICE, key, late).statusCode()).isEqualTo(202);
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(
             Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + KAFKA),
@@ -208,17 +193,6 @@ class TallyStackIT {
     }
   }
 
-  private static HttpResponse<String> post(String key, String ndjson) throws Exception {
-    return HTTP.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + SERVICE + "/v1/events"))
-            .timeout(Duration.ofSeconds(30))
-            .header("Authorization", "Bearer " + key)
-            .header("Content-Type", "application/x-ndjson")
-            .POST(HttpRequest.BodyPublishers.ofString(ndjson))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
-  }
-
   /** The metric names in the queries of docs/grafana/tally-dashboard.json. */
   private static Set<String> dashboardMetrics() throws IOException {
     Set<String> names = new TreeSet<>();
@@ -233,31 +207,7 @@ class TallyStackIT {
     return names;
   }
 
-  /** The events counted over every window of the answer. */
-  private static long counted(String answer) throws IOException {
-    long events = 0;
-    for (JsonNode window : JSON.readTree(answer).get("windows")) {
-      events += window.get("events").asLong();
-    }
-    return events;
-  }
-
   private static long pid(String file) throws IOException {
     return Long.parseLong(Files.readString(data.resolve(file)).trim());
-  }
-
-  private static boolean listening(int port) {
-    try (Socket socket = new Socket("127.0.0.1", port)) {
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
-  private static String get(String url) throws Exception {
-    return HTTP.send(
-            HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
-            HttpResponse.BodyHandlers.ofString())
-        .body();
   }
 }
