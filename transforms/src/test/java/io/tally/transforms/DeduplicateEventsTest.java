@@ -2,12 +2,10 @@ package io.tally.transforms;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tally.model.metric.InvalidDefinitionException;
+import io.tally.model.metric.Definitions;
 import io.tally.model.metric.MetricCatalog;
 import io.tally.model.metric.MetricDefinition;
 import io.tally.model.metric.MetricVersion;
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.joda.time.Duration;
@@ -18,14 +16,8 @@ class DeduplicateEventsTest {
   private static final long MINUTE = 60_000;
   private static final AtomicReference<MetricCatalog> CATALOG = new AtomicReference<>();
 
-  private static MetricDefinition definition(String name, String window, long version)
-      throws InvalidDefinitionException {
-    String yaml = "metrics:\n  - {name: " + name + ", aggregate: {fn: count}, " + window + "}\n";
-    return MetricCatalog.read(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)))
-        .definitions()
-        .iterator()
-        .next()
-        .withVersion(version);
+  private static MetricDefinition definition(String name, String window, long version) {
+    return Definitions.of("{name: " + name + ", aggregate: {fn: count}, " + window + "}", version);
   }
 
   @Test

@@ -6,11 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.tally.model.metric.InvalidDefinitionException;
+import io.tally.model.metric.Definitions;
 import io.tally.model.metric.MetricCatalog;
 import io.tally.model.metric.MetricCatalogSource;
 import io.tally.model.metric.MetricDefinition;
-import io.tally.model.metric.MetricDefinitionJson;
 import io.tally.model.metric.MetricVersion;
 import io.tally.model.update.WindowUpdate;
 import java.time.Instant;
@@ -45,20 +44,20 @@ class DefinitionChangesTest {
   private static final long VIEWS_DELETED = 300;
 
   private static final MetricDefinition VIEWS_V1 =
-      definition(
+      Definitions.of(
           "{name: views, groupBy: [category], aggregate: {fn: count}, window: {size: 1m},"
               + " allowedLateness: 2m}",
           1);
 
   /** Version 2 changes the window and the filter. */
   private static final MetricDefinition VIEWS_V2 =
-      definition(
+      Definitions.of(
           "{name: views, filter: {type: [movie.view]}, groupBy: [category],"
               + " aggregate: {fn: count}, window: {size: 30s}, allowedLateness: 2m}",
           2);
 
   private static final MetricDefinition PLAYS =
-      definition(
+      Definitions.of(
           "{name: plays, groupBy: [type], aggregate: {fn: sum}, window: {size: 1m, slide: 30s},"
               + " allowedLateness: 1m}",
           1);
@@ -177,14 +176,6 @@ class DefinitionChangesTest {
 
   private static long millis(long secondsAfterBase) {
     return at(secondsAfterBase).getMillis();
-  }
-
-  private static MetricDefinition definition(String yaml, long version) {
-    try {
-      return MetricDefinitionJson.parse(YAML.readTree(yaml)).withVersion(version);
-    } catch (InvalidDefinitionException | java.io.IOException e) {
-      throw new AssertionError(e);
-    }
   }
 
   /** Final updates, one line each with the version: the results a version leaves. */

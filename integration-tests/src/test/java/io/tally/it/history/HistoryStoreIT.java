@@ -13,6 +13,7 @@ import io.tally.model.aggregate.Accumulator;
 import io.tally.model.aggregate.DistinctAccumulator;
 import io.tally.model.aggregate.MetricValue;
 import io.tally.model.metric.AggregateFunction;
+import io.tally.model.metric.Definitions;
 import io.tally.model.metric.MetricCatalog;
 import io.tally.model.metric.MetricDefinition;
 import io.tally.model.metric.MetricSpec;
@@ -27,9 +28,7 @@ import io.tally.tiering.history.MetricSpecs;
 import io.tally.tiering.history.Resolution;
 import io.tally.tiering.history.RollupResult;
 import io.tally.tiering.hot.WindowQuery;
-import java.io.ByteArrayInputStream;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -262,13 +261,13 @@ class HistoryStoreIT {
     String v2 =
         "{name: replaced, groupBy: [geo], aggregate: {fn: count}, window: {size: 1m},"
             + " allowedLateness: 45s}";
-    MetricDefinition first = definition(v1);
+    MetricDefinition first = Definitions.of(v1);
     MetricCatalog catalog =
         MetricCatalog.ofHistories(
             List.of(
                 List.of(
                     MetricVersion.of(first, MetricVersion.ALWAYS),
-                    MetricVersion.of(definition(v2).withVersion(2), DAY0 + 20 * HOUR))));
+                    MetricVersion.of(Definitions.of(v2).withVersion(2), DAY0 + 20 * HOUR))));
     long from = DAY0 + 14 * HOUR;
     List<Event> events = HistoryEvents.events(9, 5_000, from, HOUR, 100, 10);
     try (HistoryStore writer =
@@ -287,15 +286,6 @@ class HistoryStoreIT {
             assertThat(hours.get(key).version()).isEqualTo(1);
           });
     }
-  }
-
-  private static MetricDefinition definition(String yaml) throws Exception {
-    return MetricCatalog.read(
-            new ByteArrayInputStream(
-                ("metrics:\n  - " + yaml + "\n").getBytes(StandardCharsets.UTF_8)))
-        .definitions()
-        .iterator()
-        .next();
   }
 
   private static void assertSameState(String what, Accumulator rolled, Accumulator direct) {

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.tally.model.metric.InvalidDefinitionException.Problem;
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -13,19 +11,10 @@ class DedupHorizonTest {
   private static final long MINUTE = 60_000;
   private static final long HOUR = 60 * MINUTE;
 
-  private static MetricDefinition definition(String yaml) throws InvalidDefinitionException {
-    return MetricCatalog.read(
-            new ByteArrayInputStream(
-                ("metrics:\n  - " + yaml + "\n").getBytes(StandardCharsets.UTF_8)))
-        .definitions()
-        .iterator()
-        .next();
-  }
-
   @Test
   void aMetricNeedsItsWindowPlusItsLateness() throws Exception {
     MetricDefinition hopping =
-        definition(
+        Definitions.of(
             "{name: m, aggregate: {fn: count}, window: {size: 5m, slide: 1m},"
                 + " allowedLateness: 2m}");
     assertThat(hopping.dedupHorizonNeededMillis()).isEqualTo(7 * MINUTE);
@@ -42,7 +31,7 @@ class DedupHorizonTest {
   @Test
   void aDefinitionBeyondTheCeilingIsRefusedNamingTheFieldTheNeedAndHowToRaiseIt() throws Exception {
     MetricDefinition daily =
-        definition(
+        Definitions.of(
             "{name: daily, aggregate: {fn: count}, window: {size: 1d}, allowedLateness: 6h}");
     Problem window = DedupHorizon.problem(daily, 10 * MINUTE).orElseThrow();
     assertThat(window.field()).isEqualTo("window");
@@ -50,7 +39,7 @@ class DedupHorizonTest {
         .contains("30h", "10m", "--dedupHorizon", "rules.dedupHorizon", "counted twice");
 
     MetricDefinition lateHourly =
-        definition(
+        Definitions.of(
             "{name: hourly, aggregate: {fn: count}, window: {size: 1h}, allowedLateness: 30m}");
     assertThat(DedupHorizon.problem(lateHourly, HOUR).orElseThrow().field())
         .isEqualTo("allowedLateness");
@@ -67,9 +56,10 @@ class DedupHorizonTest {
 
   @Test
   void theEffectiveHorizonIsTheLongestAnyVersionNeedsAtMostTheCeiling() throws Exception {
-    MetricDefinition minute = definition("{name: m, aggregate: {fn: count}, window: {size: 1m}}");
+    MetricDefinition minute =
+        Definitions.of("{name: m, aggregate: {fn: count}, window: {size: 1m}}");
     MetricDefinition hour =
-        definition("{name: m, aggregate: {fn: count}, window: {size: 1h}}").withVersion(2);
+        Definitions.of("{name: m, aggregate: {fn: count}, window: {size: 1h}}").withVersion(2);
     // The hour-long version was replaced by a deletion: its windows may still be open.
     MetricCatalog changed =
         MetricCatalog.ofHistories(
