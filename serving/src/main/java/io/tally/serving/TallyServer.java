@@ -76,6 +76,10 @@ public final class TallyServer implements AutoCloseable {
     if (jetty[0] == null) {
       throw new IllegalStateException("the Tally service did not start");
     }
+    // The caller stops it (close()); Jetty's own shutdown hook would stop it a second time,
+    // concurrently, and log a stack trace when it finds handlers that the first stop has not
+    // reached yet.
+    jetty[0].setStopAtShutdown(false);
     return new TallyServer(jetty[0], config[0], env[0]);
   }
 
