@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tally.it.ingest.TallyTestConfigs;
 import io.tally.it.support.Chromium;
+import io.tally.model.aggregate.MetricValue;
+import io.tally.model.metric.AggregateFunction;
 import io.tally.model.metric.MetricCatalog;
 import io.tally.model.metric.MetricCatalogSource;
+import io.tally.model.update.Timing;
+import io.tally.model.update.WindowUpdate;
 import io.tally.pipelines.AggregationPipeline;
 import io.tally.pipelines.sinks.LogDeadLetters;
 import io.tally.pipelines.sinks.WriteToHotStore;
@@ -15,8 +19,11 @@ import io.tally.runners.launch.PipelineLaunch;
 import io.tally.serving.TallyApplication;
 import io.tally.serving.TallyConfiguration;
 import io.tally.serving.TallyServer;
+import io.tally.tiering.hot.InMemoryHotStore;
 import io.tally.tiering.hot.SharedHotStores;
 import java.io.File;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -142,6 +149,51 @@ class DashboardIT {
     assertLeaderboard();
     assertThat(browser.getCurrentUrl()).contains("metric=events_by_category");
     screenshot("events-by-category.png");
+  }
+
+  /**
+   * A count window that two versions of a changed definition computed, each over its own events, is
+   * one window on the page: its value is their events together, not one version's nor the merged
+   * window plus a version's.
+   */
+  @Test
+  void aWindowOfTwoVersionsIsShownOnceWithTheEventsOfBoth() throws Exception {
+    String category = "versions/it-" + System.nanoTime();
+    long minute = System.currentTimeMillis() / 60_000 * 60_000;
+    InMemoryHotStore store = SharedHotStores.named(STORE);
+    store.apply(count(1, category, minute, 2));
+    browser.get(
+        "http://localhost:"
+            + server.port()
+            + "/?metric=events_by_category&category="
+            + URLEncoder.encode(category, StandardCharsets.UTF_8));
+    WebDriverWait wait = new WebDriverWait(browser, LIVE);
+    wait.until(b -> text("status").equals("live") && number(text("kpi-value")) == 2);
+
+    store.apply(count(2, category, minute, 1));
+    wait.until(b -> number(text("kpi-updates")) >= 2);
+    // The page redraws a quarter of a second after an update; the second one has arrived.
+    wait.until(b -> number(text("kpi-value")) != 2);
+    assertThat(number(text("kpi-value"))).isEqualTo(3);
+    assertThat(rows()).hasSize(1);
+    screenshot("two-versions.png");
+  }
+
+  private static WindowUpdate count(long version, String category, long start, long events) {
+    return new WindowUpdate(
+        "events_by_category",
+        version,
+        AggregateFunction.COUNT,
+        List.of("category"),
+        List.of(category),
+        start,
+        start + 60_000,
+        new MetricValue.Scalar(events),
+        events,
+        Timing.EARLY,
+        false,
+        0,
+        null);
   }
 
   /** The leaderboard's rows, read in one go (the page redraws it as updates arrive). */
