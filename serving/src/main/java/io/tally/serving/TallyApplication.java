@@ -325,13 +325,7 @@ public class TallyApplication extends Application<TallyConfiguration> {
    */
   private static EventLog kafka(
       KafkaFactory kafka, HotStore hotStore, ServingReadiness readiness, Environment environment) {
-    KafkaEventLog eventLog =
-        new KafkaEventLog(
-            kafka.clientConfig(kafka.getProducer()),
-            kafka.getEventsTopic(),
-            kafka.getDeadLetterTopic(),
-            kafka.getAckTimeout().toJavaDuration(),
-            kafka.getRetryAfter().toJavaDuration());
+    KafkaEventLog eventLog = kafka.buildEventLog();
     environment.lifecycle().manage(eventLog);
 
     KafkaChangeFeedReader reader =

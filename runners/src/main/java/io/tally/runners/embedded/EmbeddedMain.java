@@ -375,12 +375,7 @@ public final class EmbeddedMain implements Callable<Integer> {
     kafka.setBootstrapServers(log.getBootstrapServers());
     kafka.setEventsTopic(log.getEventsTopic());
     kafka.setDeadLetterTopic(log.getDeadLetterTopic());
-    return new KafkaEventLog(
-        kafka.clientConfig(kafka.getProducer()),
-        kafka.getEventsTopic(),
-        kafka.getDeadLetterTopic(),
-        kafka.getAckTimeout().toJavaDuration(),
-        kafka.getRetryAfter().toJavaDuration());
+    return kafka.buildEventLog();
   }
 
   /**

@@ -3,6 +3,7 @@ package io.tally.serving.config;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.util.Duration;
 import io.dropwizard.validation.MinDuration;
+import io.tally.serving.ingest.KafkaEventLog;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.util.HashMap;
@@ -172,5 +173,15 @@ public class KafkaFactory {
     config.putAll(properties);
     config.putAll(overrides);
     return config;
+  }
+
+  /** The producer behind ingest: accepted events to the events topic, refused lines to the DLQ. */
+  public KafkaEventLog buildEventLog() {
+    return new KafkaEventLog(
+        clientConfig(producer),
+        eventsTopic,
+        deadLetterTopic,
+        ackTimeout.toJavaDuration(),
+        retryAfter.toJavaDuration());
   }
 }

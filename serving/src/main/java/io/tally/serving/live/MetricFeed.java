@@ -138,13 +138,10 @@ final class MetricFeed {
     Map<Long, WindowKey> versions =
         versionsOf.computeIfAbsent(Bounds.of(update), b -> new TreeMap<>());
     versions.put(update.version(), key);
-    SequencedUpdate shown = change;
-    if (versions.size() > 1) {
-      WindowUpdate merged = VersionMerge.combine(parts(versions), null);
-      if (merged != null) {
-        shown = new SequencedUpdate(merged, change.cursor(), List.copyOf(versions.keySet()));
-      }
-    }
+    // One window (the change itself, or the versions merged under its cursor), or versions shown
+    // apart, of which only this one changed.
+    List<SequencedUpdate> windows = shown(versions);
+    SequencedUpdate shown = windows.size() == 1 ? windows.get(0) : change;
     for (Map.Entry<WindowQuery, Set<Subscriber>> group : subscribers.entrySet()) {
       if (group.getKey().matches(update)) {
         for (Subscriber subscriber : group.getValue()) {
@@ -162,24 +159,19 @@ final class MetricFeed {
    * versions are shown apart, each with its {@code version}.
    */
   private List<SequencedUpdate> shown(Map<Long, WindowKey> versions) {
-    if (versions.size() == 1) {
-      return List.of(latest.get(versions.values().iterator().next()));
-    }
-    WindowUpdate merged = VersionMerge.combine(parts(versions), null);
-    List<SequencedUpdate> parts = new ArrayList<>();
+    List<SequencedUpdate> parts = new ArrayList<>(versions.size());
     versions.values().forEach(k -> parts.add(latest.get(k)));
+    if (parts.size() == 1) {
+      return parts;
+    }
+    WindowUpdate merged =
+        VersionMerge.combine(parts.stream().map(SequencedUpdate::update).toList(), null);
     if (merged == null) {
       return parts;
     }
     SequencedUpdate newest =
-        parts.stream().max(Comparator.comparingLong(SequencedUpdate::seq)).get();
+        parts.stream().max(Comparator.comparingLong(SequencedUpdate::seq)).orElseThrow();
     return List.of(new SequencedUpdate(merged, newest.cursor(), List.copyOf(versions.keySet())));
-  }
-
-  private List<WindowUpdate> parts(Map<Long, WindowKey> versions) {
-    List<WindowUpdate> parts = new ArrayList<>(versions.size());
-    versions.values().forEach(k -> parts.add(latest.get(k).update()));
-    return parts;
   }
 
   /** A window as clients key it, whatever version computed it. */

@@ -173,14 +173,12 @@ public final class KafkaChangeFeedReader implements AutoCloseable {
             continue;
           }
           ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
+          long newest = Long.MIN_VALUE;
           for (ConsumerRecord<byte[], byte[]> record : records) {
             applier.apply(record.value(), record.partition() + "@" + record.offset());
+            newest = Math.max(newest, record.timestamp());
           }
           if (!records.isEmpty()) {
-            long newest = Long.MIN_VALUE;
-            for (ConsumerRecord<byte[], byte[]> record : records) {
-              newest = Math.max(newest, record.timestamp());
-            }
             delayMillis = Math.max(0, System.currentTimeMillis() - newest);
           }
           trackPositions();
