@@ -8,6 +8,7 @@ import io.tally.model.metric.MetricCatalog;
 import io.tally.model.metric.MetricCatalogSource;
 import io.tally.model.update.WindowUpdate;
 import io.tally.pipelines.sinks.WriteToEventArchive;
+import io.tally.transforms.DeduplicateEvents;
 import io.tally.transforms.StreamingAggregation;
 import java.nio.file.Path;
 import org.apache.beam.sdk.Pipeline;
@@ -57,7 +58,17 @@ public final class AggregationPipeline {
       TallyPipelineOptions options, MetricCatalogSource catalog) {
     return StreamingAggregation.of(catalog)
         .withEarlyFiringDelay(Duration.millis(Durations.parseMillis(options.getEarlyFiringDelay())))
-        .withDedupHorizon(Duration.millis(dedupCeilingMillis(options)));
+        .withDedupHorizon(Duration.millis(dedupCeilingMillis(options)))
+        .withDedupLayout(dedupLayout(options));
+  }
+
+  /** {@code --dedupState}: the layout of de-duplication's state. */
+  public static DeduplicateEvents.Layout dedupLayout(TallyPipelineOptions options) {
+    try {
+      return DeduplicateEvents.Layout.named(options.getDedupState());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--dedupState: " + e.getMessage(), e);
+    }
   }
 
   /** {@code --dedupHorizon}: the longest de-duplication may remember, and a definition need. */

@@ -31,4 +31,14 @@ public interface TallyPipelineOptions extends PipelineOptions, StreamingOptions,
   String getDedupHorizon();
 
   void setDedupHorizon(String value);
+
+  @Description(
+      "How de-duplication keeps the identities it remembers: 'table' (one compact table per"
+          + " shard, for state on the heap) or 'entries' (one state entry per identity, for"
+          + " RocksDB, which reads and writes whole values). The streaming job picks 'entries'"
+          + " with --state-backend=rocksdb.")
+  @Default.String("table")
+  String getDedupState();
+
+  void setDedupState(String value);
 }

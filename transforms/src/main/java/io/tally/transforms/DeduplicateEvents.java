@@ -5,11 +5,23 @@ import io.tally.model.metric.DedupHorizon;
 import io.tally.model.metric.MetricCatalog;
 import io.tally.model.metric.MetricCatalogSource;
 import io.tally.transforms.coders.EventCoder;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.apache.beam.sdk.coders.BigEndianLongCoder;
+import org.apache.beam.sdk.coders.BooleanCoder;
+import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.SortedMapCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.state.MapState;
 import org.apache.beam.sdk.state.StateSpec;
 import org.apache.beam.sdk.state.StateSpecs;
 import org.apache.beam.sdk.state.TimeDomain;
@@ -52,27 +64,62 @@ import org.joda.time.Instant;
  * state entry and a timer per identity would cost several times the memory and time. The bucket's
  * length is fixed by the ceiling (a tenth of it, between 1 s and 1 min), so it stays the same when
  * the horizon grows.
+ *
+ * <p>How a shard's identities are kept depends on where state lives ({@link Layout}): in one
+ * compact table per shard for state on the heap, as one map entry per identity for RocksDB.
  */
 public final class DeduplicateEvents extends PTransform<PCollection<Event>, PCollection<Event>> {
   /** Enough for any realistic parallelism to get an even share; few enough to stay cheap. */
   public static final int DEFAULT_SHARDS = 1024;
 
+  /** How a shard keeps its identities in the runner's state. */
+  public enum Layout {
+    /**
+     * One value per shard: a compact table of 128-bit hashes ({@link SeenIdentities}), read and
+     * written whole. For state on the heap, where reading a value costs nothing: 16 bytes per
+     * identity in a checkpoint, at most 32 on the heap.
+     */
+    TABLE,
+    /**
+     * One map entry per identity. For RocksDB, which serializes every value it reads or writes: a
+     * batch then costs a lookup per event and a write per new identity, whatever the number of
+     * identities remembered, where a whole table would be read and written per batch.
+     */
+    ENTRIES;
+
+    /** The layout {@code name} names ({@code table} or {@code entries}), or a clear refusal. */
+    public static Layout named(String name) {
+      for (Layout layout : values()) {
+        if (layout.name().equalsIgnoreCase(name.trim())) {
+          return layout;
+        }
+      }
+      throw new IllegalArgumentException(
+          "unknown de-duplication state layout '"
+              + name
+              + "': table (state on the heap) or entries (state in RocksDB)");
+    }
+  }
+
   private final Duration ceiling;
   private final MetricCatalogSource catalog;
   private final int shards;
+  private final Layout layout;
 
-  private DeduplicateEvents(Duration ceiling, MetricCatalogSource catalog, int shards) {
+  private DeduplicateEvents(
+      Duration ceiling, MetricCatalogSource catalog, int shards, Layout layout) {
     if (ceiling.isShorterThan(Duration.ZERO)) {
       throw new IllegalArgumentException("the dedup horizon must not be negative");
     }
     this.ceiling = ceiling;
     this.catalog = catalog;
     this.shards = shards;
+    this.layout = layout;
   }
 
   /** Remembers every identity for {@code horizon}, whatever the definitions. */
   public static DeduplicateEvents within(Duration horizon) {
-    return new DeduplicateEvents(horizon, null, DEFAULT_SHARDS);
+    return new DeduplicateEvents(horizon, null, DEFAULT_SHARDS, Layout.TABLE);
   }
 
   /**
@@ -80,7 +127,12 @@ public final class DeduplicateEvents extends PTransform<PCollection<Event>, PCol
    * ceiling}.
    */
   public static DeduplicateEvents following(MetricCatalogSource catalog, Duration ceiling) {
-    return new DeduplicateEvents(ceiling, catalog, DEFAULT_SHARDS);
+    return new DeduplicateEvents(ceiling, catalog, DEFAULT_SHARDS, Layout.TABLE);
+  }
+
+  /** Keeps the identities in {@code layout} (by default {@link Layout#TABLE}). */
+  public DeduplicateEvents withLayout(Layout layout) {
+    return new DeduplicateEvents(ceiling, catalog, shards, layout);
   }
 
   @Override
@@ -94,13 +146,22 @@ public final class DeduplicateEvents extends PTransform<PCollection<Event>, PCol
                 .via((Event e) -> KV.of(Math.floorMod(e.identity().hashCode(), shardCount), e)))
         .setCoder(KvCoder.of(VarIntCoder.of(), EventCoder.of()))
         .apply("BatchPerShard", BatchWithinBundle.create())
-        .apply("FirstArrivalWins", ParDo.of(new FirstArrivalFn(ceiling, catalog)))
+        .apply(
+            "FirstArrivalWins",
+            ParDo.of(
+                layout == Layout.ENTRIES
+                    ? new FirstArrivalEntriesFn(ceiling, catalog)
+                    : new FirstArrivalFn(ceiling, catalog)))
         .setCoder(EventCoder.of());
   }
 
-  static final class FirstArrivalFn extends DoFn<KV<Integer, List<Event>>, Event> {
-    private final long ceilingMillis;
-    private final long bucketMillis;
+  /**
+   * What both layouts share: the horizon the definitions need, the buckets of event time and when
+   * each is forgotten, and the duplicates counter.
+   */
+  abstract static class FirstArrival extends DoFn<KV<Integer, List<Event>>, Event> {
+    final long ceilingMillis;
+    final long bucketMillis;
 
     /** Null for a fixed horizon, the ceiling. */
     private final MetricCatalogSource source;
@@ -111,17 +172,9 @@ public final class DeduplicateEvents extends PTransform<PCollection<Event>, PCol
     /** The longest horizon this instance has seen its catalogs need, at most the ceiling. */
     private transient long horizonMillis;
 
-    private final Counter duplicates = Metrics.counter(DeduplicateEvents.class, "duplicates");
+    final Counter duplicates = Metrics.counter(DeduplicateEvents.class, "duplicates");
 
-    @StateId("seen")
-    private final StateSpec<ValueState<SeenIdentities>> seenSpec =
-        StateSpecs.value(SeenIdentitiesCoder.of());
-
-    /** When the oldest bucket is forgotten. */
-    @TimerId("expiry")
-    private final TimerSpec expirySpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
-
-    FirstArrivalFn(Duration ceiling, MetricCatalogSource source) {
+    FirstArrival(Duration ceiling, MetricCatalogSource source) {
       this.ceilingMillis = ceiling.getMillis();
       this.bucketMillis = bucketMillis(ceilingMillis);
       this.source = source;
@@ -149,12 +202,44 @@ public final class DeduplicateEvents extends PTransform<PCollection<Event>, PCol
       return horizonMillis;
     }
 
-    private long bucketOf(long timestampMillis) {
+    long bucketOf(long timestampMillis) {
       return Math.floorDiv(timestampMillis, bucketMillis) * bucketMillis;
     }
 
-    private long expiryOf(long bucketStart, long horizon) {
+    /** When the bucket starting at {@code bucketStart} is due to be forgotten. */
+    long expiryOf(long bucketStart, long horizon) {
       return bucketStart + bucketMillis + horizon;
+    }
+
+    /**
+     * Buckets starting before this are due at {@code watermark}: those whose expiry has passed. The
+     * horizon is the one now, which may be longer than when the timer was set: then nothing is due
+     * yet, and the timer is set again for the longer horizon.
+     */
+    long dueBefore(long watermark, long horizon) {
+      return watermark - horizon - bucketMillis + 1;
+    }
+
+    void countDuplicates(long inBatch) {
+      // Counted once per batch: a metric update costs a lookup, duplicates come in floods.
+      if (inBatch > 0) {
+        duplicates.inc(inBatch);
+      }
+    }
+  }
+
+  /** {@link Layout#TABLE}: one {@link SeenIdentities} value per shard. */
+  static final class FirstArrivalFn extends FirstArrival {
+    @StateId("seen")
+    private final StateSpec<ValueState<SeenIdentities>> seenSpec =
+        StateSpecs.value(SeenIdentitiesCoder.of());
+
+    /** When the oldest bucket is forgotten. */
+    @TimerId("expiry")
+    private final TimerSpec expirySpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
+
+    FirstArrivalFn(Duration ceiling, MetricCatalogSource source) {
+      super(ceiling, source);
     }
 
     @ProcessElement
@@ -168,7 +253,6 @@ public final class DeduplicateEvents extends PTransform<PCollection<Event>, PCol
         seen = new SeenIdentities();
       }
       long firstBucketBefore = seen.isEmpty() ? Long.MAX_VALUE : seen.firstBucket();
-      // Counted once per batch: a metric update costs a lookup, duplicates come in floods.
       long duplicatesInBatch = 0;
       for (Event event : batch.getValue()) {
         if (seen.add(bucketOf(event.timestampMillis()), event.identity())) {
@@ -177,9 +261,7 @@ public final class DeduplicateEvents extends PTransform<PCollection<Event>, PCol
           duplicatesInBatch++;
         }
       }
-      if (duplicatesInBatch > 0) {
-        duplicates.inc(duplicatesInBatch);
-      }
+      countDuplicates(duplicatesInBatch);
       if (seen.isEmpty()) {
         return;
       }
@@ -202,18 +284,137 @@ public final class DeduplicateEvents extends PTransform<PCollection<Event>, PCol
       if (seen == null) {
         return;
       }
-      long watermark = context.fireTimestamp().getMillis();
-      // The horizon now, which may be longer than when the timer was set: then nothing is due
-      // yet, and the timer is set again for the longer horizon.
       long horizon = horizonMillis();
-      // Buckets whose expiry has passed: those starting before watermark - horizon - bucket + 1.
-      seen.forgetBefore(watermark - horizon - bucketMillis + 1);
+      seen.forgetBefore(dueBefore(context.fireTimestamp().getMillis(), horizon));
       if (seen.isEmpty()) {
         state.clear();
         return;
       }
       expiry.withNoOutputTimestamp().set(new Instant(expiryOf(seen.firstBucket(), horizon)));
       state.write(seen);
+    }
+  }
+
+  /**
+   * {@link Layout#ENTRIES}: each identity its own entry of a map state, so that a batch reads and
+   * writes only the identities it carries. For each bucket of event time, the hashes it added are
+   * kept in chunks (one per batch), numbered in a small directory, so that forgetting a bucket
+   * removes exactly its identities with point operations: no scan of the map, whose iteration order
+   * the runners do not promise.
+   */
+  static final class FirstArrivalEntriesFn extends FirstArrival {
+    /** A remembered identity: its 128-bit hash. */
+    @StateId("seen")
+    private final StateSpec<MapState<KV<Long, Long>, Boolean>> seenSpec =
+        StateSpecs.map(
+            KvCoder.of(BigEndianLongCoder.of(), BigEndianLongCoder.of()), BooleanCoder.of());
+
+    /** (bucket start, chunk number) → the hashes one batch added to the bucket, 16 bytes each. */
+    @StateId("chunks")
+    private final StateSpec<MapState<KV<Long, Integer>, byte[]>> chunksSpec =
+        StateSpecs.map(KvCoder.of(BigEndianLongCoder.of(), VarIntCoder.of()), ByteArrayCoder.of());
+
+    /** Bucket start → how many chunks it has; a few entries, one per bucket of the horizon. */
+    @StateId("buckets")
+    private final StateSpec<ValueState<SortedMap<Long, Integer>>> bucketsSpec =
+        StateSpecs.value(SortedMapCoder.of(BigEndianLongCoder.of(), VarIntCoder.of()));
+
+    /** When the oldest bucket is forgotten. */
+    @TimerId("expiry")
+    private final TimerSpec expirySpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
+
+    FirstArrivalEntriesFn(Duration ceiling, MetricCatalogSource source) {
+      super(ceiling, source);
+    }
+
+    @ProcessElement
+    public void process(
+        @Element KV<Integer, List<Event>> batch,
+        @StateId("seen") MapState<KV<Long, Long>, Boolean> seen,
+        @StateId("chunks") MapState<KV<Long, Integer>, byte[]> chunks,
+        @StateId("buckets") ValueState<SortedMap<Long, Integer>> bucketState,
+        @TimerId("expiry") Timer expiry,
+        OutputReceiver<Event> out) {
+      Map<Long, ByteBuffer> added = new HashMap<>();
+      long duplicatesInBatch = 0;
+      for (Event event : batch.getValue()) {
+        long[] hash = SeenIdentities.hash(event.identity());
+        KV<Long, Long> key = KV.of(hash[0], hash[1]);
+        if (seen.get(key).read() != null) {
+          duplicatesInBatch++;
+          continue;
+        }
+        seen.put(key, Boolean.TRUE);
+        added
+            .computeIfAbsent(
+                bucketOf(event.timestampMillis()),
+                b -> ByteBuffer.allocate(16 * batch.getValue().size()))
+            .putLong(hash[0])
+            .putLong(hash[1]);
+        out.output(event);
+      }
+      countDuplicates(duplicatesInBatch);
+      if (added.isEmpty()) {
+        return;
+      }
+      SortedMap<Long, Integer> buckets = bucketState.read();
+      if (buckets == null) {
+        buckets = new TreeMap<>();
+      }
+      long firstBucketBefore = buckets.isEmpty() ? Long.MAX_VALUE : buckets.firstKey();
+      for (Map.Entry<Long, ByteBuffer> bucket : added.entrySet()) {
+        int chunk = buckets.getOrDefault(bucket.getKey(), 0);
+        ByteBuffer hashes = bucket.getValue();
+        chunks.put(KV.of(bucket.getKey(), chunk), Arrays.copyOf(hashes.array(), hashes.position()));
+        buckets.put(bucket.getKey(), chunk + 1);
+      }
+      if (buckets.firstKey() < firstBucketBefore) {
+        // As in the table layout: no output timestamp, the timer only forgets.
+        expiry
+            .withNoOutputTimestamp()
+            .set(new Instant(expiryOf(buckets.firstKey(), horizonMillis())));
+      }
+      bucketState.write(buckets);
+    }
+
+    @OnTimer("expiry")
+    public void forget(
+        OnTimerContext context,
+        @StateId("seen") MapState<KV<Long, Long>, Boolean> seen,
+        @StateId("chunks") MapState<KV<Long, Integer>, byte[]> chunks,
+        @StateId("buckets") ValueState<SortedMap<Long, Integer>> bucketState,
+        @TimerId("expiry") Timer expiry) {
+      SortedMap<Long, Integer> buckets = bucketState.read();
+      if (buckets == null) {
+        return;
+      }
+      long horizon = horizonMillis();
+      long dueBefore = dueBefore(context.fireTimestamp().getMillis(), horizon);
+      Iterator<Map.Entry<Long, Integer>> it = buckets.entrySet().iterator();
+      while (it.hasNext()) {
+        Map.Entry<Long, Integer> bucket = it.next();
+        if (bucket.getKey() >= dueBefore) {
+          break;
+        }
+        for (int chunk = 0; chunk < bucket.getValue(); chunk++) {
+          KV<Long, Integer> chunkKey = KV.of(bucket.getKey(), chunk);
+          byte[] hashes = chunks.get(chunkKey).read();
+          if (hashes != null) {
+            ByteBuffer buffer = ByteBuffer.wrap(hashes);
+            while (buffer.hasRemaining()) {
+              seen.remove(KV.of(buffer.getLong(), buffer.getLong()));
+            }
+          }
+          chunks.remove(chunkKey);
+        }
+        it.remove();
+      }
+      if (buckets.isEmpty()) {
+        bucketState.clear();
+        return;
+      }
+      expiry.withNoOutputTimestamp().set(new Instant(expiryOf(buckets.firstKey(), horizon)));
+      bucketState.write(buckets);
     }
   }
 }

@@ -34,22 +34,29 @@ public final class StreamingAggregation
   private final MetricCatalogSource catalog;
   private final Duration dedupHorizon;
   private final Duration earlyFiringDelay;
+  private final DeduplicateEvents.Layout dedupLayout;
   private final PTransform<PCollection<Event>, ? extends POutput> uniqueEventSink;
 
   private StreamingAggregation(
       MetricCatalogSource catalog,
       Duration dedupHorizon,
+      DeduplicateEvents.Layout dedupLayout,
       Duration earlyFiringDelay,
       PTransform<PCollection<Event>, ? extends POutput> uniqueEventSink) {
     this.catalog = catalog;
     this.dedupHorizon = dedupHorizon;
+    this.dedupLayout = dedupLayout;
     this.earlyFiringDelay = earlyFiringDelay;
     this.uniqueEventSink = uniqueEventSink;
   }
 
   public static StreamingAggregation of(MetricCatalogSource catalog) {
     return new StreamingAggregation(
-        catalog, DEFAULT_DEDUP_HORIZON, DEFAULT_EARLY_FIRING_DELAY, null);
+        catalog,
+        DEFAULT_DEDUP_HORIZON,
+        DeduplicateEvents.Layout.TABLE,
+        DEFAULT_EARLY_FIRING_DELAY,
+        null);
   }
 
   /**
@@ -57,11 +64,18 @@ public final class StreamingAggregation
    * definitions need ({@link io.tally.model.metric.DedupHorizon}), never longer than this.
    */
   public StreamingAggregation withDedupHorizon(Duration horizon) {
-    return new StreamingAggregation(catalog, horizon, earlyFiringDelay, uniqueEventSink);
+    return new StreamingAggregation(
+        catalog, horizon, dedupLayout, earlyFiringDelay, uniqueEventSink);
+  }
+
+  /** How de-duplication keeps identities: it must suit the runner's state backend. */
+  public StreamingAggregation withDedupLayout(DeduplicateEvents.Layout layout) {
+    return new StreamingAggregation(
+        catalog, dedupHorizon, layout, earlyFiringDelay, uniqueEventSink);
   }
 
   public StreamingAggregation withEarlyFiringDelay(Duration delay) {
-    return new StreamingAggregation(catalog, dedupHorizon, delay, uniqueEventSink);
+    return new StreamingAggregation(catalog, dedupHorizon, dedupLayout, delay, uniqueEventSink);
   }
 
   /**
@@ -70,7 +84,7 @@ public final class StreamingAggregation
    */
   public StreamingAggregation withUniqueEventsTo(
       PTransform<PCollection<Event>, ? extends POutput> sink) {
-    return new StreamingAggregation(catalog, dedupHorizon, earlyFiringDelay, sink);
+    return new StreamingAggregation(catalog, dedupHorizon, dedupLayout, earlyFiringDelay, sink);
   }
 
   @Override
@@ -81,7 +95,9 @@ public final class StreamingAggregation
     PCollection<Event> unique =
         parsed
             .output()
-            .apply("DeduplicateEvents", DeduplicateEvents.following(catalog, dedupHorizon));
+            .apply(
+                "DeduplicateEvents",
+                DeduplicateEvents.following(catalog, dedupHorizon).withLayout(dedupLayout));
     if (uniqueEventSink != null) {
       unique.apply("WriteUniqueEvents", uniqueEventSink);
     }

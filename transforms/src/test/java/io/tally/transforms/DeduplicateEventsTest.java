@@ -56,9 +56,9 @@ class DeduplicateEventsTest {
             new DeduplicateEvents.FirstArrivalFn(Duration.standardMinutes(10), null)
                 .horizonMillis())
         .isEqualTo(10 * MINUTE);
-    assertThat(DeduplicateEvents.FirstArrivalFn.bucketMillis(0)).isEqualTo(1_000);
-    assertThat(DeduplicateEvents.FirstArrivalFn.bucketMillis(MINUTE)).isEqualTo(6_000);
-    assertThat(DeduplicateEvents.FirstArrivalFn.bucketMillis(10 * MINUTE)).isEqualTo(MINUTE);
-    assertThat(DeduplicateEvents.FirstArrivalFn.bucketMillis(120 * MINUTE)).isEqualTo(MINUTE);
+    assertThat(DeduplicateEvents.FirstArrival.bucketMillis(0)).isEqualTo(1_000);
+    assertThat(DeduplicateEvents.FirstArrival.bucketMillis(MINUTE)).isEqualTo(6_000);
+    assertThat(DeduplicateEvents.FirstArrival.bucketMillis(10 * MINUTE)).isEqualTo(MINUTE);
+    assertThat(DeduplicateEvents.FirstArrival.bucketMillis(120 * MINUTE)).isEqualTo(MINUTE);
   }
 }

@@ -131,7 +131,7 @@ class RunnerEquivalenceTest {
    */
   @Test
   void dedupMemoryExpiresAfterTheHorizonOnBothRunners() {
-    for (PipelineOptions options : List.of(directOptions(), flinkOptions())) {
+    for (Setup setup : dedupSetups()) {
       TestStream<String> events =
           TestStream.create(StringUtf8Coder.of())
               .advanceWatermarkTo(at(0))
@@ -148,9 +148,9 @@ class RunnerEquivalenceTest {
               window: { size: 1m }
               allowedLateness: 10m
           """;
-      List<String> out = run(options, events, Duration.standardMinutes(1), longLateness);
+      List<String> out = run(setup, events, Duration.standardMinutes(1), longLateness);
       assertThat(finals(out))
-          .as("on %s", options.getRunner().getSimpleName())
+          .as(setup.name())
           .containsExactly("views [] 12:00-12:01 LATE events=3 value=3 FINAL");
     }
   }
@@ -170,7 +170,7 @@ class RunnerEquivalenceTest {
             window: { size: 1h }
             allowedLateness: 30m
         """;
-    for (PipelineOptions options : List.of(directOptions(), flinkOptions())) {
+    for (Setup setup : dedupSetups()) {
       TestStream<String> events =
           TestStream.create(StringUtf8Coder.of())
               .advanceWatermarkTo(at(0))
@@ -182,11 +182,11 @@ class RunnerEquivalenceTest {
               .advanceWatermarkTo(at(80 * 60))
               .addElements(event("a").at(10).timestamped(), event("b").at(20 * 60).timestamped())
               .advanceWatermarkToInfinity();
-      List<String> out = run(options, events, Duration.standardHours(2), hourly);
+      List<String> out = run(setup, events, Duration.standardHours(2), hourly);
       assertThat(finals(out))
-          .as("on %s", options.getRunner().getSimpleName())
+          .as(setup.name())
           .containsExactly("hourly [] 12:00-13:00 LATE events=2 value=2 FINAL");
-      assertThat(deadLetters(out)).as("on %s", options.getRunner().getSimpleName()).isEmpty();
+      assertThat(deadLetters(out)).as(setup.name()).isEmpty();
     }
   }
 
@@ -208,7 +208,7 @@ class RunnerEquivalenceTest {
             aggregate: { fn: count }
             window: { size: 1m }
         """;
-    for (PipelineOptions options : List.of(directOptions(), flinkOptions())) {
+    for (Setup setup : dedupSetups()) {
       TestStream<String> events =
           TestStream.create(StringUtf8Coder.of())
               .advanceWatermarkTo(at(0))
@@ -218,32 +218,93 @@ class RunnerEquivalenceTest {
               .advanceWatermarkTo(at(30 * 60))
               .addElements(event("a").at(10).timestamped())
               .advanceWatermarkToInfinity();
-      List<String> out = run(options, events, Duration.standardHours(2), minutely);
+      List<String> out = run(setup, events, Duration.standardHours(2), minutely);
       assertThat(finals(out))
-          .as("on %s", options.getRunner().getSimpleName())
+          .as(setup.name())
           .containsExactly("views [] 12:00-12:01 ON_TIME events=1 value=1 FINAL");
       assertThat(deadLetters(out))
-          .as("on %s", options.getRunner().getSimpleName())
+          .as(setup.name())
           .singleElement()
           .satisfies(d -> assertThat(d).startsWith("late: "));
     }
   }
 
-  private static List<String> run(
-      PipelineOptions options, TestStream<String> events, Duration horizon) {
-    return run(options, events, horizon, METRICS);
+  /**
+   * Copies of one identity in one batch, in later batches and with another event time (another
+   * bucket of the horizon) are dropped by each layout of de-duplication's state, on each runner and
+   * state backend that layout is meant for; the first arrival's event time decides its window.
+   */
+  @Test
+  void copiesAreDroppedWhateverTheirBatchOrEventTimeInEveryStateLayout() {
+    String views =
+        """
+        metrics:
+          - name: views
+            aggregate: { fn: count }
+            window: { size: 5m }
+            allowedLateness: 1m
+        """;
+    for (Setup setup : dedupSetups()) {
+      TestStream<String> events =
+          TestStream.create(StringUtf8Coder.of())
+              .advanceWatermarkTo(at(0))
+              .addElements(
+                  event("a").at(10).timestamped(),
+                  event("a").at(10).timestamped(),
+                  event("b").at(20).timestamped())
+              .advanceWatermarkTo(at(30))
+              .addElements(
+                  event("a").at(10).timestamped(),
+                  // Another minute, so another bucket: still a copy of a.
+                  event("b").at(130).timestamped(),
+                  event("c").at(130).timestamped(),
+                  event("c").at(131).timestamped())
+              .advanceWatermarkTo(at(200))
+              .addElements(event("a").at(190).timestamped(), event("d").at(190).timestamped())
+              .advanceWatermarkToInfinity();
+      List<String> out = run(setup, events, Duration.standardMinutes(10), views);
+      assertThat(finals(out))
+          .as(setup.name())
+          .containsExactly("views [] 12:00-12:05 LATE events=4 value=4 FINAL");
+    }
+  }
+
+  /** A runner, its state backend, and the layout of de-duplication's state meant for it. */
+  record Setup(String name, PipelineOptions options, DeduplicateEvents.Layout layout) {}
+
+  /** Each layout on the direct runner and on Flink with the state backend it is meant for. */
+  static List<Setup> dedupSetups() {
+    FlinkPipelineOptions rocksDb = flinkOptions().as(FlinkPipelineOptions.class);
+    rocksDb.setStateBackend("rocksdb");
+    try {
+      rocksDb.setStateBackendStoragePath(
+          java.nio.file.Files.createTempDirectory("tally-rocksdb-test").toUri().toString());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return List.of(
+        new Setup("direct, table", directOptions(), DeduplicateEvents.Layout.TABLE),
+        new Setup("Flink heap, table", flinkOptions(), DeduplicateEvents.Layout.TABLE),
+        new Setup("direct, entries", directOptions(), DeduplicateEvents.Layout.ENTRIES),
+        new Setup("Flink RocksDB, entries", rocksDb, DeduplicateEvents.Layout.ENTRIES));
   }
 
   private static List<String> run(
-      PipelineOptions options, TestStream<String> events, Duration horizon, String metrics) {
+      PipelineOptions options, TestStream<String> events, Duration horizon) {
+    return run(new Setup("", options, DeduplicateEvents.Layout.TABLE), events, horizon, METRICS);
+  }
+
+  private static List<String> run(
+      Setup setup, TestStream<String> events, Duration horizon, String metrics) {
     String runId = UUID.randomUUID().toString();
     COLLECTED.put(runId, new ConcurrentLinkedQueue<>());
-    Pipeline p = Pipeline.create(options);
+    Pipeline p = Pipeline.create(setup.options());
     WithFailures.Result<PCollection<WindowUpdate>, DeadLetter> result =
         p.apply(events)
             .apply(
                 StreamingAggregation.of(StreamingAggregationTest.catalog(metrics))
-                    .withDedupHorizon(horizon));
+                    .withDedupHorizon(horizon)
+                    .withDedupLayout(setup.layout()));
     result.output().apply("CollectUpdates", ParDo.of(new Collect<WindowUpdate>(runId)));
     result.failures().apply("CollectDeadLetters", ParDo.of(new Collect<DeadLetter>(runId)));
     p.run().waitUntilFinish();

@@ -234,6 +234,8 @@ public final class StreamingMain {
     }
     args.removeIf(arg -> arg.startsWith("--stateBackend="));
     args.add("--stateBackendFactory=" + IncrementalRocksDb.class.getName());
+    // RocksDB reads and writes whole values: de-duplication keeps an entry per identity there.
+    addDefault(args, "dedupState", "entries");
   }
 
   /** Restores from {@code --restoreFrom} and registers the job-client listener. */

@@ -3,7 +3,9 @@ package io.tally.runners.streaming;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.tally.pipelines.AggregationPipeline;
 import io.tally.runners.launch.IncrementalRocksDb;
+import io.tally.transforms.DeduplicateEvents;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -90,6 +92,29 @@ class StreamingMainTest {
         .isInstanceOfSatisfying(
             org.apache.flink.contrib.streaming.state.RocksDBStateBackend.class,
             rocks -> assertThat(rocks.isIncrementalCheckpointsEnabled()).isTrue());
+    // RocksDB serializes whole values: de-duplication keeps an entry per identity there.
+    assertThat(AggregationPipeline.dedupLayout(options))
+        .isEqualTo(DeduplicateEvents.Layout.ENTRIES);
+  }
+
+  @Test
+  void heapStateKeepsDeduplicationInCompactTablesUnlessTold(@TempDir Path data) {
+    assertThat(AggregationPipeline.dedupLayout(StreamingMain.options(dataDir(data))))
+        .isEqualTo(DeduplicateEvents.Layout.TABLE);
+    assertThat(
+            AggregationPipeline.dedupLayout(
+                StreamingMain.options(
+                    dataDir(data), "--state-backend=rocksdb", "--dedup-state=table")))
+        .isEqualTo(DeduplicateEvents.Layout.TABLE);
+    assertThatThrownBy(
+            () ->
+                AggregationPipeline.dedupLayout(
+                    StreamingMain.options(dataDir(data), "--dedup-state=bloom")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--dedupState")
+        .hasMessageContaining("'bloom'")
+        .hasMessageContaining("table")
+        .hasMessageContaining("entries");
   }
 
   @Test
