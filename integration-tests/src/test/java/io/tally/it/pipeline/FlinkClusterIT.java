@@ -36,9 +36,6 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith({KafkaBroker.class, FlinkCluster.class})
 class FlinkClusterIT {
   private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
-  private static final String EVENTS = "cluster-it-events-" + RUN;
-  private static final String FEED = "cluster-it-aggregates-" + RUN;
-  private static final String DLQ = "cluster-it-dlq-" + RUN;
   private static final long WINDOW = 2_000;
   private static final double RATE = 400;
   private static final long EVENTS_TOTAL = 8_000; // 20 s at 400/s
@@ -63,37 +60,59 @@ class FlinkClusterIT {
   @Test
   void aJobStoppedWithASavepointAndResumedFromItLosesNothingAndCountsNothingTwice()
       throws Exception {
+    stopWithSavepointAndResume("heap", List.of());
+  }
+
+  /**
+   * The same with state in RocksDB (incremental checkpoints, de-duplication's entry per identity),
+   * which the cluster's TaskManagers carry.
+   */
+  @Test
+  void onRocksDbAJobStoppedWithASavepointAndResumedFromItLosesNothing() throws Exception {
+    String job = stopWithSavepointAndResume("rocksdb", List.of("--stateBackend=rocksdb"));
+    JsonNode config =
+        JSON.readTree(
+            get(HttpClient.newHttpClient(), "/jobs/" + job + "/checkpoints/config").body());
+    assertThat(config.path("state_backend").asText()).contains("RocksDB");
+  }
+
+  /** Runs the scenario with {@code options}; returns the resumed job's id. */
+  private String stopWithSavepointAndResume(String name, List<String> options) throws Exception {
+    String events = "cluster-it-events-" + name + "-" + RUN;
+    String feed = "cluster-it-aggregates-" + name + "-" + RUN;
     Path metrics = dir.resolve("metrics.yaml");
     Files.writeString(metrics, FinalWindows.COUNT_BY_CATEGORY);
-    List<String> args =
+    List<String> args = new ArrayList<>();
+    args.addAll(
         List.of(
             "--bootstrapServers=" + KafkaBroker.bootstrapServers(),
-            "--eventsTopic=" + EVENTS,
-            "--changeFeedTopic=" + FEED,
-            "--deadLetterTopic=" + DLQ,
-            "--consumerGroup=cluster-it-" + RUN,
-            "--rulesTopic=cluster-it-rules-" + RUN,
+            "--eventsTopic=" + events,
+            "--changeFeedTopic=" + feed,
+            "--deadLetterTopic=cluster-it-dlq-" + name + "-" + RUN,
+            "--consumerGroup=cluster-it-" + name + "-" + RUN,
+            "--rulesTopic=cluster-it-rules-" + name + "-" + RUN,
             "--metricsFile=" + metrics,
             "--maxDisorder=1s",
             "--parallelism=2",
-            "--checkpointingInterval=1000");
+            "--checkpointingInterval=1000"));
+    args.addAll(options);
     KafkaTopics.ensure(StreamingMain.options(args.toArray(String[]::new)), 4, (short) 1);
     List<String> before = FlinkCluster.runningJobs();
 
     GroundTruth truth = new GroundTruth(WINDOW);
     StreamingProcess first =
-        StreamingProcess.submit(dir.resolve("first.log"), FlinkCluster.PORT, args);
+        StreamingProcess.submit(dir.resolve(name + "-first.log"), FlinkCluster.PORT, args);
     StreamingProcess second = null;
     CompletableFuture<Long> producing = null;
     try {
       String job = awaitNewJob(before, first);
-      producing = FinalWindows.produceLive(EVENTS, RATE, EVENTS_TOTAL, 11, truth);
+      producing = FinalWindows.produceLive(events, RATE, EVENTS_TOTAL, 11, truth);
 
       // Stopped mid-stream, once it has published results.
       await()
           .atMost(Duration.ofSeconds(60))
           .pollInterval(Duration.ofMillis(200))
-          .until(() -> !KafkaRecords.readAll(FEED).isEmpty());
+          .until(() -> !KafkaRecords.readAll(feed).isEmpty());
       String savepoint = FlinkCluster.flink("stop-with-savepoint", job).strip();
       assertThat(producing).isNotDone();
       assertThat(first.awaitExit(Duration.ofSeconds(60))).as(first.output()).isZero();
@@ -101,15 +120,17 @@ class FlinkClusterIT {
 
       List<String> resumed = new ArrayList<>(args);
       resumed.add("--restoreFrom=" + savepoint);
-      second = StreamingProcess.submit(dir.resolve("second.log"), FlinkCluster.PORT, resumed);
-      awaitNewJob(before, second);
+      second =
+          StreamingProcess.submit(dir.resolve(name + "-second.log"), FlinkCluster.PORT, resumed);
+      String resumedJob = awaitNewJob(before, second);
       assertThat(second.output())
           .contains("restored from")
           .contains(Path.of(savepoint).getFileName().toString());
 
       assertThat(producing.get()).isEqualTo(EVENTS_TOTAL);
       assertThat(truth.late()).isZero();
-      FinalWindows.awaitEqual(FEED, truth.byWindow());
+      FinalWindows.awaitEqual(feed, truth.byWindow());
+      return resumedJob;
     } finally {
       first.close();
       if (second != null) {
