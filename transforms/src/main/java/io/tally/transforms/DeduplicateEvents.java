@@ -206,9 +206,13 @@ public final class DeduplicateEvents extends PTransform<PCollection<Event>, PCol
       return Math.floorDiv(timestampMillis, bucketMillis) * bucketMillis;
     }
 
-    /** When the bucket starting at {@code bucketStart} is due to be forgotten. */
-    long expiryOf(long bucketStart, long horizon) {
-      return bucketStart + bucketMillis + horizon;
+    /**
+     * Sets {@code expiry} for when the oldest bucket, starting at {@code oldestBucket}, is due to
+     * be forgotten. No output timestamp: the timer only forgets, so it must not hold the watermark
+     * back.
+     */
+    void armExpiry(Timer expiry, long oldestBucket, long horizon) {
+      expiry.withNoOutputTimestamp().set(new Instant(oldestBucket + bucketMillis + horizon));
     }
 
     /**
@@ -266,11 +270,8 @@ public final class DeduplicateEvents extends PTransform<PCollection<Event>, PCol
         return;
       }
       if (seen.firstBucket() < firstBucketBefore) {
-        // A new oldest bucket: the timer must fire for it first. No output timestamp: the timer
-        // only forgets, so it must not hold the watermark back.
-        expiry
-            .withNoOutputTimestamp()
-            .set(new Instant(expiryOf(seen.firstBucket(), horizonMillis())));
+        // A new oldest bucket: the timer must fire for it first.
+        armExpiry(expiry, seen.firstBucket(), horizonMillis());
       }
       state.write(seen);
     }
@@ -290,7 +291,7 @@ public final class DeduplicateEvents extends PTransform<PCollection<Event>, PCol
         state.clear();
         return;
       }
-      expiry.withNoOutputTimestamp().set(new Instant(expiryOf(seen.firstBucket(), horizon)));
+      armExpiry(expiry, seen.firstBucket(), horizon);
       state.write(seen);
     }
   }
@@ -369,10 +370,7 @@ public final class DeduplicateEvents extends PTransform<PCollection<Event>, PCol
         buckets.put(bucket.getKey(), chunk + 1);
       }
       if (buckets.firstKey() < firstBucketBefore) {
-        // As in the table layout: no output timestamp, the timer only forgets.
-        expiry
-            .withNoOutputTimestamp()
-            .set(new Instant(expiryOf(buckets.firstKey(), horizonMillis())));
+        armExpiry(expiry, buckets.firstKey(), horizonMillis());
       }
       bucketState.write(buckets);
     }
@@ -413,7 +411,7 @@ public final class DeduplicateEvents extends PTransform<PCollection<Event>, PCol
         bucketState.clear();
         return;
       }
-      expiry.withNoOutputTimestamp().set(new Instant(expiryOf(buckets.firstKey(), horizon)));
+      armExpiry(expiry, buckets.firstKey(), horizon);
       bucketState.write(buckets);
     }
   }

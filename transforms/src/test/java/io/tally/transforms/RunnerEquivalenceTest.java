@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tally.model.deadletter.DeadLetter;
 import io.tally.model.update.WindowUpdate;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -26,6 +27,7 @@ import org.apache.beam.sdk.transforms.WithFailures;
 import org.apache.beam.sdk.values.PCollection;
 import org.joda.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The same scenarios on the direct runner and on an embedded Flink cluster must end in the same
@@ -269,6 +271,9 @@ class RunnerEquivalenceTest {
     }
   }
 
+  /** Where the Flink RocksDB setups keep their checkpoint storage. */
+  @TempDir static Path rocksDbStorage;
+
   /** A runner, its state backend, and the layout of de-duplication's state meant for it. */
   record Setup(String name, PipelineOptions options, DeduplicateEvents.Layout layout) {}
 
@@ -276,12 +281,7 @@ class RunnerEquivalenceTest {
   static List<Setup> dedupSetups() {
     FlinkPipelineOptions rocksDb = flinkOptions().as(FlinkPipelineOptions.class);
     rocksDb.setStateBackend("rocksdb");
-    try {
-      rocksDb.setStateBackendStoragePath(
-          java.nio.file.Files.createTempDirectory("tally-rocksdb-test").toUri().toString());
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+    rocksDb.setStateBackendStoragePath(rocksDbStorage.toUri().toString());
     return List.of(
         new Setup("direct, table", directOptions(), DeduplicateEvents.Layout.TABLE),
         new Setup("Flink heap, table", flinkOptions(), DeduplicateEvents.Layout.TABLE),

@@ -6,6 +6,7 @@ import io.tally.runners.launch.RunningPipeline;
 import io.tally.runners.streaming.StreamingMain;
 import io.tally.transforms.DeduplicateEvents;
 import io.tally.transforms.coders.EventCoder;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -267,19 +269,19 @@ public final class IdentityStateJobBenchmark implements Callable<Integer> {
     }
   }
 
-  private static void delete(Path path) throws java.io.IOException {
+  private static void delete(Path path) throws IOException {
     if (!Files.exists(path)) {
       return;
     }
     try (var paths = Files.walk(path)) {
-      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);
       }
     }
   }
 
   /** A configuration directory that puts RocksDB's local files under {@code runDir}. */
-  private static Path rocksDbConf(Path runDir) throws java.io.IOException {
+  private static Path rocksDbConf(Path runDir) throws IOException {
     Path conf = Files.createDirectories(runDir.resolve("conf"));
     Files.writeString(
         conf.resolve("flink-conf.yaml"),
