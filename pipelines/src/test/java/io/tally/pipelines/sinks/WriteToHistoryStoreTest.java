@@ -136,8 +136,8 @@ class WriteToHistoryStoreTest {
 
   @Test
   void backoffDoublesUpToItsMaximum() {
-    WriteToHistoryStore.Settings settings =
-        new WriteToHistoryStore.Settings(10, 0, 1, 10, 100, 1_000);
+    BufferedBatchWrites.Settings settings =
+        new BufferedBatchWrites.Settings(10, 0, 1, 10, 100, 1_000);
     assertThat(List.of(1, 2, 3, 4, 5, 50).stream().map(settings::backoffMillis).toList())
         .containsExactly(100L, 200L, 400L, 800L, 1_000L, 1_000L);
   }
