@@ -95,6 +95,11 @@ public final class FreshnessBenchmark implements Callable<Integer> {
   @Option(names = "--checkpoint-interval-ms", defaultValue = "10000")
   int checkpointIntervalMs;
 
+  @Option(
+      names = "--without-archive",
+      description = "Run the job without the event archive, to see what archiving costs.")
+  boolean withoutArchive;
+
   @Option(names = "--job-heap", defaultValue = "2g")
   String jobHeap;
 
@@ -134,9 +139,10 @@ public final class FreshnessBenchmark implements Callable<Integer> {
     System.out.printf(
         Locale.ROOT,
         "freshness benchmark: POST /v1/events -> SSE; job: parallelism %d, checkpoints every %d ms"
-            + " to disk, history and archive on ClickHouse %s; %d runs; logs under %s%n",
+            + " to disk, history%s on ClickHouse %s; %d runs; logs under %s%n",
         parallelism,
         checkpointIntervalMs,
+        withoutArchive ? " (no archive)" : " and archive",
         clickHouseUrl,
         runs,
         dir);
@@ -179,6 +185,7 @@ public final class FreshnessBenchmark implements Callable<Integer> {
         port + 1,
         parallelism,
         checkpointIntervalMs,
+        !withoutArchive,
         jobHeap,
         serviceHeap,
         jobOptions,
@@ -230,6 +237,7 @@ public final class FreshnessBenchmark implements Callable<Integer> {
     trace.close();
     traces.remove(trace.category);
     ProbeTrace.Figures figures = trace.figures();
+    trace.writeTimeline(stack.dir.resolve("probes-" + name.replaceAll("[^a-z0-9]", "") + ".csv"));
     System.out.printf(
         Locale.ROOT,
         "run %d, %-22s offered %,7.0f events/s (%,d refused, at most %,d ms behind schedule):"

@@ -36,6 +36,7 @@ final class LocalStack implements AutoCloseable {
       int adminPort,
       int parallelism,
       int checkpointIntervalMillis,
+      boolean archive,
       String jobHeap,
       String serviceHeap,
       List<String> jobOptions,
@@ -87,9 +88,11 @@ final class LocalStack implements AutoCloseable {
             "--checkpointingInterval=" + settings.checkpointIntervalMillis(),
             "--historyJdbcUrl=" + settings.clickHouseUrl(),
             "--historyDatabase=tally_freshness",
-            "--archiveJdbcUrl=" + settings.clickHouseUrl(),
-            "--archiveDatabase=tally_freshness",
             "--resourcesLogSeconds=1"));
+    if (settings.archive()) {
+      jobArgs.add("--archiveJdbcUrl=" + settings.clickHouseUrl());
+      jobArgs.add("--archiveDatabase=tally_freshness");
+    }
     jobArgs.addAll(settings.jobOptions());
     KafkaTopics.ensure(StreamingMain.options(jobArgs.toArray(String[]::new)), 4, (short) 1);
 

@@ -10,6 +10,8 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -206,6 +208,30 @@ final class ProbeTrace {
         endToEnd,
         TimeUnit.NANOSECONDS.toMillis(longestGap),
         new Stages(ingest, pipeline, feed, serving));
+  }
+
+  /**
+   * Every probe as a line of CSV, in the order sent: when it was posted (wall clock), whether it
+   * was measured, and its times in milliseconds (ingest ack, ack to change feed, feed to consumer,
+   * end to end; empty where not seen), to line a slow probe up with the processes' logs.
+   */
+  synchronized void writeTimeline(Path file) throws IOException {
+    StringBuilder csv = new StringBuilder("posted,measured,ack_ms,job_ms,feed_ms,total_ms\n");
+    for (Probe p : all) {
+      csv.append(Instant.ofEpochMilli(p.postWall))
+          .append(',')
+          .append(p.measured)
+          .append(',')
+          .append(p.ackWall == 0 ? "" : p.ackWall - p.postWall)
+          .append(',')
+          .append(p.feedCreatedWall == 0 || p.ackWall == 0 ? "" : p.feedCreatedWall - p.ackWall)
+          .append(',')
+          .append(p.feedSeenWall == 0 ? "" : p.feedSeenWall - p.feedCreatedWall)
+          .append(',')
+          .append(p.sseNanos == 0 ? "" : (p.sseNanos - p.postNanos) / 1_000_000)
+          .append('\n');
+    }
+    Files.writeString(file, csv);
   }
 
   /** Where a probe's time went, each stage a histogram of microseconds. */
