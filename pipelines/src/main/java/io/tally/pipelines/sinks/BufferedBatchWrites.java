@@ -1,6 +1,7 @@
 package io.tally.pipelines.sinks;
 
 import io.tally.tiering.history.HistoryStoreException;
+import io.tally.transforms.BatchWithinBundle;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -171,23 +172,24 @@ final class BufferedBatchWrites<T> extends PTransform<PCollection<KV<Integer, T>
   public PDone expand(PCollection<KV<Integer, T>> rows) {
     @SuppressWarnings("unchecked")
     KvCoder<Integer, T> coder = (KvCoder<Integer, T>) rows.getCoder();
-    rows.apply(
-        "BufferAndWrite",
-        ParDo.of(
-            new BufferAndWriteFn<>(
-                tier,
-                rowsName,
-                provider,
-                settings,
-                StateSpecs.bag(coder.getValueCoder()),
-                Metrics.counter(metricsNamespace, writtenCounter),
-                Metrics.counter(metricsNamespace, "batches_written"),
-                Metrics.counter(metricsNamespace, "write_failures"))));
+    rows.apply("BatchPerShard", BatchWithinBundle.create())
+        .apply(
+            "BufferAndWrite",
+            ParDo.of(
+                new BufferAndWriteFn<>(
+                    tier,
+                    rowsName,
+                    provider,
+                    settings,
+                    StateSpecs.bag(coder.getValueCoder()),
+                    Metrics.counter(metricsNamespace, writtenCounter),
+                    Metrics.counter(metricsNamespace, "batches_written"),
+                    Metrics.counter(metricsNamespace, "write_failures"))));
     return PDone.in(rows.getPipeline());
   }
 
   /** One shard's buffer in keyed state, written in batches, retried with backoff. */
-  static final class BufferAndWriteFn<T> extends DoFn<KV<Integer, T>, Void> {
+  static final class BufferAndWriteFn<T> extends DoFn<KV<Integer, List<T>>, Void> {
     private static final Logger LOG = LoggerFactory.getLogger(BufferedBatchWrites.class);
 
     private final String tier;
@@ -248,15 +250,16 @@ final class BufferedBatchWrites<T> extends PTransform<PCollection<KV<Integer, T>
 
     @ProcessElement
     public void process(
-        @Element KV<Integer, T> element,
+        @Element KV<Integer, List<T>> element,
         @StateId("buffer") BagState<T> buffer,
         @StateId("buffered") ValueState<Integer> buffered,
         @StateId("failures") ValueState<Integer> failed,
         @TimerId("flush") Timer flush) {
-      buffer.add(element.getValue());
-      int count = orZero(buffered.read()) + 1;
+      element.getValue().forEach(buffer::add);
+      int before = orZero(buffered.read());
+      int count = before + element.getValue().size();
       buffered.write(count);
-      if (count == 1) {
+      if (before == 0) {
         flush.offset(org.joda.time.Duration.millis(settings.maxBatchDelayMillis())).setRelative();
       }
       if (count >= settings.maxBuffered()) {

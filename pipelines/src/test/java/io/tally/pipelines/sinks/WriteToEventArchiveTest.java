@@ -17,9 +17,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.metrics.MetricNameFilter;
-import org.apache.beam.sdk.metrics.MetricResult;
-import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.transforms.Create;
 import org.junit.jupiter.api.Test;
@@ -94,23 +91,10 @@ class WriteToEventArchiveTest {
 
     assertThat(archive.identities).isEqualTo(expected);
     assertThat(archive.batchSizes).allSatisfy(size -> assertThat(size).isBetween(1, 40));
-    assertThat(counter(result, "write_failures")).isEqualTo(4);
-    assertThat(counter(result, "events_archived")).isGreaterThanOrEqualTo(events.size());
+    assertThat(SinkCounters.attempted(result, WriteToEventArchive.class, "write_failures"))
+        .isEqualTo(4);
+    assertThat(SinkCounters.attempted(result, WriteToEventArchive.class, "events_archived"))
+        .isGreaterThanOrEqualTo(events.size());
     ARCHIVES.remove(name);
-  }
-
-  private static long counter(PipelineResult result, String name) {
-    long sum = 0;
-    for (MetricResult<Long> counter :
-        result
-            .metrics()
-            .queryMetrics(
-                MetricsFilter.builder()
-                    .addNameFilter(MetricNameFilter.named(WriteToEventArchive.class, name))
-                    .build())
-            .getCounters()) {
-      sum += counter.getAttempted();
-    }
-    return sum;
   }
 }

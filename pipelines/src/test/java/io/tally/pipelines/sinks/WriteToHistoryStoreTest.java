@@ -23,9 +23,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.metrics.MetricNameFilter;
-import org.apache.beam.sdk.metrics.MetricResult;
-import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.transforms.Create;
 import org.junit.jupiter.api.Test;
@@ -129,8 +126,10 @@ class WriteToHistoryStoreTest {
     result.waitUntilFinish();
 
     assertThat(store.windows.values()).containsExactlyInAnyOrderElementsOf(finals);
-    assertThat(counter(result, "write_failures")).isEqualTo(5);
-    assertThat(counter(result, "non_final_ignored")).isEqualTo(finals.size());
+    assertThat(SinkCounters.attempted(result, WriteToHistoryStore.class, "write_failures"))
+        .isEqualTo(5);
+    assertThat(SinkCounters.attempted(result, WriteToHistoryStore.class, "non_final_ignored"))
+        .isEqualTo(finals.size());
     STORES.remove(name);
   }
 
@@ -140,20 +139,5 @@ class WriteToHistoryStoreTest {
         new BufferedBatchWrites.Settings(10, 0, 1, 10, 100, 1_000);
     assertThat(List.of(1, 2, 3, 4, 5, 50).stream().map(settings::backoffMillis).toList())
         .containsExactly(100L, 200L, 400L, 800L, 1_000L, 1_000L);
-  }
-
-  private static long counter(PipelineResult result, String name) {
-    long sum = 0;
-    for (MetricResult<Long> counter :
-        result
-            .metrics()
-            .queryMetrics(
-                MetricsFilter.builder()
-                    .addNameFilter(MetricNameFilter.named(WriteToHistoryStore.class, name))
-                    .build())
-            .getCounters()) {
-      sum += counter.getAttempted();
-    }
-    return sum;
   }
 }
