@@ -19,7 +19,6 @@ import org.apache.beam.sdk.state.TimerSpec;
 import org.apache.beam.sdk.state.TimerSpecs;
 import org.apache.beam.sdk.state.ValueState;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
@@ -46,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * finishes. A batch may be written twice (a retry after a timeout whose request did land, a restore
  * from a checkpoint): both tiers that use this keep one row per key.
  */
-final class BufferedBatchWrites<T> extends PTransform<PCollection<KV<Integer, T>>, PDone> {
+final class BufferedBatchWrites<T> {
 
   /** A tier's writer, opened on the worker. */
   interface BatchWriter<T> extends AutoCloseable {
@@ -168,8 +167,12 @@ final class BufferedBatchWrites<T> extends PTransform<PCollection<KV<Integer, T>
     this.writtenCounter = writtenCounter;
   }
 
-  @Override
-  public PDone expand(PCollection<KV<Integer, T>> rows) {
+  /**
+   * Applies the steps to {@code rows} inside the calling sink, not as a transform of their own, so
+   * that the stateful step keeps the name {@code <sink>/BufferAndWrite}: the Flink runner derives
+   * an operator's id from its name, and a savepoint's buffered rows are restored by that id.
+   */
+  PDone applyTo(PCollection<KV<Integer, T>> rows) {
     @SuppressWarnings("unchecked")
     KvCoder<Integer, T> coder = (KvCoder<Integer, T>) rows.getCoder();
     rows.apply("BatchPerShard", BatchWithinBundle.create())

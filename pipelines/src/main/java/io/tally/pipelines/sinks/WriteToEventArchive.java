@@ -85,17 +85,18 @@ public final class WriteToEventArchive extends PTransform<PCollection<Event>, PD
 
   @Override
   public PDone expand(PCollection<Event> events) {
-    return events
-        .apply("ShardEvents", ParDo.of(new ShardFn(settings)))
-        .setCoder(KvCoder.of(VarIntCoder.of(), EventCoder.of()))
-        .apply(
-            new BufferedBatchWrites<>(
-                "event archive",
-                "events",
-                new ArchiveWriterProvider(provider),
-                settings,
-                WriteToEventArchive.class,
-                "events_archived"));
+    PCollection<KV<Integer, Event>> sharded =
+        events
+            .apply("ShardEvents", ParDo.of(new ShardFn(settings)))
+            .setCoder(KvCoder.of(VarIntCoder.of(), EventCoder.of()));
+    return new BufferedBatchWrites<>(
+            "event archive",
+            "events",
+            new ArchiveWriterProvider(provider),
+            settings,
+            WriteToEventArchive.class,
+            "events_archived")
+        .applyTo(sharded);
   }
 
   /** Keys events by a shard of their identity. */

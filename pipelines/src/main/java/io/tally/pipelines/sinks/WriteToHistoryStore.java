@@ -83,17 +83,18 @@ public final class WriteToHistoryStore extends PTransform<PCollection<WindowUpda
 
   @Override
   public PDone expand(PCollection<WindowUpdate> updates) {
-    return updates
-        .apply("ShardFinalWindows", ParDo.of(new ShardFn(settings)))
-        .setCoder(KvCoder.of(VarIntCoder.of(), WindowUpdateCoder.of()))
-        .apply(
-            new BufferedBatchWrites<>(
-                "history tier",
-                "windows",
-                new HistoryWriterProvider(provider),
-                settings,
-                WriteToHistoryStore.class,
-                "windows_written"));
+    PCollection<KV<Integer, WindowUpdate>> sharded =
+        updates
+            .apply("ShardFinalWindows", ParDo.of(new ShardFn(settings)))
+            .setCoder(KvCoder.of(VarIntCoder.of(), WindowUpdateCoder.of()));
+    return new BufferedBatchWrites<>(
+            "history tier",
+            "windows",
+            new HistoryWriterProvider(provider),
+            settings,
+            WriteToHistoryStore.class,
+            "windows_written")
+        .applyTo(sharded);
   }
 
   /** Keeps final updates with their accumulator, keyed by a shard of their window. */

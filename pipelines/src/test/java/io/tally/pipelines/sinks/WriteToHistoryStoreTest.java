@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.runners.TransformHierarchy;
 import org.apache.beam.sdk.transforms.Create;
 import org.junit.jupiter.api.Test;
 
@@ -131,6 +132,24 @@ class WriteToHistoryStoreTest {
     assertThat(SinkCounters.attempted(result, WriteToHistoryStore.class, "non_final_ignored"))
         .isEqualTo(finals.size());
     STORES.remove(name);
+  }
+
+  @Test
+  void theBufferKeepsTheStepNameThatASavepointFindsItsStateBy() {
+    Pipeline pipeline = Pipeline.create();
+    pipeline
+        .apply(Create.empty(WindowUpdateCoder.of()))
+        .apply("WriteHistory", WriteToHistoryStore.to(() -> STORES.get("none")));
+    List<String> steps = new ArrayList<>();
+    pipeline.traverseTopologically(
+        new Pipeline.PipelineVisitor.Defaults() {
+          @Override
+          public CompositeBehavior enterCompositeTransform(TransformHierarchy.Node node) {
+            steps.add(node.getFullName());
+            return CompositeBehavior.ENTER_TRANSFORM;
+          }
+        });
+    assertThat(steps).contains("WriteHistory/BufferAndWrite");
   }
 
   @Test
