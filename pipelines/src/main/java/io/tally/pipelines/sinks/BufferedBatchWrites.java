@@ -31,8 +31,10 @@ import org.slf4j.LoggerFactory;
  * path that events take to the change feed, without holding up the pipeline while the tier is down.
  *
  * <p>The input is keyed by shard: keying moves the writes into operators of their own, so a slow or
- * stalled request delays only them, never the aggregation that runs beside them. Each shard buffers
- * its rows in keyed state, which the runner checkpoints, and writes them once it holds {@link
+ * stalled request delays only them, never the aggregation that runs beside them. Rows cross to them
+ * gathered per shard and bundle ({@link BatchWithinBundle}): one record per shard and bundle rather
+ * than one per row, which is most of what the hop costs. Each shard buffers its rows in keyed
+ * state, which the runner checkpoints, and writes them once it holds {@link
  * Settings#maxBatchSize()} rows or its oldest row has waited {@link
  * Settings#maxBatchDelayMillis()}, whichever comes first.
  *
