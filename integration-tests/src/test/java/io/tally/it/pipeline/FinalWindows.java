@@ -5,19 +5,12 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tally.it.ingest.KafkaRecords;
-import io.tally.it.support.KafkaBroker;
-import io.tally.pipelines.synthetic.SyntheticEvents;
-import io.tally.pipelines.synthetic.SyntheticSettings;
-import io.tally.runners.load.GroundTruth;
-import io.tally.runners.load.SyntheticProducer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.awaitility.core.ConditionTimeoutException;
 
 /**
@@ -39,32 +32,6 @@ final class FinalWindows {
       """;
 
   private FinalWindows() {}
-
-  /**
-   * Produces {@code total} live events at {@code rate} to {@code topic} in the background,
-   * recording them in {@code truth}; the number sent. Event i is due at the start plus i / rate,
-   * with its time up to 300 ms before that, and 10% are duplicates; enough categories (24) to give
-   * each of 4 partitions some.
-   */
-  static CompletableFuture<Long> produceLive(
-      String topic, double rate, long total, long seed, GroundTruth truth) {
-    SyntheticEvents events =
-        SyntheticEvents.of(
-            SyntheticSettings.live(rate)
-                .withSeed(seed)
-                .withCategories(24)
-                .withDuplicateShare(0.1)
-                .withMaxDisorderMillis(300));
-    return CompletableFuture.supplyAsync(
-        () -> {
-          try (KafkaProducer<byte[], byte[]> producer =
-              SyntheticProducer.producer(KafkaBroker.bootstrapServers())) {
-            return SyntheticProducer.send(producer, topic, events, 0, total, () -> false, truth);
-          } catch (InterruptedException e) {
-            throw new IllegalStateException(e);
-          }
-        });
-  }
 
   /**
    * Waits until the newest update of every window on {@code feed} is final and its {@code events}

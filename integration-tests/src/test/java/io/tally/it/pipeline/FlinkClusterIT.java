@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,7 +37,7 @@ class FlinkClusterIT {
   private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
   private static final long WINDOW = 2_000;
   private static final double RATE = 400;
-  private static final long EVENTS_TOTAL = 8_000; // 20 s at 400/s
+  private static final long EVENTS_AFTER_RESUMING = 2_000; // 5 s at 400/s
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path dir;
@@ -103,10 +102,11 @@ class FlinkClusterIT {
     StreamingProcess first =
         StreamingProcess.submit(dir.resolve(name + "-first.log"), FlinkCluster.PORT, args);
     StreamingProcess second = null;
-    CompletableFuture<Long> producing = null;
+    LiveEvents live = null;
     try {
       String job = awaitNewJob(before, first);
-      producing = FinalWindows.produceLive(events, RATE, EVENTS_TOTAL, 11, truth);
+      // Events flow throughout: while the job stops, while none runs, and after it resumed.
+      live = LiveEvents.start(events, RATE, 11, truth);
 
       // Stopped mid-stream, once it has published results.
       await()
@@ -114,7 +114,6 @@ class FlinkClusterIT {
           .pollInterval(Duration.ofMillis(200))
           .until(() -> !KafkaRecords.readAll(feed).isEmpty());
       String savepoint = FlinkCluster.flink("stop-with-savepoint", job).strip();
-      assertThat(producing).isNotDone();
       assertThat(first.awaitExit(Duration.ofSeconds(60))).as(first.output()).isZero();
       assertThat(Path.of(savepoint)).isDirectory();
 
@@ -127,7 +126,7 @@ class FlinkClusterIT {
           .contains("restored from")
           .contains(Path.of(savepoint).getFileName().toString());
 
-      assertThat(producing.get()).isEqualTo(EVENTS_TOTAL);
+      assertThat(live.finishAfter(EVENTS_AFTER_RESUMING)).isGreaterThan(EVENTS_AFTER_RESUMING);
       assertThat(truth.late()).isZero();
       FinalWindows.awaitEqual(feed, truth.byWindow());
       return resumedJob;
@@ -136,8 +135,8 @@ class FlinkClusterIT {
       if (second != null) {
         second.close();
       }
-      if (producing != null) {
-        producing.cancel(true);
+      if (live != null) {
+        live.close();
       }
     }
   }
