@@ -8,6 +8,8 @@ import io.tally.model.update.Timing;
 import io.tally.model.update.WindowUpdate;
 import io.tally.transforms.coders.DeadLetterCoder;
 import io.tally.transforms.coders.WindowUpdateCoder;
+import io.tally.transforms.latency.StageLag;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import org.apache.beam.sdk.metrics.Counter;
@@ -101,8 +103,20 @@ public final class AggregateWindows
   }
 
   static final class AggregateFn extends DoFn<KV<MetricKey, Observations>, WindowUpdate> {
+    /**
+     * Past this many keys waiting for an early firing, this instance stops measuring for a while.
+     */
+    private static final int PENDING_LAG_KEYS = 100_000;
+
     private final Duration earlyFiringDelay;
     private final Counter tooLate = Metrics.counter(AggregateWindows.class, "dropped_late");
+
+    /**
+     * Per key with events not yet in an update, the oldest such event's time: for {@link
+     * StageLag.Point#EMITTED} only, so it lives in this instance and not in state. A restored job
+     * or a runner that fires a key's timer in another instance just misses some measurements.
+     */
+    private transient Map<MetricKey, Long> pendingSince;
 
     @StateId("windows")
     private final StateSpec<ValueState<OpenWindows>> windowsSpec =
@@ -139,7 +153,10 @@ public final class AggregateWindows
 
       MetricSpec spec = windows.spec;
       WindowSpec windowSpec = spec.window();
+      long oldestCounted = Long.MAX_VALUE;
       for (Observation observation : batch.observations()) {
+        StageLag.record(StageLag.Point.AGGREGATED, observation.timestampMillis());
+        oldestCounted = Math.min(oldestCounted, observation.timestampMillis());
         for (long start : windowSpec.startsFor(observation.timestampMillis())) {
           if (windows.closeAtOf(start) <= watermark) {
             tooLate.inc();
@@ -161,6 +178,7 @@ public final class AggregateWindows
       if (!counted) {
         return;
       }
+      notePending(key, oldestCounted);
       if (earliest < windows.scheduledDeadline) {
         deadline.set(new Instant(earliest));
         windows.scheduledDeadline = earliest;
@@ -188,6 +206,10 @@ public final class AggregateWindows
       }
       windows.earlyFiringScheduled = false;
       windows.lastEarlyFiringMillis = early.getCurrentRelativeTime().getMillis();
+      Long since = pending().remove(key);
+      if (since != null) {
+        StageLag.record(StageLag.Point.EMITTED, since);
+      }
       for (Map.Entry<Long, OpenWindows.Window> entry : windows.byStart.entrySet()) {
         OpenWindows.Window window = entry.getValue();
         if (window.hasUnsentEvents()) {
@@ -230,11 +252,27 @@ public final class AggregateWindows
       if (windows.byStart.isEmpty()) {
         // Nothing is open: forget the key altogether. A pending early timer finds no state.
         state.clear();
+        pending().remove(key);
         return;
       }
       windows.scheduledDeadline = windows.earliestDeadline();
       deadline.set(new Instant(windows.scheduledDeadline));
       state.write(windows);
+    }
+
+    private void notePending(MetricKey key, long oldest) {
+      Map<MetricKey, Long> pending = pending();
+      if (pending.size() >= PENDING_LAG_KEYS && !pending.containsKey(key)) {
+        pending.clear(); // keys whose timers fire elsewhere must not pile up
+      }
+      pending.merge(key, oldest, Math::min);
+    }
+
+    private Map<MetricKey, Long> pending() {
+      if (pendingSince == null) {
+        pendingSince = new HashMap<>();
+      }
+      return pendingSince;
     }
 
     private static WindowUpdate update(

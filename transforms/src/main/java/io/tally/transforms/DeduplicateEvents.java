@@ -5,6 +5,7 @@ import io.tally.model.metric.DedupHorizon;
 import io.tally.model.metric.MetricCatalog;
 import io.tally.model.metric.MetricCatalogSource;
 import io.tally.transforms.coders.EventCoder;
+import io.tally.transforms.latency.StageLag;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -260,6 +261,7 @@ public final class DeduplicateEvents extends PTransform<PCollection<Event>, PCol
       long duplicatesInBatch = 0;
       for (Event event : batch.getValue()) {
         if (seen.add(bucketOf(event.timestampMillis()), event.identity())) {
+          StageLag.record(StageLag.Point.DEDUPLICATED, event.timestampMillis());
           out.output(event);
         } else {
           duplicatesInBatch++;
@@ -352,6 +354,7 @@ public final class DeduplicateEvents extends PTransform<PCollection<Event>, PCol
                 b -> ByteBuffer.allocate(16 * batch.getValue().size()))
             .putLong(hash[0])
             .putLong(hash[1]);
+        StageLag.record(StageLag.Point.DEDUPLICATED, event.timestampMillis());
         out.output(event);
       }
       countDuplicates(duplicatesInBatch);

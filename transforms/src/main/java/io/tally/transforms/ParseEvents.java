@@ -6,6 +6,7 @@ import io.tally.model.event.EventParser;
 import io.tally.model.event.InvalidEventException;
 import io.tally.transforms.coders.DeadLetterCoder;
 import io.tally.transforms.coders.EventCoder;
+import io.tally.transforms.latency.StageLag;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -50,7 +51,9 @@ public final class ParseEvents
     public void process(
         @Element String record, @Timestamp Instant timestamp, MultiOutputReceiver out) {
       try {
-        out.get(EVENTS).output(EventParser.parse(record));
+        Event event = EventParser.parse(record);
+        StageLag.record(StageLag.Point.READ, event.timestampMillis());
+        out.get(EVENTS).output(event);
       } catch (InvalidEventException e) {
         invalid.inc();
         out.get(INVALID)

@@ -1,7 +1,9 @@
 package io.tally.pipelines.kafka;
 
+import io.tally.transforms.latency.StageLag;
 import java.util.Optional;
 import org.apache.beam.sdk.io.kafka.KafkaRecord;
+import org.apache.beam.sdk.io.kafka.KafkaTimestampType;
 import org.apache.beam.sdk.io.kafka.TimestampPolicy;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
@@ -36,6 +38,10 @@ public final class BoundedDisorderTimestampPolicy<K, V> extends TimestampPolicy<
 
   @Override
   public Instant getTimestampForRecord(PartitionContext ctx, KafkaRecord<K, V> record) {
+    // The one place that sees every record as the source reads it: how long it waited in Kafka.
+    if (record.getTimestampType() != KafkaTimestampType.NO_TIMESTAMP_TYPE) {
+      StageLag.record(StageLag.Point.IN_KAFKA, record.getTimestamp());
+    }
     Instant ts = eventTime.apply(record);
     if (ts.isAfter(maxEventTime)) {
       maxEventTime = ts;

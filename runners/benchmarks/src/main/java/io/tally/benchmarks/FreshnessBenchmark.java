@@ -4,20 +4,27 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tally.benchmarks.report.BenchmarkTable;
 import io.tally.benchmarks.report.Stats;
+import io.tally.transforms.latency.StageLag;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.StringJoiner;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -206,6 +213,7 @@ public final class FreshnessBenchmark implements Callable<Integer> {
     trace.follow(http, stack.base);
     IngestLoad load = new IngestLoad(http, stack.base, stack.apiKey, stack.prefix + "-" + name);
     AtomicBoolean loading = new AtomicBoolean(true);
+    AtomicInteger lagIntervalsBefore = new AtomicInteger(-1);
     Thread prober =
         IngestLoad.startThread(
             "probes",
@@ -213,8 +221,9 @@ public final class FreshnessBenchmark implements Callable<Integer> {
               long next = System.nanoTime();
               long measureAt = next + TimeUnit.SECONDS.toNanos(warmup);
               while (loading.get()) {
-                if (System.nanoTime() >= measureAt) {
+                if (System.nanoTime() >= measureAt && lagIntervalsBefore.get() < 0) {
                   trace.measure();
+                  lagIntervalsBefore.set(stageLagIntervals(stack));
                 }
                 try {
                   trace.send(http, load);
@@ -270,7 +279,55 @@ public final class FreshnessBenchmark implements Callable<Integer> {
         Stats.millis(s.serving(), 50),
         Stats.millis(s.serving(), 99),
         stack.jobResources().perEvent(before, result.accepted()));
+    printStageLags(stack, lagIntervalsBefore.get());
     return new Phase(figures, result.acceptedPerSecond(), result.behindScheduleMillis());
+  }
+
+  private static int stageLagIntervals(LocalStack stack) {
+    try {
+      return stack.jobStageLags().size();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The job's own record of the measured part: per point of its path, how far behind the events'
+   * {@code ts} it ran (all events, not only probes), and what each stage added at the median.
+   */
+  private static void printStageLags(LocalStack stack, int fromInterval) throws IOException {
+    List<Map<StageLag.Point, Histogram>> intervals = stack.jobStageLags();
+    Map<StageLag.Point, Histogram> phase = new EnumMap<>(StageLag.Point.class);
+    for (Map<StageLag.Point, Histogram> interval :
+        intervals.subList(Math.max(0, fromInterval), intervals.size())) {
+      interval.forEach((point, h) -> phase.computeIfAbsent(point, p -> new Histogram(h)).add(h));
+    }
+    StringJoiner lags = new StringJoiner(", ");
+    StringJoiner added = new StringJoiner(", ");
+    long previous = 0;
+    for (StageLag.Point point : StageLag.Point.values()) {
+      Histogram h = phase.get(point);
+      if (h == null || h.getTotalCount() == 0) {
+        continue;
+      }
+      lags.add(
+          String.format(
+              Locale.ROOT,
+              "%s %d / %d",
+              point.label(),
+              h.getValueAtPercentile(50),
+              h.getValueAtPercentile(99)));
+      if (point != StageLag.Point.IN_KAFKA) {
+        long median = h.getValueAtPercentile(50);
+        added.add(String.format(Locale.ROOT, "%s +%d", point.label(), median - previous));
+        previous = median;
+      }
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "       in the job, behind the events' ts, P50 / P99 (ms): %s; added at the median: %s%n",
+        lags,
+        added);
   }
 
   /**

@@ -2,6 +2,7 @@ package io.tally.benchmarks;
 
 import io.tally.pipelines.kafka.KafkaTopics;
 import io.tally.runners.streaming.StreamingMain;
+import io.tally.transforms.latency.StageLag;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,8 +19,10 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
 
 /**
  * The production configuration as separate processes on this machine: the streaming job
@@ -166,6 +169,17 @@ final class LocalStack implements AutoCloseable {
   private static final java.util.regex.Pattern RESOURCES =
       java.util.regex.Pattern.compile(
           "resources: cpu_ms=(\\d+) allocated_mb=(\\d+) gc_count=(\\d+) gc_ms=(\\d+)");
+
+  /** Every interval of the job's stage lags so far ({@link StageLag#intervalLine}), in order. */
+  List<Map<StageLag.Point, Histogram>> jobStageLags() throws IOException {
+    List<Map<StageLag.Point, Histogram>> intervals = new ArrayList<>();
+    for (String line : Files.readAllLines(dir.resolve("job.log"))) {
+      if (StageLag.isLine(line)) {
+        intervals.add(StageLag.parse(line));
+      }
+    }
+    return intervals;
+  }
 
   Resources jobResources() throws IOException {
     java.util.regex.Matcher last = null;

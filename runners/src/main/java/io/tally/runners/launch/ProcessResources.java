@@ -1,5 +1,6 @@
 package io.tally.runners.launch;
 
+import io.tally.transforms.latency.StageLag;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.Locale;
@@ -47,7 +48,10 @@ public final class ProcessResources {
         gcMillis);
   }
 
-  /** Logs {@link #line} every {@code seconds} on a daemon thread. */
+  /**
+   * Logs {@link #line} every {@code seconds} on a daemon thread, and after it how far the job's
+   * stages ran behind their events in that interval ({@link StageLag#intervalLine}).
+   */
   public static ScheduledExecutorService logEvery(int seconds) {
     ScheduledExecutorService timer =
         Executors.newSingleThreadScheduledExecutor(
@@ -56,7 +60,14 @@ public final class ProcessResources {
               thread.setDaemon(true);
               return thread;
             });
-    timer.scheduleAtFixedRate(() -> LOG.info(line()), seconds, seconds, TimeUnit.SECONDS);
+    timer.scheduleAtFixedRate(
+        () -> {
+          LOG.info(line());
+          LOG.info(StageLag.intervalLine());
+        },
+        seconds,
+        seconds,
+        TimeUnit.SECONDS);
     return timer;
   }
 }
