@@ -42,7 +42,8 @@ public interface StreamingMainOptions
 
   @Description(
       "Seconds between the job's resources lines in its log (CPU time, bytes allocated, garbage"
-          + " collections; cumulative); 0: none")
+          + " collections; cumulative), each followed by how far its stages ran behind the events"
+          + " in that interval (stage lag); 0: none")
   @Default.Integer(10)
   int getResourcesLogSeconds();
 
