@@ -22,12 +22,13 @@ import org.junit.jupiter.api.Test;
  * what leaves with the end of the bundle.
  */
 class BatchWithinBundleTest {
-  private final BatchWithinBundle.BatchFn<String, String> fn = new BatchWithinBundle.BatchFn<>();
+  private BatchWithinBundle.BatchFn<String, String> fn;
   private final List<String> leftAtOnce = new ArrayList<>();
   private final List<String> leftAtTheEnd = new ArrayList<>();
 
   @Test
-  void aKeysFirstValueInABundleLeavesAtOnceAndTheRestTogetherAtItsEnd() {
+  void firstAtOnceSendsAKeysFirstValueInABundleAtOnceAndTheRestTogetherAtItsEnd() {
+    fn = new BatchWithinBundle.BatchFn<>(true);
     fn.startBundle();
     process("a", "a1", 10);
     process("a", "a2", 30);
@@ -45,6 +46,19 @@ class BatchWithinBundleTest {
     fn.finishBundle(finishContext());
     assertThat(leftAtOnce).containsExactly("a=[a1] @10", "b=[b1] @15", "a=[a4] @40");
     assertThat(leftAtTheEnd).containsExactly("a=[a2, a3] @20");
+  }
+
+  @Test
+  void otherwiseAllOfAKeysValuesInABundleLeaveTogetherAtItsEnd() {
+    fn = new BatchWithinBundle.BatchFn<>(false);
+    fn.startBundle();
+    process("a", "a1", 10);
+    process("b", "b1", 15);
+    process("a", "a2", 5);
+    assertThat(leftAtOnce).isEmpty();
+
+    fn.finishBundle(finishContext());
+    assertThat(leftAtTheEnd).containsExactlyInAnyOrder("a=[a1, a2] @5", "b=[b1] @15");
   }
 
   private void process(String key, String value, long timestamp) {
