@@ -146,7 +146,7 @@ public final class DeduplicateEvents extends PTransform<PCollection<Event>, PCol
                     TypeDescriptors.kvs(TypeDescriptors.integers(), events.getTypeDescriptor()))
                 .via((Event e) -> KV.of(Math.floorMod(e.identity().hashCode(), shardCount), e)))
         .setCoder(KvCoder.of(VarIntCoder.of(), EventCoder.of()))
-        .apply("BatchPerShard", BatchWithinBundle.firstAtOnce())
+        .apply("BatchPerShard", BatchWithinBundle.create())
         .apply(
             "FirstArrivalWins",
             ParDo.of(

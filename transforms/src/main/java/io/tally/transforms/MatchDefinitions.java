@@ -22,10 +22,7 @@ import org.joda.time.Instant;
 /**
  * Turns each event into one observation per metric it matches, gathered per metric group within
  * each bundle (so that aggregation touches its state once per group and bundle, not once per event:
- * the combiner of this pipeline). Unlike the batching before de-duplication ({@link
- * BatchWithinBundle}), a group's first observation waits for the bundle's end too: letting it leave
- * at once doubled aggregation's state accesses per busy group, and the freshness benchmark's tail
- * grew with them.
+ * the combiner of this pipeline).
  *
  * <p>The definitions come from a {@link MetricCatalogSource} asked afresh for every bundle, and
  * each batch carries the definition it matched: the pipeline's graph holds no definition, so
