@@ -13,6 +13,7 @@ import io.tally.pipelines.AggregationPipeline;
 import io.tally.pipelines.TallyPipelineOptions;
 import io.tally.pipelines.sinks.HistoryTier;
 import io.tally.pipelines.sinks.LogDeadLetters;
+import io.tally.pipelines.sinks.SinkCounters;
 import io.tally.pipelines.sinks.WriteToEventArchive;
 import io.tally.pipelines.sinks.WriteToHistoryStore;
 import io.tally.pipelines.sinks.WriteToHotStore;
@@ -35,9 +36,6 @@ import java.util.Set;
 import java.util.UUID;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.metrics.MetricNameFilter;
-import org.apache.beam.sdk.metrics.MetricResult;
-import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -104,14 +102,14 @@ class HistoryOutageIT {
         .atMost(Duration.ofMinutes(10))
         .pollInterval(Duration.ofMillis(200))
         .until(() -> finalCount(hot.windows(all("events_by_category"))) == distinct);
-    assertThat(counter(run, WriteToHistoryStore.class, "write_failures"))
+    assertThat(SinkCounters.attempted(run, WriteToHistoryStore.class, "write_failures"))
         .as("history writes failed while the server was down")
         .isPositive();
-    assertThat(counter(run, WriteToHistoryStore.class, "windows_written")).isZero();
-    assertThat(counter(run, WriteToEventArchive.class, "write_failures"))
+    assertThat(SinkCounters.attempted(run, WriteToHistoryStore.class, "windows_written")).isZero();
+    assertThat(SinkCounters.attempted(run, WriteToEventArchive.class, "write_failures"))
         .as("archive appends failed while the server was down")
         .isPositive();
-    assertThat(counter(run, WriteToEventArchive.class, "events_archived")).isZero();
+    assertThat(SinkCounters.attempted(run, WriteToEventArchive.class, "events_archived")).isZero();
     assertThat(run.getState()).isEqualTo(PipelineResult.State.RUNNING);
 
     ClickHouseServer.start();
@@ -159,18 +157,5 @@ class HistoryOutageIT {
         + w.value()
         + " events="
         + w.events();
-  }
-
-  private static long counter(PipelineResult result, Class<?> sink, String name) {
-    long sum = 0;
-    for (MetricResult<Long> counter :
-        result
-            .metrics()
-            .queryMetrics(
-                MetricsFilter.builder().addNameFilter(MetricNameFilter.named(sink, name)).build())
-            .getCounters()) {
-      sum += counter.getAttempted();
-    }
-    return sum;
   }
 }

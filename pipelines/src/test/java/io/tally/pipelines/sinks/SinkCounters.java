@@ -6,10 +6,10 @@ import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.MetricsFilter;
 
 /** A sink's counter after a run, summed over the steps that report it. */
-final class SinkCounters {
+public final class SinkCounters {
   private SinkCounters() {}
 
-  static long attempted(PipelineResult result, Class<?> sink, String name) {
+  public static long attempted(PipelineResult result, Class<?> sink, String name) {
     long sum = 0;
     for (MetricResult<Long> counter :
         result
