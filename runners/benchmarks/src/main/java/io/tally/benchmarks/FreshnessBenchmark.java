@@ -285,7 +285,7 @@ public final class FreshnessBenchmark implements Callable<Integer> {
 
   private static int stageLagIntervals(LocalStack stack) {
     try {
-      return stack.jobStageLags().size();
+      return stack.jobStageLagLines().size();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -296,11 +296,11 @@ public final class FreshnessBenchmark implements Callable<Integer> {
    * {@code ts} it ran (all events, not only probes), and what each stage added at the median.
    */
   private static void printStageLags(LocalStack stack, int fromInterval) throws IOException {
-    List<Map<StageLag.Point, Histogram>> intervals = stack.jobStageLags();
+    List<String> intervals = stack.jobStageLagLines();
     Map<StageLag.Point, Histogram> phase = new EnumMap<>(StageLag.Point.class);
-    for (Map<StageLag.Point, Histogram> interval :
-        intervals.subList(Math.max(0, fromInterval), intervals.size())) {
-      interval.forEach((point, h) -> phase.computeIfAbsent(point, p -> new Histogram(h)).add(h));
+    for (String interval : intervals.subList(Math.max(0, fromInterval), intervals.size())) {
+      StageLag.parse(interval)
+          .forEach((point, h) -> phase.computeIfAbsent(point, p -> new Histogram(h)).add(h));
     }
     StringJoiner lags = new StringJoiner(", ");
     StringJoiner added = new StringJoiner(", ");
