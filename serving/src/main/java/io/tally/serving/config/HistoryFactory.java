@@ -31,8 +31,8 @@ public class HistoryFactory {
   @NotBlank private String database = "tally";
 
   /**
-   * The JDBC driver, by class name (the README's development section names one that works with
-   * ClickHouse 18.16).
+   * The JDBC driver, by class name (docs/development.md names one that works with ClickHouse
+   * 18.16).
    */
   @NotBlank private String driverClass = ClickHouseConfig.DEFAULT_DRIVER;
 
