@@ -17,8 +17,8 @@ import org.apache.datasketches.hash.MurmurHash3;
  * bytes of heap each (two {@code long}s in an open-addressing table that is at least half full) and
  * 16 bytes in a checkpoint, whatever the lengths of {@code source} and {@code id}. Two different
  * identities are taken for one only if those 112 bits match: with N identities remembered, a new
- * event is mistaken for a duplicate with probability at most N / 2^112 (see the
- * de-duplication section of docs/architecture.md for what that means over a year).
+ * event is mistaken for a duplicate with probability at most N / 2^112 (see the de-duplication
+ * section of docs/architecture.md for what that means over a year).
  *
  * <p>Each slot holds the hash's high 64 bits and, in the other {@code long}, a 16-bit tag of the
  * identity's bucket above 48 more bits of the hash. Tag 0 marks an empty slot. One probe sequence
