@@ -23,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -214,6 +215,7 @@ public final class FreshnessBenchmark implements Callable<Integer> {
     IngestLoad load = new IngestLoad(http, stack.base, stack.apiKey, stack.prefix + "-" + name);
     AtomicBoolean loading = new AtomicBoolean(true);
     AtomicInteger lagIntervalsBefore = new AtomicInteger(-1);
+    AtomicLong measuredFromWall = new AtomicLong(Long.MAX_VALUE);
     Thread prober =
         IngestLoad.startThread(
             "probes",
@@ -223,6 +225,7 @@ public final class FreshnessBenchmark implements Callable<Integer> {
               while (loading.get()) {
                 if (System.nanoTime() >= measureAt && lagIntervalsBefore.get() < 0) {
                   trace.measure();
+                  measuredFromWall.set(System.currentTimeMillis());
                   lagIntervalsBefore.set(stageLagIntervals(stack));
                 }
                 try {
@@ -245,7 +248,11 @@ public final class FreshnessBenchmark implements Callable<Integer> {
     stack.checkAlive();
     trace.close();
     traces.remove(trace.category);
-    ProbeTrace.Figures figures = trace.figures();
+    long measuredFrom = measuredFromWall.get();
+    long measuredTo = System.currentTimeMillis();
+    List<Checkpoint> checkpoints =
+        stack.jobCheckpoints().stream().filter(c -> c.overlaps(measuredFrom, measuredTo)).toList();
+    ProbeTrace.Figures figures = trace.figures(checkpoints);
     trace.writeTimeline(stack.dir.resolve("probes-" + name.replaceAll("[^a-z0-9]", "") + ".csv"));
     System.out.printf(
         Locale.ROOT,
@@ -280,7 +287,30 @@ public final class FreshnessBenchmark implements Callable<Integer> {
         Stats.millis(s.serving(), 99),
         stack.jobResources().perEvent(before, result.accepted()));
     printStageLags(stack, lagIntervalsBefore.get());
+    printCheckpoints(checkpoints, figures);
     return new Phase(figures, result.acceptedPerSecond(), result.behindScheduleMillis());
+  }
+
+  /**
+   * How much of the tail the job's checkpoints make: the probes whose path met one (from its
+   * trigger to its completion) against all.
+   */
+  private static void printCheckpoints(List<Checkpoint> checkpoints, ProbeTrace.Figures figures) {
+    List<Double> durations = checkpoints.stream().map(c -> (double) c.durationMillis()).toList();
+    ProbeTrace.CheckpointShare met = figures.duringCheckpoints();
+    System.out.printf(
+        Locale.ROOT,
+        "       checkpoints: %d, trigger to completion P50 %,.0f ms, max %,.0f; probes whose path"
+            + " met one: %d of %d, P50 %.1f / P99 %.1f ms, %d of the %d over 500 ms%n",
+        checkpoints.size(),
+        durations.isEmpty() ? 0.0 : Stats.median(durations),
+        durations.stream().mapToDouble(Double::doubleValue).max().orElse(0),
+        met.endToEndMicros().getTotalCount(),
+        figures.endToEndMicros().getTotalCount(),
+        Stats.millis(met.endToEndMicros(), 50),
+        Stats.millis(met.endToEndMicros(), 99),
+        met.over500Ms(),
+        figures.over500Ms());
   }
 
   private static int stageLagIntervals(LocalStack stack) {
@@ -398,7 +428,7 @@ public final class FreshnessBenchmark implements Callable<Integer> {
       trace.send(http, load);
       long next = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
       while (System.nanoTime() < next) {
-        if (trace.figures().endToEndMicros().getTotalCount() > 0) {
+        if (trace.figures(List.of()).endToEndMicros().getTotalCount() > 0) {
           trace.close();
           return;
         }
@@ -426,12 +456,14 @@ public final class FreshnessBenchmark implements Callable<Integer> {
     List<Double> max = percentiles(runs, 100);
     long lost = runs.stream().mapToLong(ProbeTrace.Figures::lost).sum();
     long over500 = runs.stream().mapToLong(ProbeTrace.Figures::over500Ms).sum();
+    long over500MetCheckpoint =
+        runs.stream().mapToLong(f -> f.duringCheckpoints().over500Ms()).sum();
     long gap = runs.stream().mapToLong(ProbeTrace.Figures::longestGapMillis).max().orElse(0);
     long probes = runs.stream().mapToLong(ProbeTrace.Figures::sent).sum();
     System.out.printf(
         Locale.ROOT,
         "%-22s %,7.0f events/s: P50 %6.1f ms  P90 %6.1f  P99 %6.1f  max %7.1f;"
-            + " %d probes, %d lost, %d over 500 ms; longest gap %,d ms%n",
+            + " %d probes, %d lost, %d over 500 ms (%d met a checkpoint); longest gap %,d ms%n",
         phase,
         Stats.median(offered),
         Stats.median(p50),
@@ -441,6 +473,7 @@ public final class FreshnessBenchmark implements Callable<Integer> {
         probes,
         lost,
         over500,
+        over500MetCheckpoint,
         gap);
     if (table) {
       String load =

@@ -175,6 +175,11 @@ final class LocalStack implements AutoCloseable {
     return Files.readAllLines(dir.resolve("job.log")).stream().filter(StageLag::isLine).toList();
   }
 
+  /** The job's completed checkpoints so far ({@link Checkpoint#fromLog}). */
+  List<Checkpoint> jobCheckpoints() throws IOException {
+    return Checkpoint.fromLog(Files.readAllLines(dir.resolve("job.log")));
+  }
+
   Resources jobResources() throws IOException {
     java.util.regex.Matcher last = null;
     for (String line : Files.readAllLines(dir.resolve("job.log"))) {

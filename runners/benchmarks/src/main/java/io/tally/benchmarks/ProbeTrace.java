@@ -165,9 +165,14 @@ final class ProbeTrace {
     }
   }
 
-  /** The figures of the measured probes. */
-  synchronized Figures figures() {
+  /**
+   * The figures of the measured probes; those whose path (from the POST to the SSE message) met one
+   * of {@code checkpoints} also apart.
+   */
+  synchronized Figures figures(List<Checkpoint> checkpoints) {
     Histogram endToEnd = Stats.latencyMicros();
+    Histogram meetingCheckpoint = Stats.latencyMicros();
+    long over500MeetingCheckpoint = 0;
     Histogram ingest = Stats.latencyMicros();
     Histogram pipeline = Stats.latencyMicros();
     Histogram feed = Stats.latencyMicros();
@@ -186,8 +191,16 @@ final class ProbeTrace {
       }
       long micros = (p.sseNanos - p.postNanos) / 1_000;
       endToEnd.recordValue(micros);
+      boolean metCheckpoint =
+          Checkpoint.anyOverlaps(checkpoints, p.postWall, p.postWall + micros / 1_000);
+      if (metCheckpoint) {
+        meetingCheckpoint.recordValue(micros);
+      }
       if (micros > 500_000) {
         over500++;
+        if (metCheckpoint) {
+          over500MeetingCheckpoint++;
+        }
       }
       if (p.feedCreatedWall != 0) {
         long sseWall = p.postWall + micros / 1_000;
@@ -207,7 +220,8 @@ final class ProbeTrace {
         over500,
         endToEnd,
         TimeUnit.NANOSECONDS.toMillis(longestGap),
-        new Stages(ingest, pipeline, feed, serving));
+        new Stages(ingest, pipeline, feed, serving),
+        new CheckpointShare(meetingCheckpoint, over500MeetingCheckpoint));
   }
 
   /**
@@ -237,6 +251,9 @@ final class ProbeTrace {
   /** Where a probe's time went, each stage a histogram of microseconds. */
   record Stages(Histogram ingest, Histogram pipeline, Histogram feed, Histogram serving) {}
 
+  /** The probes whose path met a checkpoint: their end-to-end delays, how many took over 500 ms. */
+  record CheckpointShare(Histogram endToEndMicros, long over500Ms) {}
+
   /** What one phase's measured probes saw. */
   record Figures(
       long sent,
@@ -244,7 +261,8 @@ final class ProbeTrace {
       long over500Ms,
       Histogram endToEndMicros,
       long longestGapMillis,
-      Stages stages) {}
+      Stages stages,
+      CheckpointShare duringCheckpoints) {}
 
   private static long startOf(JsonNode update) {
     return Instant.parse(update.path("start").asText()).toEpochMilli();
