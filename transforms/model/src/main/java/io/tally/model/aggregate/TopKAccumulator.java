@@ -4,9 +4,7 @@ import io.tally.model.metric.AggregateSpec;
 import io.tally.model.metric.MetricSpec;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.function.ObjLongConsumer;
@@ -30,26 +28,16 @@ public final class TopKAccumulator implements Accumulator {
   private long events;
 
   /** Exact counts; null once the accumulator has switched to the sketch. */
-  private Map<String, ItemCount> exact;
+  private ExactCounts exact;
 
   /** Null while counts are exact. */
   private ItemsSketch<String> sketch;
 
-  /**
-   * The current top {@code leaders.length} of the exact counts, in rank order, kept up to date as
-   * counts grow once someone has asked for a ranking: early panes ask several times a second.
-   * Counts only grow, so a value enters the leaders only by passing the last of them, and a leader
-   * that grows moves up by swaps with its neighbours: no allocation, no tree, per event.
-   */
-  private ItemCount[] leaders;
-
-  private int leaderCount;
-
   public TopKAccumulator() {
-    this(0, new HashMap<>(), null);
+    this(0, new ExactCounts(16), null);
   }
 
-  private TopKAccumulator(long events, Map<String, ItemCount> exact, ItemsSketch<String> sketch) {
+  private TopKAccumulator(long events, ExactCounts exact, ItemsSketch<String> sketch) {
     this.events = events;
     this.exact = exact;
     this.sketch = sketch;
@@ -57,15 +45,16 @@ public final class TopKAccumulator implements Accumulator {
 
   /** An exact accumulator to be filled with {@link #restoreCount}, for decoding. */
   static TopKAccumulator exact(long events, int distinctItems) {
-    return new TopKAccumulator(events, new HashMap<>(Math.max(16, distinctItems * 2)), null);
+    return new TopKAccumulator(events, new ExactCounts(distinctItems), null);
   }
 
   static TopKAccumulator sketched(long events, ItemsSketch<String> sketch) {
     return new TopKAccumulator(events, null, sketch);
   }
 
+  /** Restores one value's count; each value once, for decoding. */
   void restoreCount(String item, long count) {
-    exact.put(item, new ItemCount(item, count));
+    exact.append(item, count);
   }
 
   @Override
@@ -81,63 +70,21 @@ public final class TopKAccumulator implements Accumulator {
       sketch.update(item, n);
       return;
     }
-    ItemCount counter = exact.get(item);
-    if (counter == null) {
+    int position = exact.find(item);
+    if (position < 0) {
       if (exact.size() >= EXACT_LIMIT) {
         switchToSketch();
         sketch.update(item, n);
         return;
       }
-      counter = new ItemCount(item, 0);
-      exact.put(item, counter);
+      position = exact.append(item, 0);
     }
-    counter.count += n;
-    if (leaders != null) {
-      promote(counter);
-    }
-  }
-
-  /** Restores the leaders' order after {@code counter} grew. */
-  private void promote(ItemCount counter) {
-    int slot = counter.slot;
-    if (slot < 0) {
-      if (leaderCount < leaders.length) {
-        slot = leaderCount++;
-      } else {
-        ItemCount last = leaders[leaderCount - 1];
-        if (!counter.ranksBefore(last)) {
-          return;
-        }
-        last.slot = -1;
-        slot = leaderCount - 1;
-      }
-      leaders[slot] = counter;
-      counter.slot = slot;
-    }
-    while (slot > 0 && counter.ranksBefore(leaders[slot - 1])) {
-      ItemCount passed = leaders[slot - 1];
-      leaders[slot] = passed;
-      passed.slot = slot;
-      slot--;
-    }
-    leaders[slot] = counter;
-    counter.slot = slot;
-  }
-
-  private void stopTracking() {
-    if (leaders != null) {
-      for (int i = 0; i < leaderCount; i++) {
-        leaders[i].slot = -1;
-      }
-    }
-    leaders = null;
-    leaderCount = 0;
+    exact.increment(position, n);
   }
 
   private void switchToSketch() {
-    stopTracking();
     sketch = new ItemsSketch<>(SKETCH_MAP_SIZE);
-    exact.forEach((key, counter) -> sketch.update(key, counter.count));
+    exact.forEach(sketch::update);
     exact = null;
   }
 
@@ -145,14 +92,16 @@ public final class TopKAccumulator implements Accumulator {
   public void merge(Accumulator other) {
     TopKAccumulator o = (TopKAccumulator) other;
     events += o.events;
-    stopTracking();
+    if (exact != null) {
+      exact.stopTracking();
+    }
     if (o.sketch != null) {
       if (sketch == null) {
         switchToSketch();
       }
       sketch.merge(o.sketch);
     } else {
-      o.exact.forEach((key, counter) -> count(key, counter.count));
+      o.exact.forEach(this::count);
     }
   }
 
@@ -176,50 +125,32 @@ public final class TopKAccumulator implements Accumulator {
    * date as counts grow, so later calls cost {@code k}, not the number of values.
    */
   public List<MetricValue.RankedItem> top(int k) {
-    if (sketch == null && leaders != null && k == leaders.length) {
-      List<MetricValue.RankedItem> top = new ArrayList<>(leaderCount);
-      for (int i = 0; i < leaderCount; i++) {
-        top.add(new MetricValue.RankedItem(leaders[i].item, leaders[i].count));
-      }
-      return top;
-    }
-    PriorityQueue<MetricValue.RankedItem> smallestFirst = new PriorityQueue<>(RANK.reversed());
     if (sketch == null) {
-      exact.forEach((key, counter) -> offer(smallestFirst, k, key, counter.count));
-    } else {
-      for (ItemsSketch.Row<String> row : sketch.getFrequentItems(ErrorType.NO_FALSE_NEGATIVES)) {
-        offer(smallestFirst, k, row.getItem(), row.getEstimate());
-      }
+      return exact.top(k, AggregateSpec.MAX_K);
     }
-    List<MetricValue.RankedItem> top = new ArrayList<>(smallestFirst);
+    PriorityQueue<MetricValue.RankedItem> lastFirst = new PriorityQueue<>(RANK.reversed());
+    for (ItemsSketch.Row<String> row : sketch.getFrequentItems(ErrorType.NO_FALSE_NEGATIVES)) {
+      offer(lastFirst, k, row.getItem(), row.getEstimate());
+    }
+    List<MetricValue.RankedItem> top = new ArrayList<>(lastFirst);
     top.sort(RANK);
-    if (sketch == null && k > 0 && k <= AggregateSpec.MAX_K) {
-      stopTracking();
-      leaders = new ItemCount[k];
-      for (MetricValue.RankedItem item : top) {
-        ItemCount counter = exact.get(item.key());
-        counter.slot = leaderCount;
-        leaders[leaderCount++] = counter;
-      }
-    }
     return top;
   }
 
   private static void offer(
-      PriorityQueue<MetricValue.RankedItem> smallestFirst, int k, String key, long count) {
+      PriorityQueue<MetricValue.RankedItem> lastFirst, int k, String key, long count) {
     if (k <= 0) {
       return;
     }
-    if (smallestFirst.size() < k) {
-      smallestFirst.add(new MetricValue.RankedItem(key, count));
+    if (lastFirst.size() < k) {
+      lastFirst.add(new MetricValue.RankedItem(key, count));
       return;
     }
-    MetricValue.RankedItem smallest = smallestFirst.peek();
+    MetricValue.RankedItem last = lastFirst.peek();
     // Ranks before the current k-th: a larger count, or the same count and a smaller key.
-    if (count > smallest.count()
-        || (count == smallest.count() && key.compareTo(smallest.key()) < 0)) {
-      smallestFirst.poll();
-      smallestFirst.add(new MetricValue.RankedItem(key, count));
+    if (count > last.count() || (count == last.count() && key.compareTo(last.key()) < 0)) {
+      lastFirst.poll();
+      lastFirst.add(new MetricValue.RankedItem(key, count));
     }
   }
 
@@ -227,8 +158,13 @@ public final class TopKAccumulator implements Accumulator {
     return exact.size();
   }
 
+  /** The exact counts; null once sketched. */
+  ExactCounts exactCounts() {
+    return exact;
+  }
+
   void forEachExactCount(ObjLongConsumer<String> action) {
-    exact.forEach((item, counter) -> action.accept(item, counter.count));
+    exact.forEach(action);
   }
 
   ItemsSketch<String> sketch() {
@@ -242,9 +178,7 @@ public final class TopKAccumulator implements Accumulator {
       sketchCopy.merge(sketch);
       return sketched(events, sketchCopy);
     }
-    TopKAccumulator copy = exact(events, exact.size());
-    exact.forEach((key, counter) -> copy.restoreCount(key, counter.count));
-    return copy;
+    return new TopKAccumulator(events, exact.copy(), null);
   }
 
   @Override
@@ -257,23 +191,6 @@ public final class TopKAccumulator implements Accumulator {
   @Override
   public int hashCode() {
     return Long.hashCode(events);
-  }
-
-  /** One value's exact count, and its place among the leaders ({@code -1}: not a leader). */
-  private static final class ItemCount {
-    final String item;
-    long count;
-    int slot = -1;
-
-    ItemCount(String item, long count) {
-      this.item = item;
-      this.count = count;
-    }
-
-    /** Same order as {@link #RANK}: a larger count, or the same count and a smaller key. */
-    boolean ranksBefore(ItemCount other) {
-      return count > other.count || (count == other.count && item.compareTo(other.item) < 0);
-    }
   }
 
   @Override
