@@ -1,18 +1,34 @@
 package io.tally.transforms;
 
+import io.tally.model.aggregate.Accumulator;
 import io.tally.model.aggregate.AccumulatorCodec;
 import io.tally.model.codec.ByteSink;
 import io.tally.model.codec.ByteSource;
 import io.tally.model.codec.Codec;
+import io.tally.model.codec.CorruptInputException;
 import io.tally.model.codec.MetricSpecCodec;
 import io.tally.transforms.coders.FramedCoder;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Checkpoint form of {@link OpenWindows}. */
+/**
+ * Checkpoint form of {@link OpenWindows}. The windows' accumulators are written together ({@link
+ * AccumulatorCodec#writeSharingValues}): the hopping windows of a top-K metric count mostly the
+ * same values, and Flink's heap state encodes and decodes a group's whole value each time a
+ * checkpoint needs a copy of it, so each value is written once per group instead of once per
+ * window. The form of earlier versions, each window's accumulator on its own, is still read.
+ */
 final class OpenWindowsCoder extends FramedCoder<OpenWindows> implements Codec<OpenWindows> {
   private static final OpenWindowsCoder INSTANCE = new OpenWindowsCoder();
+
+  /**
+   * Leads the current form. The earlier form began with the metric's name, as its length: never
+   * negative.
+   */
+  private static final int SHARED_VALUES = -2;
 
   static OpenWindowsCoder of() {
     return INSTANCE;
@@ -27,23 +43,61 @@ final class OpenWindowsCoder extends FramedCoder<OpenWindows> implements Codec<O
 
   @Override
   public void write(OpenWindows state, ByteSink out) {
+    out.writeInt(SHARED_VALUES);
     MetricSpecCodec.INSTANCE.write(state.spec, out);
     out.writeBoolean(state.earlyFiringScheduled);
     out.writeLong(state.lastEarlyFiringMillis);
     out.writeLong(state.scheduledDeadline);
     out.writeInt(state.byStart.size());
+    List<Accumulator> accumulators = new ArrayList<>(state.byStart.size());
     for (Map.Entry<Long, OpenWindows.Window> entry : state.byStart.entrySet()) {
       OpenWindows.Window window = entry.getValue();
       out.writeLong(entry.getKey());
       out.writeLong(window.emittedEvents);
       out.writeLong(window.panes);
       out.writeBoolean(window.onTimeFired);
-      AccumulatorCodec.INSTANCE.write(window.accumulator, out);
+      accumulators.add(window.accumulator);
     }
+    AccumulatorCodec.INSTANCE.writeSharingValues(accumulators, out);
   }
 
   @Override
   public OpenWindows read(ByteSource in) throws IOException {
+    if (in.peekInt() != SHARED_VALUES) {
+      return readEarlierForm(in);
+    }
+    in.readInt();
+    var spec = MetricSpecCodec.INSTANCE.read(in);
+    boolean earlyFiringScheduled = in.readBoolean();
+    long lastEarlyFiringMillis = in.readLong();
+    long scheduledDeadline = in.readLong();
+    int n = in.readInt();
+    long[] starts = new long[n];
+    long[] emitted = new long[n];
+    long[] panes = new long[n];
+    boolean[] onTimeFired = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      starts[i] = in.readLong();
+      emitted[i] = in.readLong();
+      panes[i] = in.readLong();
+      onTimeFired[i] = in.readBoolean();
+    }
+    List<Accumulator> accumulators = AccumulatorCodec.INSTANCE.readSharingValues(in);
+    if (accumulators.size() != n) {
+      throw new CorruptInputException(n + " windows but " + accumulators.size() + " accumulators");
+    }
+    TreeMap<Long, OpenWindows.Window> byStart = new TreeMap<>();
+    for (int i = 0; i < n; i++) {
+      byStart.put(
+          starts[i],
+          new OpenWindows.Window(accumulators.get(i), emitted[i], panes[i], onTimeFired[i]));
+    }
+    return new OpenWindows(
+        spec, byStart, earlyFiringScheduled, lastEarlyFiringMillis, scheduledDeadline);
+  }
+
+  /** Each window's accumulator on its own, as versions before the current form wrote it. */
+  private static OpenWindows readEarlierForm(ByteSource in) throws IOException {
     var spec = MetricSpecCodec.INSTANCE.read(in);
     boolean earlyFiringScheduled = in.readBoolean();
     long lastEarlyFiringMillis = in.readLong();

@@ -60,6 +60,18 @@ public final class ByteSink {
     writeInt((int) v);
   }
 
+  /** A non-negative number in 7-bit groups, low first: one byte below 128. */
+  public void writeVarLong(long v) {
+    if (v < 0) {
+      throw new IllegalArgumentException("negative: " + v);
+    }
+    while (v >= 0x80) {
+      writeByte((int) (v & 0x7F) | 0x80);
+      v >>>= 7;
+    }
+    writeByte((int) v);
+  }
+
   public void writeDouble(double v) {
     writeLong(Double.doubleToRawLongBits(v));
   }

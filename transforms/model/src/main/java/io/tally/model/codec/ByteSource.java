@@ -41,6 +41,27 @@ public final class ByteSource {
     return v;
   }
 
+  /** The next four bytes as {@link #readInt} reads them, without consuming them. */
+  public int peekInt() {
+    int at = pos;
+    int v = readInt();
+    pos = at;
+    return v;
+  }
+
+  /** A number written by {@link ByteSink#writeVarLong}. */
+  public long readVarLong() throws CorruptInputException {
+    long v = 0;
+    for (int shift = 0; shift < Long.SIZE; shift += 7) {
+      byte b = readByte();
+      v |= (long) (b & 0x7F) << shift;
+      if (b >= 0) {
+        return v;
+      }
+    }
+    throw new CorruptInputException("a variable-length number longer than a long at " + pos);
+  }
+
   public long readLong() {
     return ((long) readInt() << 32) | (readInt() & 0xFFFFFFFFL);
   }

@@ -55,6 +55,39 @@ class ByteSinkTest {
   }
 
   @Test
+  void variableLengthNumbersTakeOneByteBelow128AndRoundTripToTheLargestLong() throws Exception {
+    long[] values = {0, 1, 127, 128, 16_383, 16_384, Integer.MAX_VALUE, Long.MAX_VALUE};
+    ByteSink out = new ByteSink(1);
+    for (long value : values) {
+      out.writeVarLong(value);
+    }
+    // 1 + 1 + 1 + 2 + 2 + 3 + 5 + 9 bytes: seven bits a byte.
+    assertThat(out.size()).isEqualTo(24);
+    ByteSource in = new ByteSource(out.toByteArray());
+    for (long value : values) {
+      assertThat(in.readVarLong()).isEqualTo(value);
+    }
+    assertThatThrownBy(() -> new ByteSink().writeVarLong(-1))
+        .isInstanceOf(IllegalArgumentException.class);
+    byte[] tooLong = new byte[11];
+    java.util.Arrays.fill(tooLong, (byte) 0x80);
+    assertThatThrownBy(() -> new ByteSource(tooLong).readVarLong())
+        .isInstanceOf(CorruptInputException.class);
+  }
+
+  @Test
+  void peekingAnIntLeavesItToRead() {
+    ByteSink out = new ByteSink(1);
+    out.writeInt(-2);
+    out.writeInt(7);
+    ByteSource in = new ByteSource(out.toByteArray());
+    assertThat(in.peekInt()).isEqualTo(-2);
+    assertThat(in.readInt()).isEqualTo(-2);
+    assertThat(in.peekInt()).isEqualTo(7);
+    assertThat(in.readInt()).isEqualTo(7);
+  }
+
+  @Test
   void listsRoundTrip() {
     for (List<String> list :
         List.of(
