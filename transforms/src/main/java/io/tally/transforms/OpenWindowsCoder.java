@@ -63,10 +63,11 @@ final class OpenWindowsCoder extends FramedCoder<OpenWindows> implements Codec<O
 
   @Override
   public OpenWindows read(ByteSource in) throws IOException {
-    if (in.peekInt() != SHARED_VALUES) {
-      return readEarlierForm(in);
+    // The earlier form wrote each window's accumulator after the window, on its own.
+    boolean shared = in.peekInt() == SHARED_VALUES;
+    if (shared) {
+      in.readInt();
     }
-    in.readInt();
     var spec = MetricSpecCodec.INSTANCE.read(in);
     boolean earlyFiringScheduled = in.readBoolean();
     long lastEarlyFiringMillis = in.readLong();
@@ -76,13 +77,19 @@ final class OpenWindowsCoder extends FramedCoder<OpenWindows> implements Codec<O
     long[] emitted = new long[n];
     long[] panes = new long[n];
     boolean[] onTimeFired = new boolean[n];
+    List<Accumulator> accumulators = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       starts[i] = in.readLong();
       emitted[i] = in.readLong();
       panes[i] = in.readLong();
       onTimeFired[i] = in.readBoolean();
+      if (!shared) {
+        accumulators.add(AccumulatorCodec.INSTANCE.read(in));
+      }
     }
-    List<Accumulator> accumulators = AccumulatorCodec.INSTANCE.readSharingValues(in);
+    if (shared) {
+      accumulators = AccumulatorCodec.INSTANCE.readSharingValues(in);
+    }
     if (accumulators.size() != n) {
       throw new CorruptInputException(n + " windows but " + accumulators.size() + " accumulators");
     }
@@ -91,27 +98,6 @@ final class OpenWindowsCoder extends FramedCoder<OpenWindows> implements Codec<O
       byStart.put(
           starts[i],
           new OpenWindows.Window(accumulators.get(i), emitted[i], panes[i], onTimeFired[i]));
-    }
-    return new OpenWindows(
-        spec, byStart, earlyFiringScheduled, lastEarlyFiringMillis, scheduledDeadline);
-  }
-
-  /** Each window's accumulator on its own, as versions before the current form wrote it. */
-  private static OpenWindows readEarlierForm(ByteSource in) throws IOException {
-    var spec = MetricSpecCodec.INSTANCE.read(in);
-    boolean earlyFiringScheduled = in.readBoolean();
-    long lastEarlyFiringMillis = in.readLong();
-    long scheduledDeadline = in.readLong();
-    int n = in.readInt();
-    TreeMap<Long, OpenWindows.Window> byStart = new TreeMap<>();
-    for (int i = 0; i < n; i++) {
-      long start = in.readLong();
-      long emitted = in.readLong();
-      long panes = in.readLong();
-      boolean onTimeFired = in.readBoolean();
-      byStart.put(
-          start,
-          new OpenWindows.Window(AccumulatorCodec.INSTANCE.read(in), emitted, panes, onTimeFired));
     }
     return new OpenWindows(
         spec, byStart, earlyFiringScheduled, lastEarlyFiringMillis, scheduledDeadline);
