@@ -74,17 +74,15 @@ public final class AccumulatorCodec implements Codec<Accumulator> {
     // The table is itself a set of counts, its positions the values' places in the table; the
     // windows of a group mostly hold the same string instances, so most lookups end at ==.
     ExactCounts table = new ExactCounts(1_024);
+    ExactCounts[] exact = new ExactCounts[values.size()];
     int[][] positions = new int[values.size()][];
     for (int v = 0; v < values.size(); v++) {
       if (values.get(v) instanceof TopKAccumulator t && t.isExact()) {
-        ExactCounts counts = t.exactCounts();
-        int[] at = new int[counts.size()];
-        for (int i = 0; i < at.length; i++) {
-          String item = counts.item(i);
-          int position = table.find(item);
-          at[i] = position >= 0 ? position : table.append(item, 0);
+        exact[v] = t.exactCounts();
+        positions[v] = new int[exact[v].size()];
+        for (int i = 0; i < positions[v].length; i++) {
+          positions[v][i] = table.positionOf(exact[v].item(i));
         }
-        positions[v] = at;
       }
     }
     out.writeVarLong(table.size());
@@ -93,18 +91,16 @@ public final class AccumulatorCodec implements Codec<Accumulator> {
     }
     out.writeVarLong(values.size());
     for (int v = 0; v < values.size(); v++) {
-      Accumulator value = values.get(v);
-      if (positions[v] == null) {
-        write(value, out);
+      if (exact[v] == null) {
+        write(values.get(v), out);
         continue;
       }
-      ExactCounts counts = ((TopKAccumulator) value).exactCounts();
       out.writeByte(TOPK_EXACT_SHARED);
-      out.writeVarLong(value.events());
-      out.writeVarLong(counts.size());
-      for (int i = 0; i < counts.size(); i++) {
+      out.writeVarLong(values.get(v).events());
+      out.writeVarLong(exact[v].size());
+      for (int i = 0; i < exact[v].size(); i++) {
         out.writeVarLong(positions[v][i]);
-        out.writeVarLong(counts.count(i));
+        out.writeVarLong(exact[v].count(i));
       }
     }
   }

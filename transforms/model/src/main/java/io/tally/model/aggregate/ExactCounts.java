@@ -99,6 +99,12 @@ final class ExactCounts {
     return position;
   }
 
+  /** The position of {@code item}, appended with a count of 0 when it has none yet. */
+  int positionOf(String item) {
+    int position = find(item);
+    return position >= 0 ? position : append(item, 0);
+  }
+
   /** Adds {@code n} to the count at {@code position}. */
   void increment(int position, long n) {
     counts[position] += n;
@@ -147,12 +153,17 @@ final class ExactCounts {
     leaderCount = 0;
   }
 
+  /** The same counts, without the leaders: the arrays as they are, no value hashed again. */
   ExactCounts copy() {
-    ExactCounts copy = new ExactCounts(size);
-    for (int i = 0; i < size; i++) {
-      copy.append(items[i], counts[i]);
-    }
-    return copy;
+    return new ExactCounts(this);
+  }
+
+  private ExactCounts(ExactCounts source) {
+    items = Arrays.copyOf(source.items, source.items.length);
+    counts = Arrays.copyOf(source.counts, source.counts.length);
+    size = source.size;
+    table = Arrays.copyOf(source.table, source.table.length);
+    shift = source.shift;
   }
 
   /** The positions of the {@code k} largest counts, in rank order. */

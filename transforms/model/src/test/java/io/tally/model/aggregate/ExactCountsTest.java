@@ -25,11 +25,7 @@ class ExactCountsTest {
   }
 
   private static void add(ExactCounts counts, String item, long n) {
-    int position = counts.find(item);
-    if (position < 0) {
-      position = counts.append(item, 0);
-    }
-    counts.increment(position, n);
+    counts.increment(counts.positionOf(item), n);
   }
 
   @Test
