@@ -1,6 +1,5 @@
 package io.tally.tiering.feed;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,9 +12,7 @@ import io.tally.model.metric.AggregateFunction;
 import io.tally.model.update.IsoInstants;
 import io.tally.model.update.Timing;
 import io.tally.model.update.WindowUpdate;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -47,7 +44,7 @@ public final class WindowUpdateJson {
     json.set("value", value(u.fn(), u.value()));
     json.put("events", u.events());
     json.put("final", u.isFinal());
-    json.put("timing", u.timing().name().toLowerCase(Locale.ROOT));
+    json.put("timing", u.timing().wireName());
     json.put("pane", u.paneIndex());
     return json;
   }
@@ -65,60 +62,58 @@ public final class WindowUpdateJson {
    * each over its own events: with {@code versions} (more than one), listed in {@code versions}.
    */
   public static byte[] toBytes(WindowUpdate u, List<Long> versions) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-    try (JsonGenerator json = MAPPER.getFactory().createGenerator(bytes)) {
-      json.writeStartObject();
-      json.writeStringField("metric", u.metric());
-      json.writeNumberField("version", u.version());
-      json.writeStringField("fn", u.fn().wireName());
-      json.writeStringField("start", IsoInstants.format(u.startMillis()));
-      json.writeStringField("end", IsoInstants.format(u.endMillis()));
-      json.writeObjectFieldStart("group");
-      for (int i = 0; i < u.groupBy().size(); i++) {
-        json.writeStringField(u.groupBy().get(i), u.group().get(i));
+    JsonBytes json = new JsonBytes(256);
+    json.raw("{\"metric\":").string(u.metric());
+    json.raw(",\"version\":").number(u.version());
+    json.raw(",\"fn\":").string(u.fn().wireName());
+    json.raw(",\"start\":").string(IsoInstants.format(u.startMillis()));
+    json.raw(",\"end\":").string(IsoInstants.format(u.endMillis()));
+    json.raw(",\"group\":{");
+    for (int i = 0; i < u.groupBy().size(); i++) {
+      if (i > 0) {
+        json.raw(',');
       }
-      json.writeEndObject();
-      json.writeFieldName("value");
-      writeValue(json, u.fn(), u.value());
-      json.writeNumberField("events", u.events());
-      json.writeBooleanField("final", u.isFinal());
-      json.writeStringField("timing", u.timing().name().toLowerCase(Locale.ROOT));
-      json.writeNumberField("pane", u.paneIndex());
-      if (versions != null && versions.size() > 1) {
-        json.writeArrayFieldStart("versions");
-        for (long version : versions) {
-          json.writeNumber(version);
-        }
-        json.writeEndArray();
-      }
-      json.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      json.string(u.groupBy().get(i)).raw(':').string(u.group().get(i));
     }
-    return bytes.toByteArray();
+    json.raw("},\"value\":");
+    writeValue(json, u.fn(), u.value());
+    json.raw(",\"events\":").number(u.events());
+    json.raw(",\"final\":").raw(u.isFinal() ? "true" : "false");
+    json.raw(",\"timing\":").string(u.timing().wireName());
+    json.raw(",\"pane\":").number(u.paneIndex());
+    if (versions != null && versions.size() > 1) {
+      json.raw(",\"versions\":[");
+      for (int i = 0; i < versions.size(); i++) {
+        if (i > 0) {
+          json.raw(',');
+        }
+        json.number(versions.get(i));
+      }
+      json.raw(']');
+    }
+    return json.raw('}').toByteArray();
   }
 
   /** What {@link #value} builds as a tree, written straight to {@code json}. */
-  private static void writeValue(JsonGenerator json, AggregateFunction fn, MetricValue value)
-      throws IOException {
+  private static void writeValue(JsonBytes json, AggregateFunction fn, MetricValue value) {
     if (value instanceof MetricValue.Ranking ranking) {
-      json.writeStartArray();
-      for (MetricValue.RankedItem item : ranking.items()) {
-        json.writeStartObject();
-        json.writeStringField("key", item.key());
-        json.writeNumberField("count", item.count());
-        json.writeEndObject();
+      json.raw('[');
+      List<MetricValue.RankedItem> items = ranking.items();
+      for (int i = 0; i < items.size(); i++) {
+        MetricValue.RankedItem item = items.get(i);
+        json.raw(i == 0 ? "{\"key\":" : ",{\"key\":").string(item.key());
+        json.raw(",\"count\":").number(item.count()).raw('}');
       }
-      json.writeEndArray();
+      json.raw(']');
       return;
     }
     double number = ((MetricValue.Scalar) value).value();
     if (!Double.isFinite(number)) {
-      json.writeNull();
+      json.raw("null");
     } else if (fn == AggregateFunction.COUNT || fn == AggregateFunction.DISTINCT) {
-      json.writeNumber(Math.round(number));
+      json.number(Math.round(number));
     } else {
-      json.writeNumber(number);
+      json.number(number);
     }
   }
 
@@ -285,21 +280,14 @@ public final class WindowUpdateJson {
    * compacted topic keeps each window's latest update.
    */
   public static byte[] key(WindowUpdate u) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
-    try (JsonGenerator key = MAPPER.getFactory().createGenerator(bytes)) {
-      key.writeStartArray();
-      key.writeString(u.metric());
-      key.writeNumber(u.version());
-      key.writeStartArray();
-      for (String value : u.group()) {
-        key.writeString(value);
+    JsonBytes key = new JsonBytes(64);
+    key.raw('[').string(u.metric()).raw(',').number(u.version()).raw(",[");
+    for (int i = 0; i < u.group().size(); i++) {
+      if (i > 0) {
+        key.raw(',');
       }
-      key.writeEndArray();
-      key.writeNumber(u.startMillis());
-      key.writeEndArray();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      key.string(u.group().get(i));
     }
-    return bytes.toByteArray();
+    return key.raw("],").number(u.startMillis()).raw(']').toByteArray();
   }
 }

@@ -8,7 +8,9 @@ import io.tally.model.metric.AggregateFunction;
 import io.tally.model.update.Timing;
 import io.tally.model.update.WindowUpdate;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class WindowUpdateJsonTest {
@@ -67,6 +69,93 @@ class WindowUpdateJsonTest {
       assertThat(new String(WindowUpdateJson.toBytes(update), StandardCharsets.UTF_8))
           .isEqualTo(MAPPER.writeValueAsString(WindowUpdateJson.toJson(update)));
     }
+  }
+
+  /**
+   * Random updates, with text of every kind a group value or item may hold (quotes, backslashes,
+   * every control character, non-ASCII, characters beyond the BMP) and numbers of every size: the
+   * bytes are what Jackson writes for the same window as a tree.
+   */
+  @Test
+  void bytesAreTheTreeWrittenOutForAnyTextAndNumber() throws Exception {
+    Random random = new Random(42);
+    for (int n = 0; n < 2_000; n++) {
+      WindowUpdate update = randomUpdate(random);
+      List<Long> versions = random.nextInt(4) == 0 ? List.of(1L, 3L, 7L) : null;
+      String expected =
+          MAPPER.writeValueAsString(
+              versions == null
+                  ? WindowUpdateJson.toJson(update)
+                  : WindowUpdateJson.toJson(update).set("versions", MAPPER.valueToTree(versions)));
+      assertThat(new String(WindowUpdateJson.toBytes(update, versions), StandardCharsets.UTF_8))
+          .isEqualTo(expected);
+      assertThat(WindowUpdateJson.fromBytes(WindowUpdateJson.toBytes(update))).isEqualTo(update);
+      assertThat(new String(WindowUpdateJson.key(update), StandardCharsets.UTF_8))
+          .isEqualTo(
+              MAPPER.writeValueAsString(
+                  List.of(
+                      update.metric(), update.version(), update.group(), update.startMillis())));
+    }
+  }
+
+  private static WindowUpdate randomUpdate(Random random) {
+    AggregateFunction fn =
+        AggregateFunction.values()[random.nextInt(AggregateFunction.values().length)];
+    List<String> groupBy = new ArrayList<>();
+    List<String> group = new ArrayList<>();
+    for (int i = random.nextInt(4); i > 0; i--) {
+      groupBy.add("d" + i + randomText(random));
+      group.add(randomText(random));
+    }
+    MetricValue value;
+    if (fn == AggregateFunction.TOPK) {
+      List<MetricValue.RankedItem> items = new ArrayList<>();
+      for (int i = random.nextInt(12); i > 0; i--) {
+        items.add(new MetricValue.RankedItem(randomText(random), random.nextLong() >>> 1));
+      }
+      value = new MetricValue.Ranking(items);
+    } else {
+      double[] special = {Double.NaN, 0.0, -0.0, 1e-9, 1e21, 123456789.125, Double.MAX_VALUE};
+      double number =
+          random.nextInt(3) == 0
+              ? special[random.nextInt(special.length)]
+              : (random.nextDouble() - 0.5) * Math.pow(10, random.nextInt(30) - 10);
+      boolean whole = fn == AggregateFunction.COUNT || fn == AggregateFunction.DISTINCT;
+      // Counts are whole numbers, and written as such.
+      value =
+          new MetricValue.Scalar(whole && Double.isFinite(number) ? Math.round(number) : number);
+    }
+    long start = (random.nextLong() >>> 24) / 1000 * 1000 + (random.nextBoolean() ? 0 : 123);
+    return new WindowUpdate(
+        randomText(random),
+        random.nextInt(1_000),
+        fn,
+        groupBy,
+        group,
+        start,
+        start + 60_000,
+        value,
+        random.nextLong() >>> 1,
+        Timing.values()[random.nextInt(Timing.values().length)],
+        random.nextBoolean(),
+        random.nextInt(10_000),
+        null);
+  }
+
+  /** Text from every range a string may hold, surrogate pairs whole. */
+  private static String randomText(Random random) {
+    StringBuilder text = new StringBuilder();
+    for (int i = random.nextInt(12); i > 0; i--) {
+      switch (random.nextInt(6)) {
+        case 0 -> text.append((char) random.nextInt(0x20)); // control characters
+        case 1 -> text.append("\"\\/\u007f".charAt(random.nextInt(4)));
+        case 2 -> text.append((char) (0x80 + random.nextInt(0x780))); // two UTF-8 bytes
+        case 3 -> text.append((char) (0x800 + random.nextInt(0xD000))); // three, below surrogates
+        case 4 -> text.appendCodePoint(0x10000 + random.nextInt(0xFFFFF)); // a surrogate pair
+        default -> text.append((char) (0x20 + random.nextInt(0x5F)));
+      }
+    }
+    return text.toString();
   }
 
   @Test

@@ -95,7 +95,7 @@ public final class WindowRecords {
     bins.add(new Bin(END, u.endMillis()));
     bins.add(new Bin(EVENTS, u.events()));
     bins.add(new Bin(FINAL, u.isFinal() ? 1L : 0L));
-    bins.add(new Bin(TIMING, u.timing().name().toLowerCase(Locale.ROOT)));
+    bins.add(new Bin(TIMING, u.timing().wireName()));
     bins.add(new Bin(PANE, u.paneIndex()));
     try {
       bins.add(

@@ -15,8 +15,11 @@ public enum AggregateFunction {
   /** The most frequent values of a field, with their counts. */
   TOPK;
 
+  /** Its name in definitions and updates; every update carries it, so it is made once. */
+  private final String wireName = name().toLowerCase(Locale.ROOT);
+
   public String wireName() {
-    return name().toLowerCase(Locale.ROOT);
+    return wireName;
   }
 
   public boolean needsField() {

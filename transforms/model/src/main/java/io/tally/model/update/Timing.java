@@ -1,5 +1,7 @@
 package io.tally.model.update;
 
+import java.util.Locale;
+
 /** When an update was made, relative to its window's end as seen by the watermark. */
 public enum Timing {
   /** Before the watermark reached the window's end: a speculative, partial result. */
@@ -7,5 +9,12 @@ public enum Timing {
   /** When the watermark reached the window's end. */
   ON_TIME,
   /** After the window's end, for events that arrived late but within the allowed lateness. */
-  LATE
+  LATE;
+
+  /** Its name in an update's JSON ({@code early}, {@code on_time}, {@code late}), made once. */
+  private final String wireName = name().toLowerCase(Locale.ROOT);
+
+  public String wireName() {
+    return wireName;
+  }
 }
