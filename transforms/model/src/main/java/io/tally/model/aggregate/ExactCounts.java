@@ -2,9 +2,7 @@ package io.tally.model.aggregate;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
-import java.util.PriorityQueue;
 import java.util.function.ObjLongConsumer;
 
 /**
@@ -41,6 +39,12 @@ final class ExactCounts {
 
   /** Per position, its place among the leaders, or -1; allocated with {@link #leaders}. */
   private int[] leaderSlots;
+
+  /**
+   * The last leader's count once there are as many leaders as asked for, else the smallest long: a
+   * smaller count is no leader and cannot become one, which most increments learn from this alone.
+   */
+  private long leaderEntry = Long.MIN_VALUE;
 
   ExactCounts(int expectedValues) {
     int capacity = Math.max(MIN_CAPACITY, expectedValues);
@@ -107,8 +111,8 @@ final class ExactCounts {
 
   /** Adds {@code n} to the count at {@code position}. */
   void increment(int position, long n) {
-    counts[position] += n;
-    if (leaders != null) {
+    long count = counts[position] += n;
+    if (leaders != null && count >= leaderEntry) {
       promote(position);
     }
   }
@@ -128,8 +132,8 @@ final class ExactCounts {
       }
       return top;
     }
-    List<Integer> ranked = rank(k);
-    List<MetricValue.RankedItem> top = new ArrayList<>(ranked.size());
+    int[] ranked = rank(k);
+    List<MetricValue.RankedItem> top = new ArrayList<>(ranked.length);
     for (int position : ranked) {
       top.add(new MetricValue.RankedItem(items[position], counts[position]));
     }
@@ -142,6 +146,7 @@ final class ExactCounts {
         leaderSlots[position] = leaderCount;
         leaders[leaderCount++] = position;
       }
+      noteLeaderEntry();
     }
     return top;
   }
@@ -151,6 +156,7 @@ final class ExactCounts {
     leaders = null;
     leaderSlots = null;
     leaderCount = 0;
+    leaderEntry = Long.MIN_VALUE;
   }
 
   /** The same counts, without the leaders: the arrays as they are, no value hashed again. */
@@ -166,24 +172,68 @@ final class ExactCounts {
     shift = source.shift;
   }
 
-  /** The positions of the {@code k} largest counts, in rank order. */
-  private List<Integer> rank(int k) {
-    if (k <= 0) {
-      return List.of();
+  /**
+   * The positions of the {@code k} largest counts, in rank order: a heap of the best {@code k} so
+   * far whose root ranks last, then sorted by taking the root off; positions stay ints throughout,
+   * since this runs over every value of a window whenever its leaders are unknown (after every copy
+   * a checkpoint makes).
+   */
+  private int[] rank(int k) {
+    int n = Math.min(Math.max(k, 0), size);
+    int[] heap = new int[n];
+    if (n == 0) {
+      return heap;
     }
-    Comparator<Integer> rankOrder = (a, b) -> ranksBefore(a, b) ? -1 : ranksBefore(b, a) ? 1 : 0;
-    PriorityQueue<Integer> lastFirst = new PriorityQueue<>(rankOrder.reversed());
     for (int i = 0; i < size; i++) {
-      if (lastFirst.size() < k) {
-        lastFirst.add(i);
-      } else if (ranksBefore(i, lastFirst.peek())) {
-        lastFirst.poll();
-        lastFirst.add(i);
+      if (i < n) {
+        heap[i] = i;
+        siftUp(heap, i);
+      } else if (ranksBefore(i, heap[0])) {
+        heap[0] = i;
+        siftDown(heap, n, 0);
       }
     }
-    List<Integer> ranked = new ArrayList<>(lastFirst);
-    ranked.sort(rankOrder);
-    return ranked;
+    for (int end = n - 1; end > 0; end--) {
+      int last = heap[0];
+      heap[0] = heap[end];
+      heap[end] = last;
+      siftDown(heap, end, 0);
+    }
+    return heap;
+  }
+
+  /** Moves {@code heap[at]} up past the parents it ranks after. */
+  private void siftUp(int[] heap, int at) {
+    int position = heap[at];
+    while (at > 0) {
+      int parent = (at - 1) >>> 1;
+      if (!ranksBefore(heap[parent], position)) {
+        break;
+      }
+      heap[at] = heap[parent];
+      at = parent;
+    }
+    heap[at] = position;
+  }
+
+  /** Moves {@code heap[at]} down past the children that rank after it, within {@code length}. */
+  private void siftDown(int[] heap, int length, int at) {
+    int position = heap[at];
+    while (true) {
+      int child = 2 * at + 1;
+      if (child >= length) {
+        break;
+      }
+      if (child + 1 < length && ranksBefore(heap[child], heap[child + 1])) {
+        child++; // the child that ranks last
+      }
+      if (!ranksBefore(position, heap[child])) {
+        break;
+      }
+      heap[at] = heap[child];
+      at = child;
+    }
+    heap[at] = position;
   }
 
   /** A larger count, or the same count and a smaller value. */
@@ -216,6 +266,11 @@ final class ExactCounts {
     }
     leaders[slot] = position;
     leaderSlots[position] = slot;
+    noteLeaderEntry();
+  }
+
+  private void noteLeaderEntry() {
+    leaderEntry = leaderCount == leaders.length ? counts[leaders[leaderCount - 1]] : Long.MIN_VALUE;
   }
 
   private int home(String item) {

@@ -69,6 +69,23 @@ class ExactCountsTest {
   }
 
   @Test
+  void rankingAfreshAgreesWithSortingForAnyKAndManyTies() {
+    Random random = new Random(7);
+    ExactCounts counts = new ExactCounts(4);
+    Map<String, Long> expected = new HashMap<>();
+    for (int i = 0; i < 500; i++) {
+      String item = "v" + random.nextInt(1_000_000);
+      long n = 1 + random.nextInt(5); // few distinct counts: ties everywhere
+      add(counts, item, n);
+      expected.merge(item, n, Long::sum);
+    }
+    for (int k : new int[] {1, 2, 7, 50, expected.size() - 1, expected.size(), 600}) {
+      // A copy has no leaders, and a maxTracked of 0 keeps it from tracking: each call ranks all.
+      assertThat(counts.copy().top(k, 0)).as("k = %d", k).isEqualTo(expectedTop(expected, k));
+    }
+  }
+
+  @Test
   void tiesRankByValue() {
     ExactCounts counts = new ExactCounts(8);
     for (String item : List.of("c", "b", "a", "d")) {
