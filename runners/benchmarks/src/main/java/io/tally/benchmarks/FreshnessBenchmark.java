@@ -97,7 +97,10 @@ public final class FreshnessBenchmark implements Callable<Integer> {
   @Option(names = "--connections", defaultValue = "8", description = "Ingest connections.")
   int connections;
 
-  @Option(names = "--parallelism", defaultValue = "2")
+  @Option(
+      names = "--parallelism",
+      defaultValue = "1",
+      description = "The job's parallelism (${DEFAULT-VALUE}: run-streaming's default).")
   int parallelism;
 
   @Option(names = "--checkpoint-interval-ms", defaultValue = "10000")

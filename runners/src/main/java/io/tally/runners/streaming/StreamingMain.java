@@ -42,14 +42,17 @@ import org.slf4j.LoggerFactory;
  * <p>Options are Beam's ({@code --help} lists them; {@code
  * --help=io.tally.runners.streaming.StreamingMainOptions} the ones added here). Defaults chosen for
  * latency and recovery when an option is not given: {@code --runner=FlinkRunner --streaming=true
- * --parallelism=2}, bundles of at most 50 ms and 5,000 elements (a bundle's output waits for its
- * end, and events must be processed within 200 ms), a checkpoint every 10 s, {@code
- * --fasterCopy=false} (see {@link #options}). Checkpoints go to {@code --checkpointDir}, by default
- * {@code tally-data/checkpoints} in the working directory ({@code TALLY_DATA_DIR} moves {@code
- * tally-data}; a job on a remote cluster needs {@code --checkpointDir}), never to the JobManager's
- * memory (see {@link CheckpointLocation}). They are kept when the job is cancelled or fails, and
- * {@code --restoreFrom=latest} resumes from the newest complete one: a job killed at any moment
- * restarts from its last checkpoint's offsets and state, so nothing is lost or counted twice.
+ * --parallelism=1} (Flink's own default: one slot per stage; on a 2-core machine that also runs the
+ * broker, the service and ClickHouse it sustained 1.5 times the events of parallelism 2 with a
+ * shorter tail, see docs/sizing.md; give more where the job has cores of its own), bundles of at
+ * most 50 ms and 5,000 elements (a bundle's output waits for its end, and events must be processed
+ * within 200 ms), a checkpoint every 10 s, {@code --fasterCopy=false} (see {@link #options}).
+ * Checkpoints go to {@code --checkpointDir}, by default {@code tally-data/checkpoints} in the
+ * working directory ({@code TALLY_DATA_DIR} moves {@code tally-data}; a job on a remote cluster
+ * needs {@code --checkpointDir}), never to the JobManager's memory (see {@link
+ * CheckpointLocation}). They are kept when the job is cancelled or fails, and {@code
+ * --restoreFrom=latest} resumes from the newest complete one: a job killed at any moment restarts
+ * from its last checkpoint's offsets and state, so nothing is lost or counted twice.
  */
 public final class StreamingMain {
   private static final Logger LOG = LoggerFactory.getLogger(StreamingMain.class);
@@ -206,7 +209,7 @@ public final class StreamingMain {
       }
       selectStateBackend(given);
     }
-    int parallelism = Integer.parseInt(value(given, "parallelism").orElse("2"));
+    int parallelism = Integer.parseInt(value(given, "parallelism").orElse("1"));
     StreamingMainOptions options =
         PipelineLaunch.options(runner, parallelism, given).as(StreamingMainOptions.class);
     if (flink) {

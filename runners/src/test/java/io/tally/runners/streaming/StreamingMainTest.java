@@ -36,6 +36,17 @@ class StreamingMainTest {
   }
 
   @Test
+  void oneSlotPerStageUnlessTold(@TempDir Path data) {
+    assertThat(StreamingMain.options(dataDir(data)).as(FlinkPipelineOptions.class).getParallelism())
+        .isEqualTo(1);
+    assertThat(
+            StreamingMain.options(dataDir(data), "--parallelism=3")
+                .as(FlinkPipelineOptions.class)
+                .getParallelism())
+        .isEqualTo(3);
+  }
+
+  @Test
   void anExplicitCheckpointDirIsKept(@TempDir Path data) {
     Path mine = data.resolve("mine");
     StreamingMainOptions options = StreamingMain.options(dataDir(data), "--checkpointDir=" + mine);
