@@ -15,7 +15,6 @@ import io.tally.model.update.WindowUpdate;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -179,7 +178,7 @@ public final class WindowUpdateJson {
           IsoInstants.parse(end),
           value,
           events,
-          Timing.valueOf(timing.toUpperCase(Locale.ROOT)),
+          Timing.fromWireName(timing),
           isFinal,
           pane,
           null);

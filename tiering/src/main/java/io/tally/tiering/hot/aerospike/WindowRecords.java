@@ -18,7 +18,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -124,7 +123,7 @@ public final class WindowRecords {
           number(bins, END),
           WindowUpdateJson.readValue(MAPPER.readTree(string(bins, VALUE))),
           number(bins, EVENTS),
-          Timing.valueOf(string(bins, TIMING).toUpperCase(Locale.ROOT)),
+          Timing.fromWireName(string(bins, TIMING)),
           number(bins, FINAL) != 0,
           number(bins, PANE),
           acc == null ? null : AccumulatorCodec.fromBytes(acc));

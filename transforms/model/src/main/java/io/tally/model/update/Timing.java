@@ -17,4 +17,14 @@ public enum Timing {
   public String wireName() {
     return wireName;
   }
+
+  /** The timing {@code name} names, in any case, as readers of updates meet it. */
+  public static Timing fromWireName(String name) {
+    for (Timing timing : values()) {
+      if (timing.wireName.equalsIgnoreCase(name)) {
+        return timing;
+      }
+    }
+    throw new IllegalArgumentException("not an update timing: '" + name + "'");
+  }
 }
