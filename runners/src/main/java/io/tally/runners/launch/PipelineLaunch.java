@@ -52,8 +52,11 @@ public final class PipelineLaunch {
       // first: the watermark then overtakes that output, and aggregation drops the events in
       // it as too late (events that had waited in a backlog, after a restore or under load).
       addDefault(args, extraArgs, "finishBundleBeforeCheckpointing", "true");
-      // Never --fasterCopy=true: the core updates state values in place, which is only safe
-      // while Flink's heap state copies a value that a running checkpoint still holds.
+      // Never --fasterCopy=true: it also turns off the copy-on-write of Flink's heap state
+      // backends, and the core updates the values it reads from state in place (de-duplication
+      // tables, accumulators). A checkpoint then serializes values changed after its barrier,
+      // each state at another moment, and a job restored from it counts some events twice
+      // (KafkaPipelineRecoveryIT shows it).
       addDefault(args, extraArgs, "fasterCopy", "false");
       // No copy of each element between chained operators: no transform of the pipeline
       // changes an element it received or emitted (Beam's rule, which the direct runner checks).

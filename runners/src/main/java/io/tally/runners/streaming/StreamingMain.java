@@ -163,19 +163,8 @@ public final class StreamingMain {
     boolean help =
         given.stream().anyMatch(arg -> arg.equals("--help") || arg.startsWith("--help="));
     if (flink && !help) {
-      // Bundles bound latency: a bundle's output is held until the bundle ends.
-      addDefault(given, "maxBundleTimeMills", "50");
-      addDefault(given, "maxBundleSize", "5000");
+      // Bundles, copies and object reuse: PipelineLaunch's defaults for every Flink job.
       addDefault(given, "checkpointingInterval", "10000");
-      // Not --fasterCopy=true: it also turns off the copy-on-write of Flink's heap state
-      // backends, and the core mutates the values it reads from state (de-duplication sets,
-      // accumulators). A checkpoint then serializes values changed after its barrier, each
-      // state at another moment, and a job restored from it counts some events twice
-      // (KafkaPipelineRecoveryIT shows it). Pass --fasterCopy=true only without checkpoints.
-      addDefault(given, "fasterCopy", "false");
-      // No copy of each element between chained operators: no transform of the pipeline
-      // changes an element it received or emitted (Beam's rule, which the direct runner checks).
-      addDefault(given, "objectReuse", "true");
       // Never Flink's default of checkpoints in the JobManager's memory: it fails every
       // checkpoint once the state exceeds 5 MiB, which the core's state does within minutes.
       // A state backend and storage path given as Beam options are a durable location too.

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tally.pipelines.AggregationPipeline;
 import io.tally.runners.launch.IncrementalRocksDb;
+import io.tally.runners.launch.PipelineLaunch;
 import io.tally.transforms.DeduplicateEvents;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.junit.jupiter.api.Test;
@@ -44,6 +46,20 @@ class StreamingMainTest {
                 .as(FlinkPipelineOptions.class)
                 .getParallelism())
         .isEqualTo(3);
+  }
+
+  @Test
+  void bundlesAndCopiesAreThoseOfEveryFlinkJob(@TempDir Path data) {
+    FlinkPipelineOptions job = StreamingMain.options(dataDir(data)).as(FlinkPipelineOptions.class);
+    FlinkPipelineOptions launch =
+        PipelineLaunch.options("flink", 1, List.of()).as(FlinkPipelineOptions.class);
+
+    assertThat(job.getMaxBundleTimeMills()).isEqualTo(launch.getMaxBundleTimeMills());
+    assertThat(job.getMaxBundleSize()).isEqualTo(launch.getMaxBundleSize());
+    assertThat(job.getFinishBundleBeforeCheckpointing())
+        .isEqualTo(launch.getFinishBundleBeforeCheckpointing());
+    assertThat(job.getFasterCopy()).isEqualTo(launch.getFasterCopy());
+    assertThat(job.getObjectReuse()).isEqualTo(launch.getObjectReuse());
   }
 
   @Test
