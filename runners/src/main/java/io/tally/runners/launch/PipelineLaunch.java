@@ -41,9 +41,10 @@ public final class PipelineLaunch {
     if (name.equals("FlinkRunner")) {
       addDefault(args, extraArgs, "flinkMaster", "[local]");
       addDefault(args, extraArgs, "parallelism", Integer.toString(parallelism));
-      // The pipeline gathers each key's events per bundle, so a bundle's duration bounds how
-      // long an event waits before aggregation: short bundles keep results within 200 ms.
-      addDefault(args, extraArgs, "maxBundleTimeMills", "50");
+      // The pipeline gathers each key's events per bundle before each of its two shuffles, so an
+      // event waits about a bundle twice. 25 ms halved those waits against 50 ms at the same
+      // throughput (docs/benchmarks.md); 10 ms cost 40% of it.
+      addDefault(args, extraArgs, "maxBundleTimeMills", "25");
       addDefault(args, extraArgs, "maxBundleSize", "5000");
       // A bundle still open at a checkpoint ends before the barrier, its output sent downstream.
       // Otherwise the runner ends it during the snapshot and holds its output in a buffer that

@@ -12,7 +12,7 @@ class PipelineLaunchTest {
     FlinkPipelineOptions flink =
         PipelineLaunch.options("flink", 2, List.of()).as(FlinkPipelineOptions.class);
     assertThat(flink.getFinishBundleBeforeCheckpointing()).isTrue();
-    assertThat(flink.getMaxBundleTimeMills()).isEqualTo(50);
+    assertThat(flink.getMaxBundleTimeMills()).isEqualTo(25);
     assertThat(flink.getParallelism()).isEqualTo(2);
   }
 
