@@ -22,8 +22,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -44,6 +42,11 @@ import picocli.CommandLine.Option;
  * first minute after start (at the highest load), and each load (a share of the sustainable rate,
  * offered open loop) after a warm-up. Probes go every {@code --probe-interval}, each phase in a
  * category of its own. The load generator runs in this process, on the same cores.
+ *
+ * <p>A warm-up lasts at least {@code --warmup-seconds} and until the job keeps up (the median delay
+ * of the probes of its last few seconds is at most {@code --caught-up-ms}), at most {@code
+ * --max-warmup-seconds}: after the first minute the job may still be working off its backlog, and a
+ * load's minute measures the job once it has caught up. How long that took is printed.
  */
 @Command(
     name = "freshness-benchmark",
@@ -53,6 +56,9 @@ import picocli.CommandLine.Option;
 public final class FreshnessBenchmark implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
+
+  /** The load of a warm-up is offered in slices of this length, checked after each. */
+  private static final int WARMUP_SLICE_SECONDS = 5;
 
   @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:29092")
   String bootstrapServers;
@@ -76,8 +82,25 @@ public final class FreshnessBenchmark implements Callable<Integer> {
   @Option(names = "--seconds", defaultValue = "60", description = "Measured seconds per load.")
   int seconds;
 
-  @Option(names = "--warmup-seconds", defaultValue = "15", description = "Warm-up per load.")
+  @Option(
+      names = "--warmup-seconds",
+      defaultValue = "15",
+      description = "Shortest warm-up per load (${DEFAULT-VALUE}).")
   int warmupSeconds;
+
+  @Option(
+      names = "--caught-up-ms",
+      defaultValue = "1000",
+      description =
+          "A warm-up ends once the probes of its last seconds took at most this at the median"
+              + " (${DEFAULT-VALUE}).")
+  int caughtUpMillis;
+
+  @Option(
+      names = "--max-warmup-seconds",
+      defaultValue = "120",
+      description = "Longest warm-up per load, caught up or not (${DEFAULT-VALUE}).")
+  int maxWarmupSeconds;
 
   @Option(
       names = "--first-minute-seconds",
@@ -207,8 +230,9 @@ public final class FreshnessBenchmark implements Callable<Integer> {
   record Phase(ProbeTrace.Figures figures, double offeredPerSecond, long behindScheduleMillis) {}
 
   /**
-   * {@code rate} events/s for {@code warmup + measured} seconds with probes throughout, measured
-   * after the warm-up; then waits (bounded) for the last probes.
+   * {@code rate} events/s with probes throughout: a warm-up of at least {@code warmup} seconds that
+   * lasts until the job keeps up (none for {@code 0}), then {@code measured} seconds; then waits
+   * (bounded) for the last probes.
    */
   private Phase phase(LocalStack stack, int run, String name, int rate, int warmup, int measured)
       throws Exception {
@@ -217,20 +241,12 @@ public final class FreshnessBenchmark implements Callable<Integer> {
     trace.follow(http, stack.base);
     IngestLoad load = new IngestLoad(http, stack.base, stack.apiKey, stack.prefix + "-" + name);
     AtomicBoolean loading = new AtomicBoolean(true);
-    AtomicInteger lagIntervalsBefore = new AtomicInteger(-1);
-    AtomicLong measuredFromWall = new AtomicLong(Long.MAX_VALUE);
     Thread prober =
         IngestLoad.startThread(
             "probes",
             () -> {
               long next = System.nanoTime();
-              long measureAt = next + TimeUnit.SECONDS.toNanos(warmup);
               while (loading.get()) {
-                if (System.nanoTime() >= measureAt && lagIntervalsBefore.get() < 0) {
-                  trace.measure();
-                  measuredFromWall.set(System.currentTimeMillis());
-                  lagIntervalsBefore.set(stageLagIntervals(stack));
-                }
                 try {
                   trace.send(http, load);
                 } catch (Exception e) {
@@ -240,8 +256,20 @@ public final class FreshnessBenchmark implements Callable<Integer> {
                 IngestLoad.parkUntil(next);
               }
             });
+    int warmedUp = 0;
+    if (warmup > 0) {
+      long keptUpFor = TimeUnit.SECONDS.toNanos(WARMUP_SLICE_SECONDS);
+      do {
+        load.openLoop(rate, WARMUP_SLICE_SECONDS, connections);
+        warmedUp += WARMUP_SLICE_SECONDS;
+      } while (warmedUp < maxWarmupSeconds
+          && (warmedUp < warmup || !trace.keepingUp(keptUpFor, caughtUpMillis)));
+    }
+    trace.measure();
+    long measuredFrom = System.currentTimeMillis();
+    int lagIntervalsBefore = stageLagIntervals(stack);
     LocalStack.Resources before = stack.jobResources();
-    IngestLoad.Result result = load.openLoop(rate, warmup + measured, connections);
+    IngestLoad.Result result = load.openLoop(rate, measured, connections);
     loading.set(false);
     prober.join();
     long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
@@ -251,7 +279,6 @@ public final class FreshnessBenchmark implements Callable<Integer> {
     stack.checkAlive();
     trace.close();
     traces.remove(trace.category);
-    long measuredFrom = measuredFromWall.get();
     long measuredTo = System.currentTimeMillis();
     List<Checkpoint> checkpoints =
         stack.jobCheckpoints().stream().filter(c -> c.overlaps(measuredFrom, measuredTo)).toList();
@@ -259,7 +286,8 @@ public final class FreshnessBenchmark implements Callable<Integer> {
     trace.writeTimeline(stack.dir.resolve("probes-" + name.replaceAll("[^a-z0-9]", "") + ".csv"));
     System.out.printf(
         Locale.ROOT,
-        "run %d, %-22s offered %,7.0f events/s (%,d refused, at most %,d ms behind schedule):"
+        "run %d, %-22s offered %,7.0f events/s (%,d refused, at most %,d ms behind schedule)"
+            + " after %d s of warm-up:"
             + " P50 %6.1f ms  P90 %6.1f  P99 %6.1f  max %7.1f  probes %d, lost %d, over 500 ms %d,"
             + " longest gap %,d ms%n",
         run,
@@ -267,6 +295,7 @@ public final class FreshnessBenchmark implements Callable<Integer> {
         result.acceptedPerSecond(),
         result.refused(),
         result.behindScheduleMillis(),
+        warmedUp,
         Stats.millis(figures.endToEndMicros(), 50),
         Stats.millis(figures.endToEndMicros(), 90),
         Stats.millis(figures.endToEndMicros(), 99),
@@ -289,7 +318,7 @@ public final class FreshnessBenchmark implements Callable<Integer> {
         Stats.millis(s.serving(), 50),
         Stats.millis(s.serving(), 99),
         stack.jobResources().perEvent(before, result.accepted()));
-    printStageLags(stack, lagIntervalsBefore.get());
+    printStageLags(stack, lagIntervalsBefore);
     printCheckpoints(checkpoints, figures);
     return new Phase(figures, result.acceptedPerSecond(), result.behindScheduleMillis());
   }

@@ -154,6 +154,23 @@ final class ProbeTrace {
     return all.stream().allMatch(p -> p.feedCreatedWall != 0);
   }
 
+  /**
+   * Whether the job keeps up: of the probes sent in the {@code lookbackNanos} before the last
+   * {@code withinMillis} (each has had that long to arrive), at least half reached the stream
+   * within {@code withinMillis}. False while there are none.
+   */
+  synchronized boolean keepingUp(long lookbackNanos, long withinMillis) {
+    long within = TimeUnit.MILLISECONDS.toNanos(withinMillis);
+    long until = System.nanoTime() - within;
+    List<Probe> recent =
+        all.stream()
+            .filter(p -> p.postNanos > until - lookbackNanos && p.postNanos <= until)
+            .toList();
+    long inTime =
+        recent.stream().filter(p -> p.sseNanos != 0 && p.sseNanos - p.postNanos <= within).count();
+    return !recent.isEmpty() && inTime * 2 >= recent.size();
+  }
+
   /** Whether every measured probe has reached the stream. */
   synchronized boolean allSeen() {
     return all.stream().filter(p -> p.measured).allMatch(p -> p.sseNanos != 0);
