@@ -101,11 +101,7 @@ final class ProbeTrace {
   void send(HttpClient http, IngestLoad load) throws IOException, InterruptedException {
     long postWall = System.currentTimeMillis();
     Probe probe = new Probe(System.nanoTime(), postWall, measuring);
-    long window = postWall / WINDOW_MILLIS * WINDOW_MILLIS;
-    synchronized (this) {
-      all.add(probe);
-      byWindow.computeIfAbsent(window, w -> new ArrayList<>()).add(probe);
-    }
+    add(probe);
     String line =
         IngestLoad.event(
             "probe-" + category + "-" + postWall + "-" + probe.postNanos,
@@ -118,6 +114,13 @@ final class ProbeTrace {
       throw new IllegalStateException("a probe was refused: " + status);
     }
     probe.ackWall = System.currentTimeMillis();
+  }
+
+  /** Follows {@code probe} from now on. */
+  synchronized void add(Probe probe) {
+    all.add(probe);
+    long window = probe.postWall / WINDOW_MILLIS * WINDOW_MILLIS;
+    byWindow.computeIfAbsent(window, w -> new ArrayList<>()).add(probe);
   }
 
   /** A change-feed record of this category (called by the feed watcher). */
