@@ -42,8 +42,8 @@ public final class PipelineLaunch {
       addDefault(args, extraArgs, "flinkMaster", "[local]");
       addDefault(args, extraArgs, "parallelism", Integer.toString(parallelism));
       // The pipeline gathers each key's events per bundle before each of its two shuffles, so an
-      // event waits about a bundle twice. 25 ms halved those waits against 50 ms at the same
-      // throughput (docs/benchmarks.md); 10 ms cost 40% of it.
+      // event waits about a bundle twice. 25 ms shortened the wait before de-duplication by about
+      // 40% against 50 ms at the same throughput (docs/benchmarks.md); 10 ms cost 40% of it.
       addDefault(args, extraArgs, "maxBundleTimeMills", "25");
       addDefault(args, extraArgs, "maxBundleSize", "5000");
       // A bundle still open at a checkpoint ends before the barrier, its output sent downstream.
