@@ -258,12 +258,12 @@ public final class FreshnessBenchmark implements Callable<Integer> {
             });
     int warmedUp = 0;
     if (warmup > 0) {
-      long keptUpFor = TimeUnit.SECONDS.toNanos(WARMUP_SLICE_SECONDS);
+      long lookback = TimeUnit.SECONDS.toNanos(WARMUP_SLICE_SECONDS);
       do {
         load.openLoop(rate, WARMUP_SLICE_SECONDS, connections);
         warmedUp += WARMUP_SLICE_SECONDS;
       } while (warmedUp < maxWarmupSeconds
-          && (warmedUp < warmup || !trace.keepingUp(keptUpFor, caughtUpMillis)));
+          && (warmedUp < warmup || !trace.keepingUp(lookback, caughtUpMillis)));
     }
     trace.measure();
     long measuredFrom = System.currentTimeMillis();

@@ -44,10 +44,9 @@ import org.slf4j.LoggerFactory;
  * latency and recovery when an option is not given: {@code --runner=FlinkRunner --streaming=true
  * --parallelism=1} (Flink's own default: one slot per stage; on a 2-core machine that also runs the
  * broker, the service and ClickHouse it sustained 1.5 times the events of parallelism 2 with a
- * shorter tail, see docs/sizing.md; give more where the job has cores of its own), bundles of at
- * most 50 ms and 5,000 elements (a bundle's output waits for its end, and events must be processed
- * within 200 ms), a checkpoint every 10 s, {@code --fasterCopy=false} (see {@link #options}).
- * Checkpoints go to {@code --checkpointDir}, by default {@code tally-data/checkpoints} in the
+ * shorter tail, see docs/sizing.md; give more where the job has cores of its own), the bundle, copy
+ * and object-reuse defaults of every Flink job ({@link PipelineLaunch#options}), a checkpoint every
+ * 10 s. Checkpoints go to {@code --checkpointDir}, by default {@code tally-data/checkpoints} in the
  * working directory ({@code TALLY_DATA_DIR} moves {@code tally-data}; a job on a remote cluster
  * needs {@code --checkpointDir}), never to the JobManager's memory (see {@link
  * CheckpointLocation}). They are kept when the job is cancelled or fails, and {@code
@@ -163,7 +162,8 @@ public final class StreamingMain {
     boolean help =
         given.stream().anyMatch(arg -> arg.equals("--help") || arg.startsWith("--help="));
     if (flink && !help) {
-      // Bundles, copies and object reuse: PipelineLaunch's defaults for every Flink job.
+      // Bundles, copies and object reuse come from PipelineLaunch.options, as for every Flink job;
+      // what is the streaming job's own follows.
       addDefault(given, "checkpointingInterval", "10000");
       // Never Flink's default of checkpoints in the JobManager's memory: it fails every
       // checkpoint once the state exceeds 5 MiB, which the core's state does within minutes.
