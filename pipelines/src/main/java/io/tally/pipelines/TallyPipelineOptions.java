@@ -41,4 +41,14 @@ public interface TallyPipelineOptions extends PipelineOptions, StreamingOptions,
   String getDedupState();
 
   void setDedupState(String value);
+
+  @Description(
+      "Writers of the history tier and of the event archive, each: every writer appends at most"
+          + " one batch a second (more only when a batch fills), so this is also the most inserts"
+          + " a second into each ClickHouse table, each a new part for ClickHouse to merge. The"
+          + " launchers set it to the job's parallelism: one writer per slot.")
+  @Default.Integer(1)
+  int getTierWriters();
+
+  void setTierWriters(int value);
 }

@@ -69,9 +69,9 @@ class HistoryOutageIT {
 
     ClickHouseServer.stop();
     // The direct runner runs every stage on one pool of threads, and a sink shard whose input has
-    // ended waits on its thread until the tier answers (the archive has 16 shards): with fewer
-    // threads than that, aggregation would wait for ClickHouse too, which on Flink (an operator a
-    // thread) it does not.
+    // ended waits on its thread until the tier answers: with fewer threads than shards waiting,
+    // aggregation would wait for ClickHouse too, which on Flink (an operator a thread) it does
+    // not.
     TallyPipelineOptions options =
         PipelineOptionsFactory.fromArgs(
                 "--runner=DirectRunner",

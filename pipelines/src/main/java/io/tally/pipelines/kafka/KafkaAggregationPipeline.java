@@ -6,6 +6,7 @@ import io.tally.model.metric.MetricCatalog;
 import io.tally.model.metric.MetricCatalogSource;
 import io.tally.model.update.WindowUpdate;
 import io.tally.pipelines.AggregationPipeline;
+import io.tally.pipelines.TallyPipelineOptions;
 import io.tally.pipelines.sinks.AerospikeOptions;
 import io.tally.pipelines.sinks.AerospikeTier;
 import io.tally.pipelines.sinks.HistoryOptions;
@@ -71,7 +72,8 @@ public final class KafkaAggregationPipeline {
     ClickHouseConfig history = HistoryTier.config(pipeline.getOptions().as(HistoryOptions.class));
     if (history != null) {
       HistoryStoreProvider provider = HistoryTier.provider(history, catalog);
-      result.output().apply("WriteHistory", WriteToHistoryStore.to(provider));
+      int writers = pipeline.getOptions().as(TallyPipelineOptions.class).getTierWriters();
+      result.output().apply("WriteHistory", WriteToHistoryStore.to(provider).withShards(writers));
     }
     return result;
   }

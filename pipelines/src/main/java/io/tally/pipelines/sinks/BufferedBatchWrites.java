@@ -130,6 +130,16 @@ final class BufferedBatchWrites<T> {
           maxBackoffMillis);
     }
 
+    Settings withShards(int count) {
+      return new Settings(
+          maxBatchSize,
+          maxBatchDelayMillis,
+          count,
+          maxBuffered,
+          firstBackoffMillis,
+          maxBackoffMillis);
+    }
+
     Settings withMaxBuffered(int rows) {
       return new Settings(
           maxBatchSize, maxBatchDelayMillis, shards, rows, firstBackoffMillis, maxBackoffMillis);

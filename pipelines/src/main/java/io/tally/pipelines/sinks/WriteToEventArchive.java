@@ -1,7 +1,7 @@
 package io.tally.pipelines.sinks;
 
 import io.tally.model.event.Event;
-import io.tally.pipelines.ArchiveOptions;
+import io.tally.pipelines.TallyPipelineOptions;
 import io.tally.pipelines.sinks.BufferedBatchWrites.BatchWriter;
 import io.tally.pipelines.sinks.BufferedBatchWrites.BatchWriterProvider;
 import io.tally.pipelines.sinks.BufferedBatchWrites.Settings;
@@ -26,17 +26,18 @@ import org.apache.beam.sdk.values.PDone;
  * to the change feed, and without holding up the pipeline while the archive is down.
  *
  * <p>Appending where the events are de-duplicated made every event wait for a request to the
- * archive at the end of each bundle (and for its stalls): events are now spread over {@link
- * #DEFAULT_SHARDS} shards by identity and written through {@link BufferedBatchWrites}, at most
- * {@link #DEFAULT_MAX_BATCH_SIZE} a request, each waiting at most {@link #DEFAULT_MAX_BATCH_DELAY};
- * while the archive is down they stay in checkpointed state and are retried with a backoff, and a
- * shard that holds {@link #DEFAULT_MAX_BUFFERED} holds back its input. An accepted event is never
- * left out of the archive, and one appended twice is still one event to a replay.
+ * archive at the end of each bundle (and for its stalls): events are now spread over shards by
+ * identity ({@link TallyPipelineOptions#getTierWriters}) and written through {@link
+ * BufferedBatchWrites}, at most {@link #DEFAULT_MAX_BATCH_SIZE} a request, each waiting at most
+ * {@link #DEFAULT_MAX_BATCH_DELAY}; while the archive is down they stay in checkpointed state and
+ * are retried with a backoff, and a shard that holds {@link #DEFAULT_MAX_BUFFERED} holds back its
+ * input. An accepted event is never left out of the archive, and one appended twice is still one
+ * event to a replay.
  */
 public final class WriteToEventArchive extends PTransform<PCollection<Event>, PDone> {
   public static final int DEFAULT_MAX_BATCH_SIZE = 10_000;
   public static final Duration DEFAULT_MAX_BATCH_DELAY = Duration.ofSeconds(1);
-  public static final int DEFAULT_SHARDS = 16;
+  public static final int DEFAULT_SHARDS = 1;
   public static final int DEFAULT_MAX_BUFFERED = 50_000;
   public static final Duration DEFAULT_FIRST_BACKOFF = Duration.ofMillis(200);
   public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(30);
@@ -61,14 +62,19 @@ public final class WriteToEventArchive extends PTransform<PCollection<Event>, PD
             DEFAULT_MAX_BACKOFF.toMillis()));
   }
 
-  /** The archive the options name, or null when they name none. */
-  public static WriteToEventArchive of(ArchiveOptions options) {
+  /** The archive the options name, with their number of writers, or null when they name none. */
+  public static WriteToEventArchive of(TallyPipelineOptions options) {
     if (options.getArchiveJdbcUrl() == null) {
       return null;
     }
     ClickHouseConfig config =
         ClickHouseConfig.of(options.getArchiveJdbcUrl(), options.getArchiveDatabase());
-    return to(() -> new ClickHouseEventArchive(config));
+    return to(() -> new ClickHouseEventArchive(config)).withShards(options.getTierWriters());
+  }
+
+  /** Events are spread over {@code count} writers, each appending its own batches. */
+  public WriteToEventArchive withShards(int count) {
+    return new WriteToEventArchive(provider, settings.withShards(count));
   }
 
   public WriteToEventArchive withMaxBatchSize(int events) {

@@ -25,12 +25,13 @@ import org.apache.beam.sdk.values.PDone;
  * Writes final window updates to the history tier (its finest resolution), in batches, without
  * holding up the rest of the pipeline while the history tier is down.
  *
- * <p>Final updates are spread over {@link #DEFAULT_SHARDS} shards by window and written through
- * {@link BufferedBatchWrites}: at most {@link #DEFAULT_MAX_BATCH_SIZE} rows a request, a row waits
- * at most {@link #DEFAULT_MAX_BATCH_DELAY}; while the tier is down, rows stay in checkpointed
- * state, retried after a backoff from {@link #DEFAULT_FIRST_BACKOFF} up to {@link
- * #DEFAULT_MAX_BACKOFF}, and a shard that holds {@link #DEFAULT_MAX_BUFFERED} rows holds back its
- * input. Non-final updates are ignored: the hot tier serves windows until they are final.
+ * <p>Final updates are spread over shards by window ({@link #DEFAULT_SHARDS} unless {@link
+ * #withShards}) and written through {@link BufferedBatchWrites}: at most {@link
+ * #DEFAULT_MAX_BATCH_SIZE} rows a request, a row waits at most {@link #DEFAULT_MAX_BATCH_DELAY};
+ * while the tier is down, rows stay in checkpointed state, retried after a backoff from {@link
+ * #DEFAULT_FIRST_BACKOFF} up to {@link #DEFAULT_MAX_BACKOFF}, and a shard that holds {@link
+ * #DEFAULT_MAX_BUFFERED} rows holds back its input. Non-final updates are ignored: the hot tier
+ * serves windows until they are final.
  *
  * <p><b>Nothing is written twice in effect</b>: a write that is retried (after a failure, a timeout
  * whose request did land, or a restore from a checkpoint) writes the same windows with the same
@@ -39,7 +40,7 @@ import org.apache.beam.sdk.values.PDone;
 public final class WriteToHistoryStore extends PTransform<PCollection<WindowUpdate>, PDone> {
   public static final int DEFAULT_MAX_BATCH_SIZE = 1_000;
   public static final Duration DEFAULT_MAX_BATCH_DELAY = Duration.ofSeconds(1);
-  public static final int DEFAULT_SHARDS = 16;
+  public static final int DEFAULT_SHARDS = 1;
   public static final int DEFAULT_MAX_BUFFERED = 200_000;
   public static final Duration DEFAULT_FIRST_BACKOFF = Duration.ofMillis(200);
   public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(30);
@@ -70,6 +71,14 @@ public final class WriteToHistoryStore extends PTransform<PCollection<WindowUpda
 
   public WriteToHistoryStore withMaxBatchDelay(Duration delay) {
     return new WriteToHistoryStore(provider, settings.withMaxBatchDelay(delay));
+  }
+
+  /**
+   * Final updates are spread over {@code count} writers, each appending its own batches (the
+   * pipelines take it from {@link io.tally.pipelines.TallyPipelineOptions#getTierWriters}).
+   */
+  public WriteToHistoryStore withShards(int count) {
+    return new WriteToHistoryStore(provider, settings.withShards(count));
   }
 
   /** The most rows one shard holds while the history tier is down before it holds back input. */

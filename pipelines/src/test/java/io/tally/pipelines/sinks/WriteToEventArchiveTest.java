@@ -83,6 +83,7 @@ class WriteToEventArchiveTest {
         .apply(Create.of(events).withCoder(EventCoder.of()))
         .apply(
             WriteToEventArchive.to(() -> ARCHIVES.get(name))
+                .withShards(4)
                 .withMaxBatchSize(40)
                 .withMaxBatchDelay(Duration.ofMillis(10))
                 .withBackoff(Duration.ofMillis(1), Duration.ofMillis(20)));

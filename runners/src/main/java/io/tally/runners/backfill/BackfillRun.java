@@ -80,7 +80,7 @@ public final class BackfillRun {
             CountedSource.of(
                 ReadEventArchive.of(archiveProvider, readRange).withSliceMillis(sliceMillis),
                 readCounter),
-            WriteToHistoryStore.to(historyProvider));
+            WriteToHistoryStore.to(historyProvider).withShards(options.getTierWriters()));
     windows.apply("CountWindows", LocalCounters.sink(windowCounter));
 
     LocalCounters.Tally read = LocalCounters.named(readCounter);

@@ -65,6 +65,10 @@ public final class PipelineLaunch {
     } else {
       addDefault(args, extraArgs, "targetParallelism", Integer.toString(parallelism));
     }
+    // One writer per slot for the history tier and the archive: each appends at most a batch a
+    // second, and every insert is a part that ClickHouse merges again and again. Sixteen writers
+    // at parallelism 1 cost the job 9% of its throughput (docs/benchmarks.md).
+    addDefault(args, extraArgs, "tierWriters", Integer.toString(parallelism));
     args.addAll(extraArgs);
     return PipelineOptionsFactory.fromArgs(args.toArray(String[]::new))
         .as(TallyPipelineOptions.class);

@@ -2,6 +2,7 @@ package io.tally.runners.launch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tally.pipelines.TallyPipelineOptions;
 import java.util.List;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.junit.jupiter.api.Test;
@@ -22,5 +23,13 @@ class PipelineLaunchTest {
         PipelineLaunch.options("flink", 2, List.of("--finishBundleBeforeCheckpointing=false"))
             .as(FlinkPipelineOptions.class);
     assertThat(flink.getFinishBundleBeforeCheckpointing()).isFalse();
+  }
+
+  @Test
+  void theTiersGetOneWriterPerSlotUnlessTold() {
+    assertThat(PipelineLaunch.options("flink", 3, List.of()).getTierWriters()).isEqualTo(3);
+    assertThat(PipelineLaunch.options("direct", 2, List.of()).getTierWriters()).isEqualTo(2);
+    TallyPipelineOptions told = PipelineLaunch.options("flink", 3, List.of("--tier-writers=8"));
+    assertThat(told.getTierWriters()).isEqualTo(8);
   }
 }
