@@ -6,6 +6,7 @@ import io.tally.model.metric.MetricCatalog;
 import io.tally.model.metric.MetricCatalogSource;
 import io.tally.model.update.WindowUpdate;
 import io.tally.pipelines.AggregationPipeline;
+import io.tally.pipelines.QuietSourceReaders;
 import io.tally.pipelines.TallyPipelineOptions;
 import io.tally.pipelines.sinks.AerospikeOptions;
 import io.tally.pipelines.sinks.AerospikeTier;
@@ -75,6 +76,7 @@ public final class KafkaAggregationPipeline {
       int writers = pipeline.getOptions().as(TallyPipelineOptions.class).getTierWriters();
       result.output().apply("WriteHistory", WriteToHistoryStore.to(provider).withShards(writers));
     }
+    QuietSourceReaders.apply(pipeline);
     return result;
   }
 }

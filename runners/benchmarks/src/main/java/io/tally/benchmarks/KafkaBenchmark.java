@@ -8,6 +8,7 @@ import io.tally.model.metric.Durations;
 import io.tally.model.metric.MetricCatalog;
 import io.tally.model.metric.MetricCatalogSource;
 import io.tally.model.update.WindowUpdate;
+import io.tally.pipelines.QuietSourceReaders;
 import io.tally.pipelines.kafka.KafkaAggregationPipeline;
 import io.tally.pipelines.kafka.KafkaTopics;
 import io.tally.pipelines.kafka.ReadEventsFromKafka;
@@ -639,6 +640,9 @@ public final class KafkaBenchmark implements Callable<Integer> {
         .apply("ReadEvents", ReadEventsFromKafka.with(options, maxDisorder))
         .apply("Parse", ParDo.of(new ParseFn()))
         .apply("Count", LocalCounters.sink(counter));
+    // Read as the pipeline reads (KafkaAggregationPipeline does the same), so that the ratio is
+    // Tally's own work.
+    QuietSourceReaders.apply(pipeline);
     LocalCounters.Tally parsed = LocalCounters.named(counter);
     RunningPipeline running = RunningPipeline.start(pipeline);
     try {
