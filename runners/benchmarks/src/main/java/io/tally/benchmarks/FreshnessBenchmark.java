@@ -39,9 +39,10 @@ import picocli.CommandLine.Option;
  * streaming job and the query service as separate processes and the job in its production settings
  * ({@link LocalStack}). First the sustainable rate of that configuration: what it accepts and
  * counts end to end while clients send as fast as they can. Then, per run, on a fresh stack: the
- * first minute after start (at the highest load), and each load (a share of the sustainable rate,
- * offered open loop) after a warm-up. Probes go every {@code --probe-interval}, each phase in a
- * category of its own. The load generator runs in this process, on the same cores.
+ * first minute after start (at the highest load), each load (a share of the sustainable rate,
+ * offered open loop) after a warm-up, and the first minute after the job was killed and restored
+ * from its newest checkpoint (at the highest load). Probes go every {@code --probe-interval}, each
+ * phase in a category of its own. The load generator runs in this process, on the same cores.
  *
  * <p>A warm-up lasts at least {@code --warmup-seconds} and until the job keeps up (the median delay
  * of the probes of its last few seconds is at most {@code --caught-up-ms}), at most {@code
@@ -107,6 +108,14 @@ public final class FreshnessBenchmark implements Callable<Integer> {
       defaultValue = "60",
       description = "The phase right after start, at the highest load; 0: none.")
   int firstMinuteSeconds;
+
+  @Option(
+      names = "--restore-seconds",
+      defaultValue = "60",
+      description =
+          "After the loads, the job is killed (SIGKILL) and restored from its newest checkpoint;"
+              + " then this phase at the highest load; 0: none.")
+  int restoreSeconds;
 
   @Option(names = "--saturation-seconds", defaultValue = "30")
   int saturationSeconds;
@@ -198,6 +207,13 @@ public final class FreshnessBenchmark implements Callable<Integer> {
         for (int load : loads) {
           String phase = load + "%";
           Phase result = phase(stack, run, phase, sustainable * load / 100, warmupSeconds, seconds);
+          record(byPhase, offered, phase, result);
+        }
+        if (restoreSeconds > 0) {
+          stack.killAndRestoreJob();
+          awaitPipeline(stack, "restored-" + run);
+          String phase = "first minute after a restore at " + highest + "%";
+          Phase result = phase(stack, run, phase, sustainable * highest / 100, 0, restoreSeconds);
           record(byPhase, offered, phase, result);
         }
       }

@@ -50,8 +50,12 @@ final class LocalStack implements AutoCloseable {
   final String apiKey;
   final URI base;
   final String changeFeedTopic;
-  private final Process job;
+  private final Settings settings;
+  private final List<String> jobArgs;
   private final Process service;
+  private volatile Process job;
+  private volatile Path jobLog;
+  private int restores;
 
   private LocalStack(
       String prefix,
@@ -59,14 +63,20 @@ final class LocalStack implements AutoCloseable {
       String apiKey,
       URI base,
       String changeFeedTopic,
+      Settings settings,
+      List<String> jobArgs,
       Process job,
+      Path jobLog,
       Process service) {
     this.prefix = prefix;
     this.dir = dir;
     this.apiKey = apiKey;
     this.base = base;
     this.changeFeedTopic = changeFeedTopic;
+    this.settings = settings;
+    this.jobArgs = List.copyOf(jobArgs);
     this.job = job;
+    this.jobLog = jobLog;
     this.service = service;
   }
 
@@ -99,13 +109,8 @@ final class LocalStack implements AutoCloseable {
 
     Path config = dir.resolve("service.yml");
     Files.writeString(config, serviceConfig(settings, prefix, sha256(apiKey)));
-    Process job =
-        JavaProcess.start(
-            settings.jobHeap(),
-            settings.jobJvmOptions(),
-            "io.tally.runners.streaming.StreamingMain",
-            jobArgs,
-            dir.resolve("job.log"));
+    Path jobLog = dir.resolve("job.log");
+    Process job = startJob(settings, jobArgs, jobLog);
     Process service =
         JavaProcess.start(
             settings.serviceHeap(),
@@ -120,14 +125,17 @@ final class LocalStack implements AutoCloseable {
             apiKey,
             URI.create("http://127.0.0.1:" + settings.port()),
             prefix + "-feed",
+            settings,
+            jobArgs,
             job,
+            jobLog,
             service);
     // An interrupted benchmark (Ctrl-C, SIGTERM) takes its processes with it.
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
-                  job.destroyForcibly();
+                  stack.job.destroyForcibly();
                   service.destroyForcibly();
                 },
                 "local-stack-stop"));
@@ -140,10 +148,35 @@ final class LocalStack implements AutoCloseable {
     return stack;
   }
 
+  private static Process startJob(Settings settings, List<String> args, Path log)
+      throws IOException {
+    return JavaProcess.start(
+        settings.jobHeap(),
+        settings.jobJvmOptions(),
+        "io.tally.runners.streaming.StreamingMain",
+        args,
+        log);
+  }
+
+  /**
+   * Kills the job as a crash would (SIGKILL, no chance to cancel or checkpoint) and starts it again
+   * from its newest completed checkpoint ({@code --restoreFrom=latest}), as an operator restarts a
+   * job that died; the service keeps running. The new process logs to {@code job-restored-N.log},
+   * which the job's figures are read from from then on.
+   */
+  void killAndRestoreJob() throws IOException, InterruptedException {
+    job.destroyForcibly().waitFor();
+    List<String> args = new ArrayList<>(jobArgs);
+    args.add("--restoreFrom=latest");
+    Path log = dir.resolve("job-restored-" + ++restores + ".log");
+    job = startJob(settings, args, log);
+    jobLog = log;
+  }
+
   /** Fails when either process has stopped; the log to read is named. */
   void checkAlive() {
     if (!job.isAlive()) {
-      throw new IllegalStateException("the streaming job stopped; see " + dir.resolve("job.log"));
+      throw new IllegalStateException("the streaming job stopped; see " + jobLog);
     }
     if (!service.isAlive()) {
       throw new IllegalStateException("the service stopped; see " + dir.resolve("service.log"));
@@ -172,17 +205,17 @@ final class LocalStack implements AutoCloseable {
    * The job's stage lag lines so far ({@link StageLag#intervalLine}), one per interval, in order.
    */
   List<String> jobStageLagLines() throws IOException {
-    return Files.readAllLines(dir.resolve("job.log")).stream().filter(StageLag::isLine).toList();
+    return Files.readAllLines(jobLog).stream().filter(StageLag::isLine).toList();
   }
 
   /** The job's completed checkpoints so far ({@link Checkpoint#fromLog}). */
   List<Checkpoint> jobCheckpoints() throws IOException {
-    return Checkpoint.fromLog(Files.readAllLines(dir.resolve("job.log")));
+    return Checkpoint.fromLog(Files.readAllLines(jobLog));
   }
 
   Resources jobResources() throws IOException {
     java.util.regex.Matcher last = null;
-    for (String line : Files.readAllLines(dir.resolve("job.log"))) {
+    for (String line : Files.readAllLines(jobLog)) {
       java.util.regex.Matcher m = RESOURCES.matcher(line);
       if (m.find()) {
         last = m;
