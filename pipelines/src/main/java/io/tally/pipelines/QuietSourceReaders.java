@@ -32,15 +32,15 @@ import org.joda.time.Instant;
  *
  * <p>The Flink runner copies every metric of a source's step into Flink's metric groups after each
  * record a reader returns, rebuilding the step's metric results each time. With a dozen metrics
- * from Kafka's reader that copy took 45% of the CPU of a pipeline that only reads and parses, and a
- * sixth of the production pipeline's throughput (docs/benchmarks.md). {@link #apply} wraps each
+ * from Kafka's reader, metrics took 45% of the CPU of a pipeline that only reads and parses, and
+ * turning all of them off ({@code --disableMetrics}) raised the production pipeline's throughput by
+ * a fifth, at the price of Tally's own counters (docs/benchmarks.md). {@link #apply} wraps each
  * unbounded read's source so that its readers record into a container of their own, which nothing
  * reports: the step has no metric left to copy. Flink still counts the source's records and backlog
  * bytes itself ({@code numRecordsIn}, {@code pendingBytes}), and every metric of Tally's own steps
  * is reported as before.
  *
- * <p>The read keeps its name, so a job restored from a checkpoint of an unwrapped read finds its
- * source's state (whose readers then report as they did).
+ * <p>The read keeps its name, and with it the id under which Flink keeps the source's state.
  */
 public final class QuietSourceReaders {
 
@@ -82,10 +82,6 @@ public final class QuietSourceReaders {
 
     QuietSource(UnboundedSource<T, C> source) {
       this.source = source;
-    }
-
-    UnboundedSource<T, C> wrapped() {
-      return source;
     }
 
     @Override
