@@ -29,9 +29,11 @@ import org.junit.jupiter.api.io.TempDir;
 class QuickstartIT {
   private static final Path ROOT =
       Path.of(System.getProperty("tally.root", "..")).toAbsolutePath().normalize();
-  private static final int KAFKA = 34092;
-  private static final int SERVICE = 34080;
-  private static final int ADMIN = 34081;
+  // Below Linux's ephemeral range (32768 and up), so that no client connection of another test
+  // holds one of them when the run starts.
+  private static final int KAFKA = 24092;
+  private static final int SERVICE = 24080;
+  private static final int ADMIN = 24081;
   private static final Pattern KEY =
       Pattern.compile("API key of this run \\(every role\\): (\\S+)");
 
@@ -55,7 +57,11 @@ class QuickstartIT {
       await()
           .atMost(Duration.ofMinutes(4))
           .pollInterval(Duration.ofMillis(500))
-          .failFast("bin/run ended", () -> !run.isAlive())
+          .failFast(
+              () ->
+                  assertThat(run.isAlive())
+                      .as(() -> "bin/run ended; the end of its output:\n" + StartLogs.tail(log))
+                      .isTrue())
           .until(
               () -> {
                 Matcher printed = KEY.matcher(Files.readString(log));

@@ -48,11 +48,13 @@ import org.junit.jupiter.api.io.TempDir;
 class TallyStackIT {
   private static final Path ROOT =
       Path.of(System.getProperty("tally.root", "..")).toAbsolutePath().normalize();
-  private static final int KAFKA = 33092;
-  private static final int CLICKHOUSE = 33123;
-  private static final int SERVICE = 33080;
-  private static final int ADMIN = 33081;
-  private static final int JOB_METRICS = 33249;
+  // Below Linux's ephemeral range (32768 and up), so that no client connection of another test
+  // holds one of them when the stack starts.
+  private static final int KAFKA = 23092;
+  private static final int CLICKHOUSE = 23123;
+  private static final int SERVICE = 23080;
+  private static final int ADMIN = 23081;
+  private static final int JOB_METRICS = 23249;
 
   @TempDir static Path data;
 
