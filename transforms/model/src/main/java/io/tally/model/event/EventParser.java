@@ -12,6 +12,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.regex.Pattern;
@@ -35,7 +36,14 @@ public final class EventParser {
   private static final Pattern NAME = Pattern.compile("[a-z0-9._-]{1,64}");
   private static final Pattern GEO = Pattern.compile("[A-Z]{2}(-[A-Z0-9]{1,3})?");
 
-  private static final JsonFactory JSON =
+  /**
+   * Reads events of known fields; a repeated one is refused by {@link #read} itself, since
+   * Jackson's own detection costs a set of names per event.
+   */
+  private static final JsonFactory JSON = JsonFactory.builder().build();
+
+  /** Reads events with unknown fields, whose repetitions (at any depth) Jackson refuses. */
+  private static final JsonFactory STRICT_JSON =
       JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
   private EventParser() {}
@@ -50,7 +58,15 @@ public final class EventParser {
       throw tooLarge();
     }
     try (JsonParser parser = JSON.createParser(json)) {
-      return read(parser);
+      Event event = read(parser, false);
+      if (event != null) {
+        return event;
+      }
+    } catch (IOException e) {
+      throw malformed(e);
+    }
+    try (JsonParser parser = STRICT_JSON.createParser(json)) {
+      return read(parser, true);
     } catch (IOException e) {
       throw malformed(e);
     }
@@ -91,7 +107,16 @@ public final class EventParser {
     if (utf8 == null || utf8.length > MAX_EVENT_BYTES) {
       return OptionalLong.empty();
     }
-    try (JsonParser parser = JSON.createParser(utf8)) {
+    long scanned = EventTimeScanner.scan(utf8);
+    if (scanned == EventTimeScanner.NONE) {
+      return OptionalLong.empty();
+    }
+    return scanned == EventTimeScanner.UNSURE ? eventTimeByParser(utf8) : OptionalLong.of(scanned);
+  }
+
+  /** {@link #eventTime} as the parser reads it: its definition, for every shape. */
+  static OptionalLong eventTimeByParser(byte[] utf8) {
+    try (JsonParser parser = STRICT_JSON.createParser(utf8)) {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
         return OptionalLong.empty();
       }
@@ -108,6 +133,14 @@ public final class EventParser {
       // Unreadable: no event time.
     }
     return OptionalLong.empty();
+  }
+
+  private static final List<String> KNOWN_FIELDS =
+      List.of("id", "source", "type", "category", "ts", "geo", "entity", "user", "value", "attrs");
+
+  /** What Jackson says of a repeated name, so that the message is the same on either path. */
+  private static InvalidEventException duplicate(String field) {
+    return new InvalidEventException("malformed JSON: Duplicate field '" + field + "'");
   }
 
   private static InvalidEventException tooLarge() {
@@ -127,7 +160,12 @@ public final class EventParser {
     return newline < 0 ? message : message.substring(0, newline);
   }
 
-  private static Event read(JsonParser parser) throws IOException, InvalidEventException {
+  /**
+   * The event, or null when it has a field this does not know and {@code strict} is false: only a
+   * parser that detects repetitions itself can then be sure that no name repeats.
+   */
+  private static Event read(JsonParser parser, boolean strict)
+      throws IOException, InvalidEventException {
     if (parser.nextToken() != JsonToken.START_OBJECT) {
       throw new InvalidEventException("an event must be a JSON object");
     }
@@ -142,9 +180,20 @@ public final class EventParser {
     double value = Event.DEFAULT_VALUE;
     Map<String, String> attrs = Map.of();
 
+    int seen = 0; // a bit per known field, in the order of the switch below
+
     JsonToken token;
     while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
       String field = parser.currentName();
+      int known = KNOWN_FIELDS.indexOf(field);
+      if (known >= 0) {
+        if ((seen & (1 << known)) != 0) {
+          throw duplicate(field);
+        }
+        seen |= 1 << known;
+      } else if (!strict) {
+        return null;
+      }
       JsonToken valueToken = parser.nextToken();
       switch (field) {
         case "id" -> id = text(parser, valueToken, "id", 128);
@@ -301,6 +350,9 @@ public final class EventParser {
     Map<String, String> attrs = new HashMap<>();
     while (parser.nextToken() == JsonToken.FIELD_NAME) {
       String key = parser.currentName();
+      if (attrs.containsKey(key)) {
+        throw duplicate(key);
+      }
       String field = "attrs." + key;
       if (parser.nextToken() != JsonToken.VALUE_STRING) {
         throw new InvalidEventException(field + ": must be a string");

@@ -453,6 +453,30 @@ class EventParserTest {
         .hasMessageContaining("'" + field + "'");
   }
 
+  @ParameterizedTest
+  @ValueSource(
+      strings = {"\"x\":1,\"x\":2", "\"x\":{\"y\":1,\"y\":2}", "\"x\":[{\"y\":1,\"y\":2}]"})
+  void aRepeatedNameInAnUnknownFieldIsRejected(String unknown) throws InvalidEventException {
+    String json = json(minimal());
+    String valid = json.substring(0, json.length() - 1) + ",\"x\":{\"y\":[1,{\"z\":2}]}}";
+    assertThat(parseBoth(valid).id()).isEqualTo("evt-1");
+    assertThatThrownBy(
+            () -> EventParser.parse(json.substring(0, json.length() - 1) + "," + unknown + "}"))
+        .isInstanceOf(InvalidEventException.class)
+        .hasMessageContaining("Duplicate field");
+  }
+
+  @Test
+  void aRepeatedKnownFieldIsNamedAlikeWithOrWithoutUnknownFields() {
+    String json = json(minimal());
+    String repeated = json.substring(0, json.length() - 1) + ",\"id\":\"other\"}";
+    String withUnknown = "{\"x\":1," + repeated.substring(1);
+    assertThatThrownBy(() -> EventParser.parse(repeated))
+        .hasMessage("malformed JSON: Duplicate field 'id'");
+    assertThatThrownBy(() -> EventParser.parse(withUnknown))
+        .hasMessage("malformed JSON: Duplicate field 'id'");
+  }
+
   @Test
   void duplicateKeyInsideAttrsIsRejected() {
     String json = json(minimal());
