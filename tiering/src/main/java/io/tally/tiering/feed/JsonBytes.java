@@ -21,9 +21,6 @@ final class JsonBytes {
   private byte[] bytes;
   private int size;
 
-  /** The chars of the string being written, reused: a loop over an array is the fast one. */
-  private char[] chars;
-
   JsonBytes(int capacity) {
     bytes = new byte[capacity];
   }
@@ -48,18 +45,13 @@ final class JsonBytes {
   /** {@code "text"}, escaped. */
   JsonBytes string(String text) {
     int length = text.length();
-    if (chars == null || chars.length < length) {
-      chars = new char[Math.max(length, 64)];
-    }
-    char[] c16 = chars;
-    text.getChars(0, length, c16, 0);
     // At most 6 bytes per char (an escape); a surrogate pair's 4 bytes fit in its two chars' 12.
     ensure(length * 6 + 2);
     byte[] b = bytes;
     int at = size;
     b[at++] = '"';
     for (int i = 0; i < length; i++) {
-      char c = c16[i];
+      char c = text.charAt(i);
       if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
         b[at++] = (byte) c;
       } else if (c < 0x80) {
@@ -69,8 +61,8 @@ final class JsonBytes {
         b[at++] = (byte) (0x80 | (c & 0x3F));
       } else if (Character.isHighSurrogate(c)
           && i + 1 < length
-          && Character.isLowSurrogate(c16[i + 1])) {
-        int cp = Character.toCodePoint(c, c16[++i]);
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
+        int cp = Character.toCodePoint(c, text.charAt(++i));
         b[at++] = (byte) (0xF0 | (cp >> 18));
         b[at++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
         b[at++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
