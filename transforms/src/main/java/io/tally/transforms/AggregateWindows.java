@@ -9,11 +9,10 @@ import io.tally.model.update.WindowUpdate;
 import io.tally.transforms.coders.DeadLetterCoder;
 import io.tally.transforms.coders.WindowUpdateCoder;
 import io.tally.transforms.latency.StageLag;
+import io.tally.transforms.metrics.JobCounter;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
-import org.apache.beam.sdk.metrics.Counter;
-import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.state.StateSpec;
 import org.apache.beam.sdk.state.StateSpecs;
 import org.apache.beam.sdk.state.TimeDomain;
@@ -109,7 +108,7 @@ public final class AggregateWindows
     private static final int PENDING_LAG_KEYS = 100_000;
 
     private final Duration earlyFiringDelay;
-    private final Counter tooLate = Metrics.counter(AggregateWindows.class, "dropped_late");
+    private final JobCounter tooLate = JobCounter.of(AggregateWindows.class, "dropped_late");
 
     /**
      * Per key with events not yet in an update, the oldest such event's time: for {@link

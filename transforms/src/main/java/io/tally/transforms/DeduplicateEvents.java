@@ -6,6 +6,7 @@ import io.tally.model.metric.MetricCatalog;
 import io.tally.model.metric.MetricCatalogSource;
 import io.tally.transforms.coders.EventCoder;
 import io.tally.transforms.latency.StageLag;
+import io.tally.transforms.metrics.JobCounter;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -20,8 +21,6 @@ import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.SortedMapCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
-import org.apache.beam.sdk.metrics.Counter;
-import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.state.MapState;
 import org.apache.beam.sdk.state.StateSpec;
 import org.apache.beam.sdk.state.StateSpecs;
@@ -173,7 +172,7 @@ public final class DeduplicateEvents extends PTransform<PCollection<Event>, PCol
     /** The longest horizon this instance has seen its catalogs need, at most the ceiling. */
     private transient long horizonMillis;
 
-    final Counter duplicates = Metrics.counter(DeduplicateEvents.class, "duplicates");
+    final JobCounter duplicates = JobCounter.of(DeduplicateEvents.class, "duplicates");
 
     FirstArrival(Duration ceiling, MetricCatalogSource source) {
       this.ceilingMillis = ceiling.getMillis();

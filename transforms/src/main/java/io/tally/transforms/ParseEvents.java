@@ -7,8 +7,7 @@ import io.tally.model.event.InvalidEventException;
 import io.tally.transforms.coders.DeadLetterCoder;
 import io.tally.transforms.coders.EventCoder;
 import io.tally.transforms.latency.StageLag;
-import org.apache.beam.sdk.metrics.Counter;
-import org.apache.beam.sdk.metrics.Metrics;
+import io.tally.transforms.metrics.JobCounter;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -45,7 +44,7 @@ public final class ParseEvents
   }
 
   static final class ParseFn extends DoFn<String, Event> {
-    private final Counter invalid = Metrics.counter(ParseEvents.class, "invalid_events");
+    private final JobCounter invalid = JobCounter.of(ParseEvents.class, "invalid_events");
 
     @ProcessElement
     public void process(

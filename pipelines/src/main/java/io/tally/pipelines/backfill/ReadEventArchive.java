@@ -2,12 +2,11 @@ package io.tally.pipelines.backfill;
 
 import io.tally.tiering.archive.EventArchive;
 import io.tally.tiering.archive.EventArchiveProvider;
+import io.tally.transforms.metrics.JobCounter;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
-import org.apache.beam.sdk.metrics.Counter;
-import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -71,7 +70,7 @@ public final class ReadEventArchive extends PTransform<PBegin, PCollection<Strin
     private final EventArchiveProvider provider;
     private final long sliceMillis;
     private final long endMillis;
-    private final Counter read = Metrics.counter(ReadEventArchive.class, "archived_events_read");
+    private final JobCounter read = JobCounter.of(ReadEventArchive.class, "archived_events_read");
     private transient EventArchive archive;
 
     ReadSliceFn(EventArchiveProvider provider, long sliceMillis, long endMillis) {

@@ -2,9 +2,8 @@ package io.tally.pipelines.kafka;
 
 import io.tally.model.deadletter.DeadLetter;
 import io.tally.model.deadletter.DeadLetterJson;
+import io.tally.transforms.metrics.JobCounter;
 import org.apache.beam.sdk.io.kafka.KafkaIO;
-import org.apache.beam.sdk.metrics.Counter;
-import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -44,8 +43,8 @@ public final class WriteDeadLettersToKafka extends PTransform<PCollection<DeadLe
   }
 
   static final class ToJsonFn extends DoFn<DeadLetter, byte[]> {
-    private final Counter invalid = Metrics.counter(WriteDeadLettersToKafka.class, "invalid");
-    private final Counter late = Metrics.counter(WriteDeadLettersToKafka.class, "late");
+    private final JobCounter invalid = JobCounter.of(WriteDeadLettersToKafka.class, "invalid");
+    private final JobCounter late = JobCounter.of(WriteDeadLettersToKafka.class, "late");
 
     @ProcessElement
     public void process(@Element DeadLetter deadLetter, OutputReceiver<byte[]> out) {

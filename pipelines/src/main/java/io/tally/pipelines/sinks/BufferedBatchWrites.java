@@ -2,14 +2,13 @@ package io.tally.pipelines.sinks;
 
 import io.tally.tiering.history.HistoryStoreException;
 import io.tally.transforms.BatchWithinBundle;
+import io.tally.transforms.metrics.JobCounter;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
-import org.apache.beam.sdk.metrics.Counter;
-import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.state.BagState;
 import org.apache.beam.sdk.state.StateSpec;
 import org.apache.beam.sdk.state.StateSpecs;
@@ -197,9 +196,9 @@ final class BufferedBatchWrites<T> {
                     provider,
                     settings,
                     StateSpecs.bag(coder.getValueCoder()),
-                    Metrics.counter(metricsNamespace, writtenCounter),
-                    Metrics.counter(metricsNamespace, "batches_written"),
-                    Metrics.counter(metricsNamespace, "write_failures"))));
+                    JobCounter.of(metricsNamespace, writtenCounter),
+                    JobCounter.of(metricsNamespace, "batches_written"),
+                    JobCounter.of(metricsNamespace, "write_failures"))));
     return PDone.in(rows.getPipeline());
   }
 
@@ -211,9 +210,9 @@ final class BufferedBatchWrites<T> {
     private final String rowsName;
     private final BatchWriterProvider<T> provider;
     private final Settings settings;
-    private final Counter written;
-    private final Counter batches;
-    private final Counter failures;
+    private final JobCounter written;
+    private final JobCounter batches;
+    private final JobCounter failures;
     private transient BatchWriter<T> writer;
 
     /** Whether this instance has prepared the tier (it may be down when the instance starts). */
@@ -238,9 +237,9 @@ final class BufferedBatchWrites<T> {
         BatchWriterProvider<T> provider,
         Settings settings,
         StateSpec<BagState<T>> bufferSpec,
-        Counter written,
-        Counter batches,
-        Counter failures) {
+        JobCounter written,
+        JobCounter batches,
+        JobCounter failures) {
       this.tier = tier;
       this.rowsName = rowsName;
       this.provider = provider;

@@ -1,8 +1,7 @@
 package io.tally.pipelines.sinks;
 
 import io.tally.model.deadletter.DeadLetter;
-import org.apache.beam.sdk.metrics.Counter;
-import org.apache.beam.sdk.metrics.Metrics;
+import io.tally.transforms.metrics.JobCounter;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -32,8 +31,8 @@ public final class LogDeadLetters extends PTransform<PCollection<DeadLetter>, PD
   }
 
   static final class LogFn extends DoFn<DeadLetter, Void> {
-    private final Counter invalid = Metrics.counter(LogDeadLetters.class, "dead_letters_invalid");
-    private final Counter late = Metrics.counter(LogDeadLetters.class, "dead_letters_late");
+    private final JobCounter invalid = JobCounter.of(LogDeadLetters.class, "dead_letters_invalid");
+    private final JobCounter late = JobCounter.of(LogDeadLetters.class, "dead_letters_late");
     private transient long lastLogged;
 
     @ProcessElement

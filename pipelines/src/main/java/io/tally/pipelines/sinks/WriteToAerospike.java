@@ -3,8 +3,7 @@ package io.tally.pipelines.sinks;
 import io.tally.model.update.WindowUpdate;
 import io.tally.tiering.hot.aerospike.AerospikeAsyncWriter;
 import io.tally.tiering.hot.aerospike.AerospikeConfig;
-import org.apache.beam.sdk.metrics.Counter;
-import org.apache.beam.sdk.metrics.Metrics;
+import io.tally.transforms.metrics.JobCounter;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -48,7 +47,7 @@ public final class WriteToAerospike extends PTransform<PCollection<WindowUpdate>
   static final class WriteFn extends DoFn<WindowUpdate, Void> {
     private final AerospikeConfig config;
     private final int maxInFlight;
-    private final Counter written = Metrics.counter(WriteToAerospike.class, "updates_sent");
+    private final JobCounter written = JobCounter.of(WriteToAerospike.class, "updates_sent");
     private transient AerospikeAsyncWriter writer;
 
     WriteFn(AerospikeConfig config, int maxInFlight) {

@@ -8,12 +8,11 @@ import io.tally.pipelines.sinks.BufferedBatchWrites.Settings;
 import io.tally.tiering.history.HistoryStore;
 import io.tally.tiering.history.HistoryStoreProvider;
 import io.tally.transforms.coders.WindowUpdateCoder;
+import io.tally.transforms.metrics.JobCounter;
 import java.time.Duration;
 import java.util.List;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
-import org.apache.beam.sdk.metrics.Counter;
-import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -109,8 +108,8 @@ public final class WriteToHistoryStore extends PTransform<PCollection<WindowUpda
   /** Keeps final updates with their accumulator, keyed by a shard of their window. */
   static final class ShardFn extends DoFn<WindowUpdate, KV<Integer, WindowUpdate>> {
     private final Settings settings;
-    private final Counter notFinal =
-        Metrics.counter(WriteToHistoryStore.class, "non_final_ignored");
+    private final JobCounter notFinal =
+        JobCounter.of(WriteToHistoryStore.class, "non_final_ignored");
 
     ShardFn(Settings settings) {
       this.settings = settings;

@@ -3,8 +3,7 @@ package io.tally.pipelines.sinks;
 import io.tally.model.update.WindowUpdate;
 import io.tally.tiering.hot.HotStore;
 import io.tally.tiering.hot.HotStoreProvider;
-import org.apache.beam.sdk.metrics.Counter;
-import org.apache.beam.sdk.metrics.Metrics;
+import io.tally.transforms.metrics.JobCounter;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -34,7 +33,7 @@ public final class WriteToHotStore extends PTransform<PCollection<WindowUpdate>,
 
   static final class ApplyFn extends DoFn<WindowUpdate, Void> {
     private final HotStoreProvider provider;
-    private final Counter stale = Metrics.counter(WriteToHotStore.class, "stale_updates");
+    private final JobCounter stale = JobCounter.of(WriteToHotStore.class, "stale_updates");
     private transient HotStore store;
 
     ApplyFn(HotStoreProvider provider) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.tally.pipelines.AggregationPipeline;
 import io.tally.runners.launch.IncrementalRocksDb;
 import io.tally.runners.launch.PipelineLaunch;
+import io.tally.runners.streaming.metrics.JobCountersReporterFactory;
 import io.tally.transforms.DeduplicateEvents;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,6 +61,39 @@ class StreamingMainTest {
         .isEqualTo(launch.getFinishBundleBeforeCheckpointing());
     assertThat(job.getFasterCopy()).isEqualTo(launch.getFasterCopy());
     assertThat(job.getObjectReuse()).isEqualTo(launch.getObjectReuse());
+  }
+
+  @Test
+  void anEmbeddedJobReportsItsCountersWithoutBeamsMetrics(@TempDir Path data) throws Exception {
+    FlinkPipelineOptions embedded =
+        StreamingMain.options(dataDir(data)).as(FlinkPipelineOptions.class);
+    assertThat(embedded.getDisableMetrics()).isTrue();
+    assertThat(flinkConf(embedded))
+        .contains(
+            StreamingMain.PROMETHEUS_REPORTER + ": " + JobCountersReporterFactory.class.getName());
+
+    // Beam's metrics asked for: they carry the counters, and Flink's own reporter serves them.
+    FlinkPipelineOptions withBeams =
+        StreamingMain.options(dataDir(data), "--disable-metrics=false")
+            .as(FlinkPipelineOptions.class);
+    assertThat(withBeams.getDisableMetrics()).isFalse();
+    assertThat(flinkConf(withBeams))
+        .contains(
+            StreamingMain.PROMETHEUS_REPORTER
+                + ": org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+
+    // A cluster's reporters are the cluster's: only Beam's metrics reach them.
+    FlinkPipelineOptions remote =
+        StreamingMain.options(
+                dataDir(data),
+                "--flinkMaster=jobmanager.example:8081",
+                "--checkpointDir=" + data.resolve("remote"))
+            .as(FlinkPipelineOptions.class);
+    assertThat(remote.getDisableMetrics()).isFalse();
+  }
+
+  private static String flinkConf(FlinkPipelineOptions options) throws Exception {
+    return Files.readString(Path.of(options.getFlinkConfDir()).resolve("flink-conf.yaml"));
   }
 
   @Test
