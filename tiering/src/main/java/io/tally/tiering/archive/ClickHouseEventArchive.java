@@ -1,5 +1,6 @@
 package io.tally.tiering.archive;
 
+import io.tally.model.codec.JsonBytes;
 import io.tally.model.event.Event;
 import io.tally.model.event.EventJson;
 import io.tally.tiering.history.ClickHouseConfig;
@@ -96,11 +97,16 @@ public final class ClickHouseEventArchive implements EventArchive {
       statement.sendRowBinaryStream(
           insert,
           rows -> {
+            // Each event's JSON is written as UTF-8 into one reused buffer, not as a String.
+            JsonBytes json = new JsonBytes(512);
             for (Event event : events) {
               rows.writeInt64(event.timestampMillis());
               rows.writeString(event.source());
               rows.writeString(event.id());
-              rows.writeString(EventJson.write(event));
+              json.reset();
+              EventJson.writeTo(event, json);
+              rows.writeUnsignedLeb128(json.size()); // a String's length, then its bytes
+              rows.writeBytes(json.array(), 0, json.size());
             }
           });
     }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tally.model.aggregate.MetricValue;
+import io.tally.model.codec.JsonBytes;
 import io.tally.model.metric.AggregateFunction;
 import io.tally.model.update.IsoInstants;
 import io.tally.model.update.Timing;

@@ -1,13 +1,13 @@
-package io.tally.tiering.feed;
+package io.tally.model.codec;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * UTF-8 JSON text written straight into a byte array, for the change feed's records and the live
- * streams' messages: the job writes one per window update and a serving node one per message, and a
- * general-purpose generator cost more than the text itself (a generator, its buffers and a
- * thread-local lookup per record).
+ * UTF-8 JSON text written straight into a byte array, for the change feed's records, the live
+ * streams' messages and the archive's events: the job writes one per window update and one per
+ * event, a serving node one per message, and a general-purpose generator cost more than the text
+ * itself (a generator, its buffers and a thread-local lookup per record).
  *
  * <p>It writes what Jackson's generator writes for the same calls: strings escaped the same way
  * ({@code \"}, {@code \\}, the short escapes for backspace, tab, newline, form feed and carriage
@@ -15,25 +15,25 @@ import java.util.Arrays;
  * UTF-8), numbers as {@link Long#toString} and {@link Double#toString} give them. Structure
  * (commas, colons) is the caller's: it has no state but the bytes.
  */
-final class JsonBytes {
+public final class JsonBytes {
   private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
 
   private byte[] bytes;
   private int size;
 
-  JsonBytes(int capacity) {
+  public JsonBytes(int capacity) {
     bytes = new byte[capacity];
   }
 
   /** A character that needs no escaping and is ASCII: structure, or text known to be plain. */
-  JsonBytes raw(char c) {
+  public JsonBytes raw(char c) {
     ensure(1);
     bytes[size++] = (byte) c;
     return this;
   }
 
   /** ASCII text that needs no escaping, as it is: field names with their quotes, literals. */
-  JsonBytes raw(String ascii) {
+  public JsonBytes raw(String ascii) {
     int length = ascii.length();
     ensure(length);
     for (int i = 0; i < length; i++) {
@@ -43,7 +43,7 @@ final class JsonBytes {
   }
 
   /** {@code "text"}, escaped. */
-  JsonBytes string(String text) {
+  public JsonBytes string(String text) {
     int length = text.length();
     // At most 6 bytes per char (an escape); a surrogate pair's 4 bytes fit in its two chars' 12.
     ensure(length * 6 + 2);
@@ -83,7 +83,7 @@ final class JsonBytes {
   }
 
   /** The digits of {@code n}, written in place: counts, versions and instants are most numbers. */
-  JsonBytes number(long n) {
+  public JsonBytes number(long n) {
     if (n == Long.MIN_VALUE) {
       return raw(Long.toString(n));
     }
@@ -105,12 +105,26 @@ final class JsonBytes {
     return this;
   }
 
-  JsonBytes number(double d) {
+  public JsonBytes number(double d) {
     return raw(Double.toString(d));
   }
 
-  byte[] toByteArray() {
+  public byte[] toByteArray() {
     return Arrays.copyOf(bytes, size);
+  }
+
+  /** Empties it, keeping its array, to write the next text. */
+  public void reset() {
+    size = 0;
+  }
+
+  public int size() {
+    return size;
+  }
+
+  /** The array that holds the text, in its first {@link #size} bytes, until the next write. */
+  public byte[] array() {
+    return bytes;
   }
 
   private static int escape(char c, byte[] b, int at) {
