@@ -7,9 +7,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -430,6 +434,28 @@ class EventParserTest {
     assertRejected(with("attrs", List.of("a", "b")), "attrs");
     assertRejected(with("attrs", "team=lakers"), "attrs");
     assertRejected(with("attrs", 3), "attrs");
+  }
+
+  @Test
+  void namesAndGeoCodesAreCheckedExactlyAsTheContractsPatternsSay() {
+    Pattern name = Pattern.compile("[a-z0-9._-]{1,64}");
+    Pattern geo = Pattern.compile("[A-Z]{2}(-[A-Z0-9]{1,3})?");
+    String alphabet = "az09._-AZ/ \u00e9\u0430";
+    Random random = new Random(20261205);
+    List<String> texts =
+        new ArrayList<>(List.of("", "a".repeat(64), "a".repeat(65), "US-", "US-CA1"));
+    for (int n = 0; n < 200_000; n++) {
+      StringBuilder text = new StringBuilder();
+      for (int i = random.nextInt(8); i > 0; i--) {
+        text.append(alphabet.charAt(random.nextInt(alphabet.length())));
+      }
+      texts.add(text.toString());
+      texts.add(text.toString().toUpperCase(Locale.ROOT));
+    }
+    for (String text : texts) {
+      assertThat(EventParser.isName(text)).as(text).isEqualTo(name.matcher(text).matches());
+      assertThat(EventParser.isGeo(text)).as(text).isEqualTo(geo.matcher(text).matches());
+    }
   }
 
   // ---- JSON structure -------------------------------------------------------------------
