@@ -34,11 +34,13 @@ import org.joda.time.Instant;
  * record a reader returns, rebuilding the step's metric results each time. With a dozen metrics
  * from Kafka's reader, metrics took 45% of the CPU of a pipeline that only reads and parses, and
  * turning all of them off ({@code --disableMetrics}) raised the production pipeline's throughput by
- * a fifth, at the price of Tally's own counters (docs/benchmarks.md). {@link #apply} wraps each
- * unbounded read's source so that its readers record into a container of their own, which nothing
- * reports: the step has no metric left to copy. Flink still counts the source's records and backlog
- * bytes itself ({@code numRecordsIn}, {@code pendingBytes}), and every metric of Tally's own steps
- * is reported as before.
+ * a fifth (docs/benchmarks.md). An embedded streaming job now runs with them off and reports its
+ * counters without Beam ({@code JobCounter}); this matters where Beam's metrics stay on (a job on a
+ * Flink cluster, {@code --disableMetrics=false}). {@link #apply} wraps each unbounded read's source
+ * so that its readers record into a container of their own, which nothing reports: the step has no
+ * metric left to copy. Flink still counts the source's records and backlog bytes itself ({@code
+ * numRecordsIn}, {@code pendingBytes}), and every metric of Tally's own steps is reported as
+ * before.
  *
  * <p>The read keeps its name, and with it the id under which Flink keeps the source's state.
  */

@@ -18,9 +18,10 @@ import org.apache.beam.sdk.metrics.MetricsEnvironment.MetricsEnvironmentState;
  * collects metrics (the direct runner, backfills, a job on a Flink cluster).
  *
  * <p>Why not only Beam's counters: on the Flink runner, Beam's metrics cost the streaming job a
- * tenth of its throughput (the source's metrics are copied into Flink's after every record), and
- * they can only be turned off all at once ({@code --disableMetrics}). The streaming job turns them
- * off, and its reporter exports these counts under the names the Beam counters had.
+ * tenth of its throughput (the source's step's metrics are rebuilt and copied into Flink's after
+ * every record), and they can only be turned off all at once ({@code --disableMetrics}). The
+ * streaming job turns them off, and its reporter exports these counts under the names the Beam
+ * counters had.
  */
 public final class JobCounter implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -78,7 +79,8 @@ public final class JobCounter implements Serializable {
 
   /**
    * Calls {@code watcher} with each counter counted in this JVM so far, and with each one that is
-   * counted for the first time from now on, until {@link #unwatch}.
+   * counted for the first time from now on, until {@link #unwatch}. A counter that starts while the
+   * watch begins may be announced twice.
    */
   public static void watch(BiConsumer<MetricName, LongAdder> watcher) {
     WATCHERS.add(watcher);
