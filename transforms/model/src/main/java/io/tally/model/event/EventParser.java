@@ -176,7 +176,7 @@ public final class EventParser {
     double value = Event.DEFAULT_VALUE;
     Map<String, String> attrs = Map.of();
 
-    int seen = 0; // a bit per known field, in the order of the switch below
+    int seen = 0; // a bit per known field, at its place in KNOWN_FIELDS
 
     JsonToken token;
     while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
