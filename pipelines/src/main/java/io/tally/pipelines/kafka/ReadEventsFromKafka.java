@@ -1,13 +1,10 @@
 package io.tally.pipelines.kafka;
 
+import io.tally.model.codec.Utf8;
 import io.tally.model.deadletter.DeadLetter;
 import io.tally.model.event.EventParser;
 import io.tally.transforms.coders.DeadLetterCoder;
-import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.OptionalLong;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -96,19 +93,6 @@ public final class ReadEventsFromKafka extends PTransform<PBegin, PCollection<St
   }
 
   static final class DecodeFn extends DoFn<KafkaRecord<byte[], byte[]>, String> {
-    private static final char REPLACEMENT = '\uFFFD';
-
-    private transient CharsetDecoder decoder;
-
-    @Setup
-    public void setup() {
-      decoder =
-          StandardCharsets.UTF_8
-              .newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT);
-    }
-
     @ProcessElement
     public void process(
         @Element KafkaRecord<byte[], byte[]> record,
@@ -122,19 +106,12 @@ public final class ReadEventsFromKafka extends PTransform<PBegin, PCollection<St
                     DeadLetter.Reason.INVALID, "empty record", "", timestamp.getMillis()));
         return;
       }
-      // The JDK's own decoding is the fast one, but it replaces bad bytes with U+FFFD: text that
-      // holds one is decoded again strictly, to tell a replaced byte from a U+FFFD that was sent.
-      String text = new String(value, StandardCharsets.UTF_8);
-      if (text.indexOf(REPLACEMENT) >= 0) {
-        try {
-          text = decoder.decode(ByteBuffer.wrap(value)).toString();
-        } catch (CharacterCodingException e) {
-          out.get(UNDECODABLE)
-              .output(DeadLetter.invalid(value, "not valid UTF-8", timestamp.getMillis()));
-          return;
-        }
+      try {
+        out.get(RECORDS).output(Utf8.decode(value));
+      } catch (CharacterCodingException e) {
+        out.get(UNDECODABLE)
+            .output(DeadLetter.invalid(value, "not valid UTF-8", timestamp.getMillis()));
       }
-      out.get(RECORDS).output(text);
     }
   }
 }

@@ -1,10 +1,8 @@
 package io.tally.model.deadletter;
 
+import io.tally.model.codec.Utf8;
 import java.io.Serializable;
-import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 /**
@@ -25,14 +23,7 @@ public record DeadLetter(Reason reason, String detail, String payload, long time
    */
   public static DeadLetter invalid(byte[] record, String error, long timestampMillis) {
     try {
-      String text =
-          StandardCharsets.UTF_8
-              .newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(ByteBuffer.wrap(record))
-              .toString();
-      return new DeadLetter(Reason.INVALID, error, text, timestampMillis);
+      return new DeadLetter(Reason.INVALID, error, Utf8.decode(record), timestampMillis);
     } catch (CharacterCodingException e) {
       return new DeadLetter(
           Reason.INVALID,
